@@ -1,0 +1,39 @@
+# 护校安园 — two commands: `make demo` and `make test`.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DC09_PORT ?= 12128
+
+.PHONY: demo test setup lint bench serve worker clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+demo: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	$(BIN)/python manage.py run_demo --host $(HOST) --port $(PORT) --dc09-port $(DC09_PORT)
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	HUXIAO_TESTING=1 $(BIN)/pytest -p no:randomly -n 2 --dist loadfile
+
+lint: setup
+	$(BIN)/ruff check .
+
+bench: setup
+	$(BIN)/python bench/scoping.py
+
+clean:
+	rm -rf var/*.sqlite3* var/media var/imports var/static

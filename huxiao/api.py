@@ -1,0 +1,71 @@
+"""The REST API at /api/v1/: mounts each domain app's router (``<app>/api.py`` defining ``router``)."""
+
+from importlib import import_module
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from ninja import NinjaAPI
+from ninja.security import APIKeyHeader, HttpBearer, django_auth
+
+from huxiao.core.services import user_for_token
+
+
+class BearerToken(HttpBearer):
+    """``Authorization: Bearer hx_…`` with a per-user token (stored hashed)."""
+
+    def authenticate(self, request, token):
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class HeaderToken(APIKeyHeader):
+    param_name = "X-API-Token"
+
+    def authenticate(self, request, key):
+        user = user_for_token(key)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="护校安园 API",
+    version="1",
+    description="护校安园平台接口。所有查询均按调用者的管辖范围过滤；超出范围的对象返回 404。",
+    auth=[BearerToken(), HeaderToken(), django_auth],
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _messages(exc: ValidationError) -> dict:
+    if hasattr(exc, "error_dict"):
+        return {field: [str(m) for m in errs] for field, errs in exc.message_dict.items()}
+    return {"__all__": [str(m) for m in exc.messages]}
+
+
+@api.exception_handler(ValidationError)
+def _validation_error(request, exc):
+    errors = _messages(exc)
+    first_field, first = next(iter(errors.items()))
+    detail = first[0] if first_field == "__all__" else f"{first_field}: {first[0]}"
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=400)
+
+
+@api.exception_handler(PermissionDenied)
+def _permission_denied(request, exc):
+    return api.create_response(request, {"detail": str(exc) or "无权执行此操作"}, status=403)
+
+
+for app in settings.HUXIAO_APPS:
+    try:
+        module = import_module(f"{app}.api")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{app}.api":
+            raise
+        continue
+    prefix = app.rsplit(".", 1)[-1]
+    api.add_router("/" if prefix == "core" else f"/{prefix}/", module.router)

@@ -1,0 +1,276 @@
+"""Core API: me, regions, units, schools (CRUD within scope), users and roles (administrators)."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from ninja import Field, FilterSchema, ModelSchema, Query, Router, Schema
+from ninja.pagination import paginate
+
+from huxiao.core import services
+from huxiao.core.choices import Ownership, Role, SchoolType, Setting
+from huxiao.core.models import Region, RoleAssignment, School, Unit, User
+from huxiao.core.pagination import CountedPagination
+from huxiao.core.scoping import has_perm, scope_for
+
+router = Router(tags=["core"])
+
+
+class RoleOut(Schema):
+    id: int
+    role: str
+    role_label: str
+    unit_id: int
+    unit_name: str
+
+
+class MeOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    roles: list[RoleOut]
+    region_prefixes: list[str]
+    school_ids: list[int]
+
+
+def _role_out(a: RoleAssignment) -> dict:
+    return {"id": a.pk, "role": a.role, "role_label": a.get_role_display(), "unit_id": a.unit_id,
+            "unit_name": a.unit.name}
+
+
+@router.get("/me", response=MeOut, summary="当前用户及其管辖范围")
+def me(request):
+    scope = scope_for(request.user)
+    assignments = request.user.role_assignments.select_related("unit")
+    return {"id": request.user.pk, "username": request.user.username, "full_name": request.user.full_name,
+            "roles": [_role_out(a) for a in assignments], "region_prefixes": list(scope.region_prefixes),
+            "school_ids": list(scope.school_ids)}
+
+
+class RegionOut(ModelSchema):
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level", "parent", "longitude", "latitude"]
+
+
+@router.get("/regions", response=list[RegionOut], summary="行政区划（管辖范围内）")
+def list_regions(request, parent: str | None = None):
+    scope = scope_for(request.user)
+    qs = Region.objects.all()
+    if parent:
+        qs = qs.filter(parent_id=parent)
+    if not scope.everything:
+        q = Q(pk__in=[])
+        for prefix in scope.region_prefixes:
+            q |= Q(code__startswith=prefix)
+        school_regions = School.objects.filter(pk__in=scope.school_ids).values_list("region_id", flat=True)
+        qs = qs.filter(q | Q(code__in=list(school_regions)))
+    return qs.order_by("code")[:5000]
+
+
+class UnitOut(ModelSchema):
+    class Meta:
+        model = Unit
+        fields = ["id", "name", "kind", "level", "region", "parent", "phone"]
+
+
+@router.get("/units", response=list[UnitOut], summary="单位（管辖范围内）")
+def list_units(request, kind: str | None = None):
+    scope = scope_for(request.user)
+    qs = Unit.objects.filter(scope.q("region_code", "school__id"))
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("region_code", "name")[:5000]
+
+
+class SchoolOut(ModelSchema):
+    class Meta:
+        model = School
+        fields = ["id", "code", "name", "school_type", "ownership", "setting", "complex_environment", "boarding",
+                  "students", "boarding_students", "staff", "address", "longitude", "latitude", "region",
+                  "district", "police_station", "principal_name", "principal_phone", "security_name",
+                  "security_phone", "key_security_unit", "gate_open_time", "noon_dismissal_time",
+                  "afternoon_dismissal_time", "updated_at"]
+
+
+class SchoolIn(Schema):
+    code: str = Field(..., min_length=10, max_length=10, description="学校标识码")
+    name: str = Field(..., min_length=2, max_length=128)
+    school_type: SchoolType
+    ownership: Ownership
+    setting: Setting
+    complex_environment: bool = False
+    boarding: bool = False
+    students: int = Field(0, ge=0, le=100000)
+    boarding_students: int = Field(0, ge=0, le=100000)
+    staff: int = Field(0, ge=0, le=20000)
+    address: str = Field(..., min_length=2, max_length=255)
+    longitude: Decimal | None = None
+    latitude: Decimal | None = None
+    region: str = Field(..., description="所在区划代码（区县或乡镇街道）")
+    police_station: int | None = None
+    principal_name: str = ""
+    principal_phone: str = ""
+    security_name: str = ""
+    security_phone: str = ""
+    key_security_unit: bool = False
+    gate_open_time: datetime.time | None = None
+    noon_dismissal_time: datetime.time | None = None
+    afternoon_dismissal_time: datetime.time | None = None
+
+
+class SchoolPatch(Schema):
+    name: str | None = Field(None, min_length=2, max_length=128)
+    school_type: SchoolType | None = None
+    ownership: Ownership | None = None
+    setting: Setting | None = None
+    complex_environment: bool | None = None
+    boarding: bool | None = None
+    students: int | None = Field(None, ge=0, le=100000)
+    boarding_students: int | None = Field(None, ge=0, le=100000)
+    staff: int | None = Field(None, ge=0, le=20000)
+    address: str | None = Field(None, min_length=2, max_length=255)
+    longitude: Decimal | None = None
+    latitude: Decimal | None = None
+    police_station: int | None = None
+    principal_name: str | None = None
+    principal_phone: str | None = None
+    security_name: str | None = None
+    security_phone: str | None = None
+    key_security_unit: bool | None = None
+    gate_open_time: datetime.time | None = None
+    noon_dismissal_time: datetime.time | None = None
+    afternoon_dismissal_time: datetime.time | None = None
+
+
+class SchoolFilter(FilterSchema):
+    q: str | None = Field(None, q=["name__icontains", "code__startswith", "address__icontains"])
+    region: str | None = Field(None, q="region_code__startswith")
+    school_type: SchoolType | None = None
+    ownership: Ownership | None = None
+    setting: Setting | None = None
+    boarding: bool | None = None
+    key_security_unit: bool | None = None
+
+
+def _resolve_refs(data: dict) -> dict:
+    from django.core.exceptions import ValidationError
+
+    if "region" in data:
+        region = Region.objects.filter(pk=data["region"]).first()
+        if region is None:
+            raise ValidationError({"region": f"未知的区划代码：{data['region']}"})
+        data["region"] = region
+    if data.get("police_station") is not None:
+        station = Unit.objects.filter(pk=data["police_station"]).first()
+        if station is None:
+            raise ValidationError({"police_station": f"未知的派出所：{data['police_station']}"})
+        data["police_station"] = station
+    return data
+
+
+@router.get("/schools", response=list[SchoolOut], summary="学校列表（管辖范围内）")
+@paginate(CountedPagination)
+def list_schools(request, filters: SchoolFilter = Query(...)):
+    return filters.filter(School.objects.visible_to(request.user, "core.view_school")).order_by("region_code", "name")
+
+
+@router.get("/schools/{school_id}", response=SchoolOut, summary="学校详情")
+def get_school(request, school_id: int):
+    return get_object_or_404(School.objects.visible_to(request.user, "core.view_school"), pk=school_id)
+
+
+@router.post("/schools", response={201: SchoolOut}, summary="新增学校")
+def create_school(request, payload: SchoolIn):
+    school = services.do_create_school(_resolve_refs(payload.dict()), actor=request.user)
+    return 201, school
+
+
+@router.patch("/schools/{school_id}", response=SchoolOut, summary="修改学校")
+def update_school(request, school_id: int, payload: SchoolPatch):
+    school = get_object_or_404(School.objects.visible_to(request.user, "core.view_school"), pk=school_id)
+    return services.do_update_school(school, _resolve_refs(payload.dict(exclude_unset=True)), actor=request.user)
+
+
+@router.delete("/schools/{school_id}", response={204: None}, summary="删除学校")
+def delete_school(request, school_id: int):
+    school = get_object_or_404(School.objects.visible_to(request.user, "core.view_school"), pk=school_id)
+    services.do_delete_school(school, actor=request.user)
+    return 204, None
+
+
+# --- users and roles (administrators) --------------------------------------------------------
+
+class UserOut(Schema):
+    id: int
+    username: str
+    full_name: str
+    phone: str
+    is_active: bool
+    roles: list[RoleOut]
+
+
+class RoleIn(Schema):
+    role: Role
+    unit_id: int
+
+
+class UserIn(Schema):
+    username: str = Field(..., min_length=3, max_length=150, pattern=r"^[A-Za-z0-9_.@-]+$")
+    password: str = Field(..., min_length=10, max_length=128)
+    full_name: str = Field("", max_length=64)
+    phone: str = Field("", max_length=32)
+    roles: list[RoleIn] = []
+
+
+def _user_out(user: User) -> dict:
+    return {"id": user.pk, "username": user.username, "full_name": user.full_name, "phone": user.phone,
+            "is_active": user.is_active, "roles": [_role_out(a) for a in user.role_assignments.all()]}
+
+
+def _managed_users(request):
+    if not has_perm(request.user, "core.manage_users"):
+        raise PermissionDenied("无权管理用户")
+    scope = scope_for(request.user, "core.manage_users")
+    units = Unit.objects.filter(scope.q("region_code", "school__id"))
+    return User.objects.filter(Q(role_assignments__unit__in=units) | Q(role_assignments__isnull=True)).distinct()
+
+
+def _managed_unit(request, unit_id: int) -> Unit:
+    scope = scope_for(request.user, "core.manage_users")
+    return get_object_or_404(Unit.objects.filter(scope.q("region_code", "school__id")), pk=unit_id)
+
+
+@router.get("/users", response=list[UserOut], summary="用户列表（系统管理员）")
+def list_users(request):
+    users = _managed_users(request).prefetch_related("role_assignments__unit").order_by("username")[:2000]
+    return [_user_out(u) for u in users]
+
+
+@router.post("/users", response={201: UserOut}, summary="新增用户（系统管理员）")
+def create_user(request, payload: UserIn):
+    _managed_users(request)
+    roles = [(r.role, _managed_unit(request, r.unit_id)) for r in payload.roles]
+    user = services.do_create_user(username=payload.username, password=payload.password,
+                                   full_name=payload.full_name, phone=payload.phone, roles=roles,
+                                   actor=request.user)
+    return 201, _user_out(user)
+
+
+@router.post("/users/{user_id}/roles", response={201: UserOut}, summary="授予角色（系统管理员）")
+def add_role(request, user_id: int, payload: RoleIn):
+    user = get_object_or_404(_managed_users(request), pk=user_id)
+    services.do_assign_role(user, payload.role, _managed_unit(request, payload.unit_id), actor=request.user)
+    return 201, _user_out(user)
+
+
+@router.delete("/users/{user_id}/roles/{assignment_id}", response={204: None}, summary="撤销角色（系统管理员）")
+def remove_role(request, user_id: int, assignment_id: int):
+    user = get_object_or_404(_managed_users(request), pk=user_id)
+    assignment = get_object_or_404(user.role_assignments.select_related("unit"), pk=assignment_id)
+    _managed_unit(request, assignment.unit_id)
+    services.do_revoke_role(assignment, actor=request.user)
+    return 204, None
+

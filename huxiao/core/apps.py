@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    name = "huxiao.core"
+    label = "core"
+    verbose_name = "基础平台"
+
+    def ready(self):
+        from huxiao.core import permissions, signals  # noqa: F401
+
+        permissions.load_app_permissions()

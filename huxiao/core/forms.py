@@ -1,0 +1,78 @@
+"""Forms of the core pages. Validation rules live on the models and in services."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from huxiao.core.choices import Ownership, Role, SchoolType, Setting, UnitKind
+from huxiao.core.models import Region, School, Unit
+
+
+class SchoolForm(forms.ModelForm):
+    class Meta:
+        model = School
+        fields = ["code", "name", "school_type", "ownership", "setting", "complex_environment", "boarding",
+                  "students", "boarding_students", "staff", "address", "longitude", "latitude", "region",
+                  "police_station", "principal_name", "principal_phone", "security_name", "security_phone",
+                  "key_security_unit", "gate_open_time", "noon_dismissal_time", "afternoon_dismissal_time"]
+        widgets = {f: forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+                   for f in ("gate_open_time", "noon_dismissal_time", "afternoon_dismissal_time")}
+
+    def __init__(self, *args, scope=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        regions = Region.objects.filter(level__in=["county", "town"])
+        stations = Unit.objects.filter(kind=UnitKind.POLICE, level="station")
+        if scope is not None and not scope.everything:
+            regions = regions.filter(scope.q("code", None)) if scope.region_prefixes else regions.filter(
+                pk=self.instance.region_id)
+            stations = stations.filter(scope.q("region_code", None)) if scope.region_prefixes else stations.filter(
+                pk=self.instance.police_station_id)
+        self.fields["region"].queryset = regions
+        self.fields["police_station"].queryset = stations
+        for name, field in self.fields.items():
+            css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
+            if isinstance(field.widget, forms.Select):
+                css = "form-select"
+            field.widget.attrs.setdefault("class", css)
+
+
+class SchoolFilterForm(forms.Form):
+    q = forms.CharField(label=_("名称/标识码/地址"), required=False)
+    school_type = forms.ChoiceField(label=_("类型"), required=False, choices=[("", _("全部类型")), *SchoolType.choices])
+    ownership = forms.ChoiceField(label=_("办学性质"), required=False, choices=[("", _("全部")), *Ownership.choices])
+    setting = forms.ChoiceField(label=_("城乡"), required=False, choices=[("", _("全部")), *Setting.choices])
+    region = forms.RegexField(label=_("区划"), regex=r"^\d{2,12}$", required=False,
+                              error_messages={"invalid": _("区划代码应为数字")})
+
+
+class UserCreateForm(forms.Form):
+    username = forms.RegexField(label=_("账号"), regex=r"^[A-Za-z0-9_.@-]{3,150}$",
+                                error_messages={"invalid": _("账号只能包含字母、数字和 _.@-，3-150 位")})
+    full_name = forms.CharField(label=_("姓名"), max_length=64)
+    phone = forms.CharField(label=_("手机号"), max_length=32, required=False)
+    password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, min_length=10)
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    unit = forms.ModelChoiceField(label=_("所属单位"), queryset=Unit.objects.none())
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select)
+                                          else "form-control")
+
+
+class RoleAssignForm(forms.Form):
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    unit = forms.ModelChoiceField(label=_("单位"), queryset=Unit.objects.none())
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "form-select")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"))

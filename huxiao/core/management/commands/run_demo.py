@@ -1,0 +1,71 @@
+"""Serve the product on one machine: uvicorn (HTTP + WebSocket), the Huey worker, and every background
+process the domain apps declare (``PROCESSES`` in their demo.py, e.g. the alarm receiver)."""
+
+import signal
+import subprocess
+import sys
+import time
+from importlib import import_module
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from huxiao.core.demo import DEMO_PASSWORD, DEMO_USERS
+
+
+class Command(BaseCommand):
+    help = "启动演示服务（网页、WebSocket、后台任务及各业务进程）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--dc09-port", type=int, default=12128)
+        parser.add_argument("--workers", type=int, default=1)
+
+    def _app_processes(self, options):
+        procs = []
+        for app in settings.HUXIAO_APPS:
+            try:
+                module = import_module(f"{app}.demo")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app}.demo":
+                    raise
+                continue
+            for argv in getattr(module, "PROCESSES", []):
+                procs.append([a.format(python=sys.executable, **options) for a in argv])
+        return procs
+
+    def handle(self, *args, **options):
+        commands = [
+            [sys.executable, "-m", "uvicorn", "huxiao.asgi:application", "--host", options["host"],
+             "--port", str(options["port"]), "--workers", str(options["workers"]), "--no-access-log"],
+            [sys.executable, "manage.py", "run_huey"],
+            *self._app_processes(options),
+        ]
+        children = [subprocess.Popen(cmd) for cmd in commands]
+        self.stdout.write(self.style.SUCCESS(f"\n护校安园演示已启动：http://{options['host']}:{options['port']}/"))
+        self.stdout.write(f"DC-09 报警接收端口：{options['host']}:{options['dc09_port']} (TCP)")
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
+        for username, full_name, role, _unit in DEMO_USERS:
+            self.stdout.write(f"  {username:<12} {full_name:<6} {role.label}")
+        self.stdout.write("按 Ctrl+C 停止。")
+
+        def stop(*_):
+            for child in children:
+                if child.poll() is None:
+                    child.terminate()
+            for child in children:
+                try:
+                    child.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    child.kill()
+            sys.exit(0)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        while True:
+            for child, cmd in zip(children, commands, strict=True):
+                if child.poll() is not None:
+                    self.stderr.write(f"进程已退出（{child.returncode}）：{' '.join(cmd)}")
+                    stop()
+            time.sleep(1)

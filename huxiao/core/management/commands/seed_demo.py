@@ -1,0 +1,41 @@
+"""Build the demo region (常州市金坛区) and each app's demo records, or a synthetic set of N schools."""
+
+from importlib import import_module
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+from huxiao.core.demo import DEMO_PASSWORD, DEMO_USERS, demo_loaded, seed_demo
+from huxiao.core.demo_bulk import generate_schools
+
+
+class Command(BaseCommand):
+    help = "生成演示区域（金坛区）；--schools N 额外生成 N 所合成学校（基准测试用）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--schools", type=int, default=0, help="额外生成的合成学校数（如 15000 或 520000）")
+        parser.add_argument("--province", default=None, help="合成学校所在省份代码前缀（默认：≤2 万所为江苏 32，否则全国）")
+        parser.add_argument("--seed", type=int, default=20261123)
+
+    def handle(self, *args, schools, province, seed, **options):
+        if demo_loaded():
+            self.stdout.write("演示区域已存在，跳过。")
+        else:
+            ctx = seed_demo(seed)
+            for app in settings.HUXIAO_APPS:
+                if app == "huxiao.core":
+                    continue
+                try:
+                    module = import_module(f"{app}.demo")
+                except ModuleNotFoundError as exc:
+                    if exc.name != f"{app}.demo":
+                        raise
+                    continue
+                module.seed(ctx)
+                self.stdout.write(f"  {app} 演示数据已生成")
+            self.stdout.write(self.style.SUCCESS(f"演示区域已生成：{len(ctx.schools)} 所金坛区学校"))
+        if schools:
+            generate_schools(schools, province=province, seed=seed, out=self.stdout)
+        self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+        for username, full_name, role, unit in DEMO_USERS:
+            self.stdout.write(f"  {username:<12} {full_name:<6} {role.label}")

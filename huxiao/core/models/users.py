@@ -1,0 +1,67 @@
+"""Users, their role assignments (each bound to one unit) and API tokens."""
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from huxiao.core.choices import Role
+
+
+class User(AbstractUser):
+    """A person who signs in: official, police officer, school security staff or guard."""
+
+    full_name = models.CharField(_("姓名"), max_length=64, blank=True)
+    phone = models.CharField(_("手机号"), max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+
+    def __str__(self):
+        return self.full_name or self.username
+
+    @property
+    def display_name(self):
+        return self.full_name or self.username
+
+
+class RoleAssignment(models.Model):
+    """One role of a user, bound to one unit; the unit's region (or school) bounds what the role reaches."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="role_assignments", verbose_name=_("用户"))
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
+    unit = models.ForeignKey("core.Unit", models.PROTECT, related_name="role_assignments", verbose_name=_("单位"))
+    created_at = models.DateTimeField(_("授予时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("角色授权")
+        verbose_name_plural = _("角色授权")
+        constraints = [models.UniqueConstraint(fields=["user", "role", "unit"], name="role_assignment_unique")]
+
+    def __str__(self):
+        return f"{self.get_role_display()} @ {self.unit}"
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A per-user API token; only its SHA-256 is stored, the raw value is shown once."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="api_tokens", verbose_name=_("用户"))
+    name = models.CharField(_("用途"), max_length=64)
+    prefix = models.CharField(_("前缀"), max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

@@ -1,0 +1,24 @@
+"""Menu entries of the core app. Each domain app may have a nav.py with NAV = [NavItem(...)]."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    perm: str
+    icon: str = "circle"
+    order: int = 100
+
+
+NAV = [
+    NavItem(_("首页"), "home", "core.view_school", "house", 0),
+    NavItem(_("学校台账"), "school-list", "core.view_school", "building", 10),
+    NavItem(_("区划导航"), "region-root", "core.view_school", "diagram-3", 11),
+    NavItem(_("学校导入"), "school-import", "core.import_school", "upload", 12),
+    NavItem(_("用户管理"), "user-list", "core.manage_users", "people", 90),
+    NavItem(_("审计日志"), "audit-list", "core.view_audit", "journal-text", 91),
+]

@@ -1,0 +1,55 @@
+"""What each role may do. Apps add their own actions in their permissions.py (PERMISSIONS = {...}).
+
+Where a role may act is never decided here: that is the jurisdiction filter in scoping.py.
+"""
+
+from importlib import import_module
+
+from django.conf import settings
+
+from huxiao.core.choices import Role
+
+R = Role
+ALL_ROLES = frozenset(Role)
+OFFICIALS = frozenset({R.STATION_OFFICER, R.POLICE_SUPERVISOR, R.EDUCATION_OFFICER, R.INSPECTOR,
+                       R.PLC_COORDINATOR, R.SYSADMIN})
+
+PERMISSIONS: dict[str, frozenset] = {
+    "core.view_school": ALL_ROLES,
+    "core.change_school": frozenset({R.PRINCIPAL, R.SECURITY_OFFICER, R.EDUCATION_OFFICER, R.SYSADMIN}),
+    "core.add_school": frozenset({R.EDUCATION_OFFICER, R.SYSADMIN}),
+    "core.delete_school": frozenset({R.EDUCATION_OFFICER, R.SYSADMIN}),
+    "core.import_school": frozenset({R.EDUCATION_OFFICER, R.SYSADMIN}),
+    "core.view_unit": ALL_ROLES,
+    "core.manage_users": frozenset({R.SYSADMIN}),
+    "core.view_audit": frozenset({R.SYSADMIN}),
+    "core.upload_attachment": ALL_ROLES,
+}
+
+_loaded = False
+
+
+def load_app_permissions():
+    """Merge PERMISSIONS from each domain app's permissions.py (called once from CoreConfig.ready)."""
+    global _loaded
+    if _loaded:
+        return
+    for app in settings.HUXIAO_APPS:
+        if app == "huxiao.core":
+            continue
+        try:
+            module = import_module(f"{app}.permissions")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.permissions":
+                raise
+            continue
+        for perm, roles in module.PERMISSIONS.items():
+            PERMISSIONS[perm] = frozenset(roles)
+    _loaded = True
+
+
+def roles_with(perm: str) -> frozenset:
+    try:
+        return PERMISSIONS[perm]
+    except KeyError as exc:
+        raise KeyError(f"unknown permission {perm!r}; declare it in the app's permissions.py") from exc

@@ -1,0 +1,116 @@
+"""The one jurisdiction filter. Every user-visible query goes through ``visible_to(user, perm)``.
+
+A record is visible to a user when its ``region_code`` starts with the region prefix of one of the
+user's units (upper levels read everything below), or when it belongs to the user's own school.
+With ``perm``, only the role assignments that grant that permission count, so a user who is a guard at
+one school and an inspector in a district reaches each only with what each role allows.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Q
+
+from huxiao.core.choices import UnitKind
+from huxiao.core.permissions import roles_with
+
+
+@dataclass(frozen=True)
+class Scope:
+    region_prefixes: tuple[str, ...] = ()
+    school_ids: tuple[int, ...] = ()
+    everything: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not (self.everything or self.region_prefixes or self.school_ids)
+
+    def q(self, region_field="region_code", school_field="school_id") -> Q:
+        if self.everything:
+            return Q()
+        if self.empty:
+            return Q(pk__in=[])
+        q = Q()
+        for prefix in self.region_prefixes:
+            q |= Q(**{f"{region_field}__startswith": prefix})
+        if self.school_ids and school_field:
+            q |= Q(**{f"{school_field}__in": self.school_ids})
+        return q
+
+    def covers(self, region_code: str | None, school_id: int | None = None) -> bool:
+        if self.everything:
+            return True
+        if school_id is not None and school_id in self.school_ids:
+            return True
+        return bool(region_code) and any(region_code.startswith(p) for p in self.region_prefixes)
+
+
+def _assignments(user):
+    cached = getattr(user, "_huxiao_assignments", None)
+    if cached is None:
+        cached = list(user.role_assignments.select_related("unit__region", "unit__school"))
+        user._huxiao_assignments = cached
+    return cached
+
+
+def roles_of(user) -> set:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return {a.role for a in _assignments(user)}
+
+
+def has_perm(user, perm: str) -> bool:
+    """Whether any of the user's roles grants ``perm`` somewhere (navigation, page-level checks)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    allowed = roles_with(perm)
+    return any(a.role in allowed for a in _assignments(user))
+
+
+def scope_for(user, perm: str | None = None) -> Scope:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Scope()
+    if user.is_superuser:
+        return Scope(everything=True)
+    cache = user.__dict__.setdefault("_huxiao_scopes", {})
+    if perm in cache:
+        return cache[perm]
+    allowed = roles_with(perm) if perm else None
+    prefixes, schools = set(), set()
+    for a in _assignments(user):
+        if allowed is not None and a.role not in allowed:
+            continue
+        if a.unit.kind == UnitKind.SCHOOL:
+            school = getattr(a.unit, "school", None)
+            if school is not None:
+                schools.add(school.pk)
+        else:
+            prefixes.add(a.unit.scope_prefix)
+    # drop prefixes already covered by a shorter one
+    kept = tuple(sorted(p for p in prefixes if not any(p != o and p.startswith(o) for o in prefixes)))
+    scope = Scope(region_prefixes=kept, school_ids=tuple(sorted(schools)))
+    cache[perm] = scope
+    return scope
+
+
+class ScopedQuerySet(models.QuerySet):
+    """QuerySet of a record that carries ``region_code`` and a school link (``SCOPE_SCHOOL_FIELD``)."""
+
+    def visible_to(self, user, perm: str | None = None):
+        scope = scope_for(user, perm)
+        return self.filter(scope.q(getattr(self.model, "SCOPE_REGION_FIELD", "region_code"),
+                                   getattr(self.model, "SCOPE_SCHOOL_FIELD", "school_id")))
+
+
+def can(user, perm: str, obj=None) -> bool:
+    """Whether ``user`` may do ``perm`` on ``obj`` (or at all, when obj is None)."""
+    if not has_perm(user, perm):
+        return False
+    if obj is None:
+        return True
+    scope = scope_for(user, perm)
+    school_field = getattr(type(obj), "SCOPE_SCHOOL_FIELD", "school_id")
+    school_id = obj.pk if school_field == "id" else getattr(obj, school_field, None)
+    return scope.covers(getattr(obj, getattr(type(obj), "SCOPE_REGION_FIELD", "region_code"), None), school_id)

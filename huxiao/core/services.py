@@ -1,0 +1,251 @@
+"""Every state change of the core domain: schools, units, users, roles, tokens, attachments.
+
+Pages, API and commands call these functions; each is atomic and writes its audit entry in the same
+transaction. After a save the jurisdiction is checked again, so nobody moves a record out of reach.
+"""
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from huxiao.core import audit
+from huxiao.core.choices import ROLE_UNIT_KINDS, AuditAction, UnitKind, UnitLevel
+from huxiao.core.models import ApiToken, Attachment, RoleAssignment, School, Unit, User
+from huxiao.core.models.users import hash_token
+from huxiao.core.scoping import can
+
+SCHOOL_DERIVED_FIELDS = ("district", "region_code", "unit")
+
+
+def _require(actor, perm, obj=None):
+    if actor is not None and not can(actor, perm, obj):
+        raise PermissionDenied(_("无权执行此操作"))
+
+
+def validate_school(school: School):
+    school.full_clean(exclude=SCHOOL_DERIVED_FIELDS)
+
+
+def _school_unit(school: School) -> Unit:
+    return Unit(name=school.name[:128], kind=UnitKind.SCHOOL, level=UnitLevel.SCHOOL, region=school.region)
+
+
+@transaction.atomic
+def do_create_school(data: dict, *, actor) -> School:
+    _require(actor, "core.add_school")
+    school = School(**data)
+    validate_school(school)
+    school.save()
+    _require(actor, "core.add_school", school)
+    unit = _school_unit(school)
+    unit.save()
+    school.unit = unit
+    school.save(update_fields=["unit"])
+    audit.record(AuditAction.CREATE, school, actor=actor, after=audit.snapshot(school))
+    return school
+
+
+@transaction.atomic
+def do_update_school(school: School, data: dict, *, actor) -> School:
+    _require(actor, "core.change_school", school)
+    before = audit.snapshot(school)
+    for field, value in data.items():
+        setattr(school, field, value)
+    validate_school(school)
+    school.save()
+    _require(actor, "core.change_school", school)  # still within reach after the change
+    if school.unit_id and (school.unit.name != school.name or school.unit.region_id != school.region_id):
+        school.unit.name, school.unit.region = school.name[:128], school.region
+        school.unit.save()
+    audit.record(AuditAction.UPDATE, school, actor=actor, before=before, after=audit.snapshot(school))
+    return school
+
+
+@transaction.atomic
+def do_delete_school(school: School, *, actor):
+    _require(actor, "core.delete_school", school)
+    before = audit.snapshot(school)
+    audit.record(AuditAction.DELETE, school, actor=actor, before=before)
+    unit = school.unit
+    school.delete()
+    if unit is not None:
+        unit.role_assignments.all().delete()
+        unit.delete()
+
+
+# --- users, roles, tokens --------------------------------------------------------------------
+
+def _check_role_unit(role, unit: Unit):
+    if unit.kind not in ROLE_UNIT_KINDS[role]:
+        raise ValidationError({"role": _("角色“%(role)s”不能授予%(kind)s单位") % {
+            "role": role.label if hasattr(role, "label") else role, "kind": unit.get_kind_display()}})
+
+
+@transaction.atomic
+def do_create_user(*, username, password, full_name="", phone="", roles=(), actor) -> User:
+    _require(actor, "core.manage_users")
+    if User.objects.filter(username=username).exists():
+        raise ValidationError({"username": _("账号 %(u)s 已存在") % {"u": username}})
+    user = User(username=username, full_name=full_name, phone=phone)
+    user.full_clean(exclude=["password"])
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
+    user.set_password(password)
+    user.save()
+    audit.record(AuditAction.CREATE, user, actor=actor, after={"username": username, "full_name": full_name})
+    for role, unit in roles:
+        do_assign_role(user, role, unit, actor=actor)
+    return user
+
+
+@transaction.atomic
+def do_assign_role(user: User, role, unit: Unit, *, actor) -> RoleAssignment:
+    _require(actor, "core.manage_users", unit)
+    _check_role_unit(role, unit)
+    assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, unit=unit)
+    if created:
+        audit.record(AuditAction.CREATE, assignment, actor=actor, region_code=unit.region_code,
+                     after={"user": user.username, "role": role, "unit": unit.name})
+    user.__dict__.pop("_huxiao_assignments", None)
+    user.__dict__.pop("_huxiao_scopes", None)
+    return assignment
+
+
+@transaction.atomic
+def do_revoke_role(assignment: RoleAssignment, *, actor):
+    _require(actor, "core.manage_users", assignment.unit)
+    audit.record(AuditAction.DELETE, assignment, actor=actor, region_code=assignment.unit.region_code,
+                 before={"user": assignment.user.username, "role": assignment.role, "unit": assignment.unit.name})
+    assignment.delete()
+
+
+@transaction.atomic
+def do_set_user_active(user: User, active: bool, *, actor):
+    _require(actor, "core.manage_users")
+    before = {"is_active": user.is_active}
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit.record(AuditAction.UPDATE, user, actor=actor, before=before, after={"is_active": active})
+
+
+@transaction.atomic
+def do_issue_token(user: User, name: str, *, actor) -> tuple[ApiToken, str]:
+    """Create an API token; the raw value is returned once and never stored."""
+    if actor != user:
+        _require(actor, "core.manage_users")
+    raw = "hx_" + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name[:64] or "API", prefix=raw[3:9], key_hash=hash_token(raw))
+    audit.record(AuditAction.CREATE, token, actor=actor, after={"user": user.username, "name": token.name})
+    return token, raw
+
+
+@transaction.atomic
+def do_revoke_token(token: ApiToken, *, actor):
+    if actor != token.user:
+        _require(actor, "core.manage_users")
+    token.revoked_at = timezone.now()
+    token.save(update_fields=["revoked_at"])
+    audit.record(AuditAction.UPDATE, token, actor=actor, after={"revoked": True})
+
+
+def user_for_token(raw: str):
+    if not raw or not raw.startswith("hx_"):
+        return None
+    token = (ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw), revoked_at__isnull=True)
+             .first())
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+# --- attachments -----------------------------------------------------------------------------
+
+# Accepted uploads, recognised by their first bytes rather than by what the client claims.
+FILE_SIGNATURES = [
+    (b"\xff\xd8\xff", ".jpg", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", ".png", "image/png"),
+    (b"%PDF-", ".pdf", "application/pdf"),
+    (b"PK\x03\x04", None, None),  # docx / xlsx, decided by extension below
+]
+OFFICE_TYPES = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def sniff_upload(uploaded) -> tuple[str, str]:
+    head = uploaded.read(16)
+    uploaded.seek(0)
+    name = (uploaded.name or "").lower()
+    for magic, ext, ctype in FILE_SIGNATURES:
+        if head.startswith(magic):
+            if ext is None:
+                ext = "." + name.rsplit(".", 1)[-1] if "." in name else ""
+                if ext not in OFFICE_TYPES:
+                    break
+                return ext, OFFICE_TYPES[ext]
+            return ext, ctype
+    raise ValidationError({"file": _("不支持的文件类型：%(n)s（仅限 JPG、PNG、PDF、DOCX、XLSX）") % {
+        "n": uploaded.name}})
+
+
+@transaction.atomic
+def do_store_attachment(uploaded, *, actor, school: School | None = None, region_code: str = "") -> Attachment:
+    _require(actor, "core.upload_attachment")
+    if school is not None:
+        _require(actor, "core.upload_attachment", school)
+        region_code = school.region_code
+    if uploaded.size == 0:
+        raise ValidationError({"file": _("文件为空：%(n)s") % {"n": uploaded.name}})
+    if uploaded.size > settings.ATTACHMENT_MAX_BYTES:
+        raise ValidationError({"file": _("文件过大：%(n)s 超过 %(m)d MB") % {
+            "n": uploaded.name, "m": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}})
+    ext, ctype = sniff_upload(uploaded)
+    digest = hashlib.sha256()
+    for chunk in uploaded.chunks():
+        digest.update(chunk)
+    uploaded.seek(0)
+    att = Attachment(original_name=uploaded.name[:255], content_type=ctype, extension=ext, size=uploaded.size,
+                     sha256=digest.hexdigest(), region_code=region_code, school=school, uploaded_by=actor)
+    att.file.save(att.sha256 + ext, uploaded, save=False)
+    att.save()
+    audit.record(AuditAction.CREATE, att, actor=actor, after={"name": att.original_name, "size": att.size})
+    return att
+
+
+def notify(users, title, body="", url="", level="info"):
+    """Queue in-app notifications once the surrounding transaction commits."""
+    from huxiao.core.models import Notification
+
+    users = [u for u in users if u is not None]
+
+    def _send():
+        Notification.objects.bulk_create(
+            [Notification(recipient=u, title=title[:200], body=body, url=url, level=level) for u in users])
+
+    transaction.on_commit(_send)
+
+
+def users_reaching(region_code: str, roles, school_id=None):
+    """Active users holding one of ``roles`` on a unit whose jurisdiction covers ``region_code``
+    (or on the school itself): whom to notify about a record there."""
+    candidates = {region_code[:2] + "0000", region_code[:4] + "00", region_code[:6], region_code[:9],
+                  region_code}
+    assignments = RoleAssignment.objects.filter(role__in=list(roles), user__is_active=True).exclude(
+        unit__kind=UnitKind.SCHOOL).filter(unit__region_code__in=candidates)
+    users = {a.user for a in assignments.select_related("user")}
+    if school_id is not None:
+        users |= {a.user for a in RoleAssignment.objects.filter(
+            role__in=list(roles), user__is_active=True, unit__school__id=school_id).select_related("user")}
+    return sorted(users, key=lambda u: u.pk)

@@ -1,0 +1,202 @@
+"""Pages of the school registry: home, region navigation, school list/detail/edit."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Sum
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from huxiao.core import services
+from huxiao.core.choices import SchoolType
+from huxiao.core.forms import SchoolFilterForm, SchoolForm
+from huxiao.core.models import Region, School
+from huxiao.core.scoping import can, has_perm, scope_for
+
+
+def require_perm(perm):
+    """Page decorator: signed in and holding a role that grants ``perm`` (403 otherwise)."""
+
+    def decorator(view):
+        @login_required
+        def wrapped(request, *args, **kwargs):
+            if not has_perm(request.user, perm):
+                raise PermissionDenied(_("您的角色无权访问此页面"))
+            return view(request, *args, **kwargs)
+
+        wrapped.__name__ = view.__name__
+        wrapped.__doc__ = view.__doc__
+        wrapped.required_perm = perm
+        return wrapped
+
+    return decorator
+
+
+def visible_schools(request, perm="core.view_school"):
+    return School.objects.visible_to(request.user, perm)
+
+
+def top_regions(user):
+    """The regions a user's jurisdiction starts at (their units' regions), for navigation."""
+    scope = scope_for(user)
+    if scope.everything:
+        return list(Region.objects.filter(level="province"))
+    codes = {a.unit.region_id for a in user.role_assignments.select_related("unit") if a.unit.kind != "school"}
+    regions = [r for r in Region.objects.filter(pk__in=codes) if r.prefix in scope.region_prefixes]
+    return sorted(regions, key=lambda r: r.code)
+
+
+@require_perm("core.view_school")
+def home(request):
+    schools = visible_schools(request)
+    totals = schools.aggregate(n=Count("id"), students=Sum("students"), staff=Sum("staff"))
+    by_type = {row["school_type"]: row["n"] for row in schools.values("school_type").annotate(n=Count("id"))}
+    type_rows = [(label, by_type.get(value, 0)) for value, label in SchoolType.choices]
+    scope = scope_for(request.user)
+    own_school = None
+    if not scope.region_prefixes and scope.school_ids:
+        own_school = schools.first()
+    return render(request, "core/home.html", {
+        "totals": totals, "type_rows": type_rows, "regions": top_regions(request.user),
+        "own_school": own_school, "key_units": schools.filter(key_security_unit=True).count(),
+        "boarding": schools.filter(boarding=True).count(),
+    })
+
+
+@require_perm("core.view_school")
+def region_root(request):
+    regions = top_regions(request.user)
+    if len(regions) == 1:
+        return redirect("region-detail", code=regions[0].code)
+    return render(request, "core/region_root.html", {"regions": regions})
+
+
+@require_perm("core.view_school")
+def region_detail(request, code):
+    region = get_object_or_404(Region, pk=code)
+    scope = scope_for(request.user, "core.view_school")
+    if not scope.everything and not any(region.prefix.startswith(p) for p in scope.region_prefixes):
+        raise Http404(_("该区划不在您的管辖范围内"))
+    schools = visible_schools(request).filter(region_code__startswith=region.prefix)
+    counts = {}
+    children = list(region.children.all())
+    if children:
+        rows = schools.values("region_code").annotate(n=Count("id"))
+        for row in rows:
+            for child in children:
+                if row["region_code"].startswith(child.prefix):
+                    counts[child.code] = counts.get(child.code, 0) + row["n"]
+    child_rows = [(c, counts.get(c.code, 0)) for c in children]
+    return render(request, "core/region_detail.html", {
+        "region": region, "ancestors": [a for a in region.ancestors() if scope.everything or any(
+            a.prefix.startswith(p) for p in scope.region_prefixes)],
+        "child_rows": child_rows, "total": schools.count()})
+
+
+@require_perm("core.view_school")
+def school_list(request):
+    form = SchoolFilterForm(request.GET or None)
+    schools = visible_schools(request).select_related("region", "police_station")
+    if form.is_valid():
+        d = form.cleaned_data
+        if d["q"]:
+            from django.db.models import Q
+
+            schools = schools.filter(Q(name__icontains=d["q"]) | Q(code__startswith=d["q"]) |
+                                     Q(address__icontains=d["q"]))
+        for field in ("school_type", "ownership", "setting"):
+            if d[field]:
+                schools = schools.filter(**{field: d[field]})
+        if d["region"]:
+            schools = schools.filter(region_code__startswith=d["region"])
+    elif form.is_bound:
+        schools = schools.none()
+    paginator = Paginator(schools.order_by("region_code", "name"), 25)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "core/school_list.html", {
+        "form": form, "page": page, "query": query.urlencode(),
+        "can_add": has_perm(request.user, "core.add_school")})
+
+
+@require_perm("core.view_school")
+def school_detail(request, pk):
+    school = get_object_or_404(visible_schools(request).select_related("region", "district", "police_station"),
+                               pk=pk)
+    return render(request, "core/school_detail.html", {
+        "school": school, "can_edit": can(request.user, "core.change_school", school),
+        "can_delete": can(request.user, "core.delete_school", school)})
+
+
+def _school_form_page(request, school, form, title):
+    return render(request, "core/school_form.html", {"form": form, "school": school, "title": title})
+
+
+def _form_data(form):
+    data = dict(form.cleaned_data)
+    return data
+
+
+@require_perm("core.change_school")
+def school_edit(request, pk):
+    school = get_object_or_404(visible_schools(request, "core.change_school"), pk=pk)
+    scope = scope_for(request.user, "core.change_school")
+    form = SchoolForm(request.POST or None, instance=school, scope=scope)
+    if not scope.region_prefixes:
+        form.fields["code"].disabled = True
+        form.fields["region"].disabled = True
+        form.fields["police_station"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        fresh = School.objects.get(pk=school.pk)
+        try:
+            services.do_update_school(fresh, _form_data(form), actor=request.user)
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, _("已保存学校信息"))
+            return redirect("school-detail", pk=school.pk)
+    return _school_form_page(request, school, form, _("编辑学校"))
+
+
+@require_perm("core.add_school")
+def school_create(request):
+    scope = scope_for(request.user, "core.add_school")
+    form = SchoolForm(request.POST or None, scope=scope)
+    if request.method == "POST" and form.is_valid():
+        try:
+            school = services.do_create_school(_form_data(form), actor=request.user)
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        except PermissionDenied:
+            form.add_error("region", _("该区划不在您的管辖范围内"))
+        else:
+            messages.success(request, _("已新增学校"))
+            return redirect("school-detail", pk=school.pk)
+    return _school_form_page(request, None, form, _("新增学校"))
+
+
+@require_POST
+@require_perm("core.delete_school")
+def school_delete(request, pk):
+    school = get_object_or_404(visible_schools(request, "core.delete_school"), pk=pk)
+    from django.db.models import ProtectedError
+
+    try:
+        services.do_delete_school(school, actor=request.user)
+    except ProtectedError:
+        messages.error(request, _("该学校已有业务记录，不能删除"))
+        return redirect("school-detail", pk=pk)
+    messages.success(request, _("已删除学校 %(n)s") % {"n": school.name})
+    return redirect("school-list")
+
+
+def _attach_errors(form, exc: ValidationError):
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

@@ -1,0 +1,138 @@
+"""Pages for accounts: user administration, API tokens, notifications and the audit log."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from huxiao.core import services
+from huxiao.core.forms import RoleAssignForm, UserCreateForm
+from huxiao.core.models import AuditLog, Unit, User
+from huxiao.core.scoping import scope_for
+from huxiao.core.views import _attach_errors, require_perm
+
+
+def _managed_units(request):
+    scope = scope_for(request.user, "core.manage_users")
+    return Unit.objects.filter(scope.q("region_code", "school__id")).select_related("region")
+
+
+def _managed_users(request):
+    units = _managed_units(request)
+    return User.objects.filter(Q(role_assignments__unit__in=units) | Q(role_assignments__isnull=True)).distinct()
+
+
+@require_perm("core.manage_users")
+def user_list(request):
+    q = request.GET.get("q", "").strip()
+    users = _managed_users(request).prefetch_related("role_assignments__unit").order_by("username")
+    if q:
+        users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
+    page = Paginator(users, 30).get_page(request.GET.get("page"))
+    return render(request, "core/user_list.html", {"page": page, "q": q})
+
+
+@require_perm("core.manage_users")
+def user_create(request):
+    form = UserCreateForm(request.POST or None, units=_managed_units(request))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            user = services.do_create_user(username=d["username"], password=d["password"],
+                                           full_name=d["full_name"], phone=d["phone"],
+                                           roles=[(d["role"], d["unit"])], actor=request.user)
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, _("已创建用户 %(u)s") % {"u": user.username})
+            return redirect("user-detail", pk=user.pk)
+    return render(request, "core/user_form.html", {"form": form})
+
+
+@require_perm("core.manage_users")
+def user_detail(request, pk):
+    user = get_object_or_404(_managed_users(request), pk=pk)
+    form = RoleAssignForm(request.POST or None, units=_managed_units(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_assign_role(user, form.cleaned_data["role"], form.cleaned_data["unit"], actor=request.user)
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, _("已授予角色"))
+            return redirect("user-detail", pk=pk)
+    return render(request, "core/user_detail.html", {
+        "subject": user, "form": form, "assignments": user.role_assignments.select_related("unit__region")})
+
+
+@require_POST
+@require_perm("core.manage_users")
+def user_revoke_role(request, pk, assignment_id):
+    user = get_object_or_404(_managed_users(request), pk=pk)
+    assignment = get_object_or_404(user.role_assignments.filter(unit__in=_managed_units(request)), pk=assignment_id)
+    services.do_revoke_role(assignment, actor=request.user)
+    messages.success(request, _("已撤销角色"))
+    return redirect("user-detail", pk=pk)
+
+
+@require_POST
+@require_perm("core.manage_users")
+def user_toggle_active(request, pk):
+    user = get_object_or_404(_managed_users(request), pk=pk)
+    if user == request.user:
+        messages.error(request, _("不能停用自己的账号"))
+    else:
+        services.do_set_user_active(user, not user.is_active, actor=request.user)
+        messages.success(request, _("已启用账号") if user.is_active else _("已停用账号"))
+    return redirect("user-detail", pk=pk)
+
+
+@login_required
+def profile(request):
+    new_token = None
+    if request.method == "POST":
+        name = request.POST.get("name", "").strip()
+        if not name:
+            messages.error(request, _("请填写令牌用途"))
+        else:
+            _token, new_token = services.do_issue_token(request.user, name, actor=request.user)
+    return render(request, "core/profile.html", {
+        "tokens": request.user.api_tokens.filter(revoked_at__isnull=True), "new_token": new_token,
+        "assignments": request.user.role_assignments.select_related("unit")})
+
+
+@require_POST
+@login_required
+def token_revoke(request, pk):
+    token = get_object_or_404(request.user.api_tokens, pk=pk, revoked_at__isnull=True)
+    services.do_revoke_token(token, actor=request.user)
+    messages.success(request, _("已吊销令牌"))
+    return redirect("profile")
+
+
+@login_required
+def notification_list(request):
+    notes = request.user.notifications.all()
+    page = Paginator(notes, 30).get_page(request.GET.get("page"))
+    if request.method == "POST":
+        request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
+        return redirect("notification-list")
+    return render(request, "core/notification_list.html", {"page": page})
+
+
+@require_perm("core.view_audit")
+def audit_list(request):
+    entries = AuditLog.objects.visible_to(request.user, "core.view_audit").select_related("user")
+    action = request.GET.get("action", "")
+    if action:
+        entries = entries.filter(action=action)
+    q = request.GET.get("q", "").strip()
+    if q:
+        entries = entries.filter(Q(username__icontains=q) | Q(object_repr__icontains=q))
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_list.html", {"page": page, "action": action, "q": q})

@@ -1,0 +1,67 @@
+"""School import pages: template download, upload, progress and the per-row report."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from huxiao.core.forms import ImportForm
+from huxiao.core.importing import template_workbook
+from huxiao.core.models import ImportJob
+from huxiao.core.tasks import import_schools_task
+from huxiao.core.views import require_perm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@require_perm("core.import_school")
+def import_template(request):
+    response = HttpResponse(template_workbook(), content_type=XLSX)
+    response["Content-Disposition"] = "attachment; filename*=UTF-8''%E5%AD%A6%E6%A0%A1%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    return response
+
+
+def _upload_problem(upload) -> str | None:
+    if upload.size == 0:
+        return _("文件为空：%(n)s") % {"n": upload.name}
+    if upload.size > settings.IMPORT_MAX_BYTES:
+        return _("文件过大：%(n)s 超过 %(m)d MB") % {"n": upload.name, "m": settings.IMPORT_MAX_BYTES // 1048576}
+    head = upload.read(4)
+    upload.seek(0)
+    if not upload.name.lower().endswith(".xlsx") or head != b"PK\x03\x04":
+        return _("文件类型不正确：%(n)s 不是 Excel（.xlsx）文件") % {"n": upload.name}
+    return None
+
+
+@require_perm("core.import_school")
+def import_page(request):
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        problem = _upload_problem(upload)
+        if problem:
+            form.add_error("file", problem)
+        else:
+            folder = settings.VAR_DIR / "imports"
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"{uuid.uuid4().hex}.xlsx"
+            with open(path, "wb") as fh:
+                for chunk in upload.chunks():
+                    fh.write(chunk)
+            job = ImportJob.objects.create(original_name=upload.name[:255], path=str(path), created_by=request.user)
+            import_schools_task(job.pk)
+            return redirect("school-import-job", pk=job.pk)
+    jobs = ImportJob.objects.filter(created_by=request.user)[:10]
+    return render(request, "core/import.html", {"form": form, "jobs": jobs})
+
+
+@require_perm("core.import_school")
+def import_job(request, pk):
+    job = get_object_or_404(ImportJob, pk=pk, created_by=request.user)
+    template = "core/import_progress.html" if request.headers.get("HX-Request") else "core/import_job.html"
+    if job.status == "done" and not request.headers.get("HX-Request"):
+        messages.success(request, _("已导入 %(n)d 所学校") % {"n": job.imported})
+    return render(request, template, {"job": job})

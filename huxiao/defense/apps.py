@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DefenseConfig(AppConfig):
+    name = "huxiao.defense"
+    label = "defense"

@@ -1,0 +1,83 @@
+"""The 技防 device registry and device heartbeats (SPEC §2 技防, §6).
+
+A device is networked (联网) while it has been heard from within its supervision window; the
+window and the last time heard are on the device, every heartbeat is kept for audit and trends.
+"""
+
+import datetime
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from huxiao.core.scoping import ScopedQuerySet
+from huxiao.devices.choices import DeviceKind, DeviceLocation, HeartbeatSource
+
+
+class DeviceQuerySet(ScopedQuerySet):
+    def networked(self, now=None):
+        """Devices heard from within their own supervision window."""
+        now = now or timezone.now()
+        return self.filter(active=True, last_seen_at__isnull=False,
+                           last_seen_at__gte=now - models.F("supervision_window"))
+
+    def offline(self, now=None):
+        now = now or timezone.now()
+        return self.filter(active=True).exclude(pk__in=self.networked(now).values("pk"))
+
+
+class Device(models.Model):
+    """One technical-defence device of a school: alarm panel or button, camera, NVR, intrusion, …"""
+
+    school = models.ForeignKey("core.School", models.PROTECT, related_name="devices", verbose_name=_("学校"))
+    region_code = models.CharField(_("区划代码"), max_length=12, db_index=True, editable=False)
+    kind = models.CharField(_("设备类型"), max_length=20, choices=DeviceKind.choices)
+    location = models.CharField(_("安装位置"), max_length=20, choices=DeviceLocation.choices)
+    name = models.CharField(_("名称"), max_length=100)
+    serial = models.CharField(_("设备编号"), max_length=64, unique=True)
+    police_built = models.BooleanField(_("公安自建探头"), default=False)
+    active = models.BooleanField(_("在用"), default=True)
+    installed_on = models.DateField(_("安装日期"), null=True, blank=True)
+    supervision_window = models.DurationField(_("监测窗口"), default=datetime.timedelta(minutes=5))
+    # DC-09 account (hex, 3–16 chars) and AES key (encrypted with core.crypto) for alarm panels
+    dc09_account = models.CharField(_("DC-09 账号"), max_length=16, unique=True, null=True, blank=True)
+    dc09_key_encrypted = models.CharField(max_length=200, blank=True)
+    # per-device secret for signed HTTP heartbeats and alarms (encrypted with core.crypto)
+    secret_encrypted = models.CharField(max_length=200, blank=True)
+    last_seen_at = models.DateTimeField(_("最近心跳"), null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DeviceQuerySet.as_manager()
+    SCOPE_SCHOOL_FIELD = "school_id"
+
+    class Meta:
+        ordering = ["school_id", "kind", "name"]
+        verbose_name = _("技防设备")
+        verbose_name_plural = _("技防设备")
+        indexes = [models.Index(fields=["region_code"], name="device_region",
+                                opclasses=["varchar_pattern_ops"])]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_kind_display()}）"
+
+    def save(self, *args, **kwargs):
+        self.region_code = self.school.region_code
+        super().save(*args, **kwargs)
+
+    def is_networked(self, now=None) -> bool:
+        now = now or timezone.now()
+        return bool(self.active and self.last_seen_at and now - self.last_seen_at <= self.supervision_window)
+
+
+class Heartbeat(models.Model):
+    """One supervision signal from a device (HTTP heartbeat or DC-09 NULL/supervision message)."""
+
+    device = models.ForeignKey(Device, models.CASCADE, related_name="heartbeats")
+    at = models.DateTimeField(_("设备时间"))
+    received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
+    source = models.CharField(_("来源"), max_length=8, choices=HeartbeatSource.choices, default=HeartbeatSource.HTTP)
+
+    class Meta:
+        verbose_name = _("设备心跳")
+        verbose_name_plural = _("设备心跳")
+        indexes = [models.Index(fields=["device", "at"], name="heartbeat_device_at")]

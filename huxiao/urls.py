@@ -1,0 +1,36 @@
+"""URLs: the API under /api/v1/, each domain app's pages under /<app>/, core pages at the root."""
+
+from importlib import import_module
+
+from django.conf import settings
+from django.contrib import admin
+from django.http import JsonResponse
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from huxiao.api import api
+
+
+def openapi_json(request):
+    return JsonResponse(api.get_openapi_schema(path_prefix="/api/v1"), json_dumps_params={"ensure_ascii": False})
+
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("api/openapi.json", openapi_json, name="openapi"),
+    path("api/docs", RedirectView.as_view(url="/api/v1/docs"), name="api-docs"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+    path("", include("huxiao.core.urls")),
+]
+
+for app in settings.HUXIAO_APPS:
+    if app == "huxiao.core":
+        continue
+    try:
+        import_module(f"{app}.urls")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{app}.urls":
+            raise
+        continue
+    urlpatterns.append(path(f"{app.rsplit('.', 1)[-1]}/", include(f"{app}.urls")))

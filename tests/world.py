@@ -1,0 +1,113 @@
+"""A small region for tests, with healthchecks-style named users.
+
+Regions: 江苏 32 → 常州 3204 → 金坛区 320413 (towns 320413001 东城, 320413101 金城) and 溧阳市 320481.
+Schools: a1 (东城街道, station 东城派出所), a2 (金城镇, station 金城派出所), b1 (溧阳市).
+Users (WORLD_USERS) cover every role, in and out of jurisdiction; apps add their objects to ``world.extra``.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from huxiao.core.choices import Ownership, Role, SchoolType, Setting, UnitKind, UnitLevel
+from huxiao.core.models import Region, RoleAssignment, School, Unit, User
+
+PASSWORD = "Test-pass-2026"
+
+# key: (role, unit key) — unit keys resolve in build_world
+WORLD_USERS = {
+    "principal_a1": (Role.PRINCIPAL, "school_a1"),
+    "security_a1": (Role.SECURITY_OFFICER, "school_a1"),
+    "guard_a1": (Role.GUARD, "school_a1"),
+    "principal_a2": (Role.PRINCIPAL, "school_a2"),
+    "station_a1": (Role.STATION_OFFICER, "station_a1"),
+    "police_a": (Role.POLICE_SUPERVISOR, "police_a"),
+    "edu_a": (Role.EDUCATION_OFFICER, "edu_a"),
+    "inspector_a": (Role.INSPECTOR, "edu_a"),
+    "plc_a": (Role.PLC_COORDINATOR, "plc_a"),
+    "edu_b": (Role.EDUCATION_OFFICER, "edu_b"),
+    "police_b": (Role.POLICE_SUPERVISOR, "police_b"),
+    "police_city": (Role.POLICE_SUPERVISOR, "police_city"),
+    "edu_city": (Role.EDUCATION_OFFICER, "edu_city"),
+    "admin_province": (Role.SYSADMIN, "edu_province"),
+    "admin_b": (Role.SYSADMIN, "edu_b"),
+}
+ALL_USER_KEYS = ["anonymous", "norole", *WORLD_USERS]
+
+# Who reaches school a1 (and district A records) by jurisdiction, whatever their role allows
+REACH_A1 = {"principal_a1", "security_a1", "guard_a1", "station_a1", "police_a", "edu_a", "inspector_a", "plc_a",
+            "police_city", "edu_city", "admin_province"}
+REACH_A2 = {"principal_a2", "police_a", "edu_a", "inspector_a", "plc_a", "police_city", "edu_city", "admin_province"}
+REACH_B1 = {"edu_b", "police_b", "police_city", "edu_city", "admin_province", "admin_b"}
+SCHOOL_STAFF_A1 = {"principal_a1", "security_a1", "guard_a1"}
+POLICE_A1 = {"station_a1", "police_a", "police_city"}
+EDUCATION_A = {"edu_a", "inspector_a", "edu_city"}
+
+
+@dataclass
+class World:
+    regions: dict = field(default_factory=dict)
+    units: dict = field(default_factory=dict)
+    schools: dict = field(default_factory=dict)
+    users: dict = field(default_factory=dict)
+    extra: dict = field(default_factory=dict)
+
+    def user(self, key):
+        return self.users.get(key)
+
+
+def _region(code, name, level, parent):
+    region, _ = Region.objects.get_or_create(code=code, defaults={"name": name, "level": level, "parent": parent})
+    return region
+
+
+def make_school(code, name, region, station, **kw):
+    data = dict(school_type=SchoolType.PRIMARY, ownership=Ownership.PUBLIC, setting=Setting.URBAN, students=800,
+                staff=60, address=f"{region.name}测试路 1 号", longitude="119.597000", latitude="31.723000",
+                gate_open_time=datetime.time(7, 20), noon_dismissal_time=datetime.time(11, 40),
+                afternoon_dismissal_time=datetime.time(16, 30))
+    data.update(kw)
+    unit = Unit.objects.create(name=name, kind=UnitKind.SCHOOL, level=UnitLevel.SCHOOL, region=region)
+    return School.objects.create(code=code, name=name, region=region, police_station=station, unit=unit, **data)
+
+
+def build_world() -> World:
+    w = World()
+    r = w.regions
+    r["province"] = Region.objects.get(pk="320000")
+    r["city"] = Region.objects.get(pk="320400")
+    r["district_a"] = Region.objects.get(pk="320413")
+    r["district_b"] = Region.objects.get(pk="320481")
+    r["town_a1"] = _region("320413001", "东城街道", "town", r["district_a"])
+    r["town_a2"] = _region("320413101", "金城镇", "town", r["district_a"])
+    u = w.units
+
+    def unit(key, name, kind, level, region, parent=None):
+        u[key] = Unit.objects.create(name=name, kind=kind, level=level, region=region, parent=parent)
+
+    unit("police_province", "省公安厅", UnitKind.POLICE, UnitLevel.PROVINCE, r["province"])
+    unit("edu_province", "省教育厅", UnitKind.EDUCATION, UnitLevel.PROVINCE, r["province"])
+    unit("police_city", "市公安局", UnitKind.POLICE, UnitLevel.CITY, r["city"], u["police_province"])
+    unit("edu_city", "市教育局", UnitKind.EDUCATION, UnitLevel.CITY, r["city"], u["edu_province"])
+    unit("police_a", "金坛分局", UnitKind.POLICE, UnitLevel.COUNTY, r["district_a"], u["police_city"])
+    unit("edu_a", "金坛区教育局", UnitKind.EDUCATION, UnitLevel.COUNTY, r["district_a"], u["edu_city"])
+    unit("plc_a", "金坛区委政法委", UnitKind.POLITICAL_LEGAL, UnitLevel.COUNTY, r["district_a"])
+    unit("station_a1", "东城派出所", UnitKind.POLICE, UnitLevel.STATION, r["town_a1"], u["police_a"])
+    unit("station_a2", "金城派出所", UnitKind.POLICE, UnitLevel.STATION, r["town_a2"], u["police_a"])
+    unit("police_b", "溧阳市公安局", UnitKind.POLICE, UnitLevel.COUNTY, r["district_b"], u["police_city"])
+    unit("edu_b", "溧阳市教育局", UnitKind.EDUCATION, UnitLevel.COUNTY, r["district_b"], u["edu_city"])
+    unit("station_b1", "溧城派出所", UnitKind.POLICE, UnitLevel.STATION, r["district_b"], u["police_b"])
+    s = w.schools
+    s["a1"] = make_school("2132413001", "东城实验小学", r["town_a1"], u["station_a1"], students=1350)
+    s["a2"] = make_school("1132413002", "金城中心幼儿园", r["town_a2"], u["station_a2"],
+                          school_type=SchoolType.KINDERGARTEN, ownership=Ownership.PRIVATE, setting=Setting.RURAL,
+                          students=180, noon_dismissal_time=None)
+    s["b1"] = make_school("3132481001", "溧阳南渡初级中学", r["district_b"], u["station_b1"],
+                          school_type=SchoolType.JUNIOR)
+    u["school_a1"], u["school_a2"], u["school_b1"] = s["a1"].unit, s["a2"].unit, s["b1"].unit
+    w.users["anonymous"] = None
+    w.users["norole"] = User.objects.create_user("norole", password=PASSWORD, full_name="无角色")
+    for key, (role, unit_key) in WORLD_USERS.items():
+        user = User.objects.create_user(key, password=PASSWORD, full_name=key)
+        RoleAssignment.objects.create(user=user, role=role, unit=u[unit_key])
+        w.users[key] = user
+    return w
