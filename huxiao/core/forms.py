@@ -28,7 +28,7 @@ class SchoolForm(forms.ModelForm):
                 pk=self.instance.police_station_id)
         self.fields["region"].queryset = regions
         self.fields["police_station"].queryset = stations
-        for name, field in self.fields.items():
+        for field in self.fields.values():
             css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-control"
             if isinstance(field.widget, forms.Select):
                 css = "form-select"

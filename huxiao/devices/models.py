@@ -81,3 +81,14 @@ class Heartbeat(models.Model):
         verbose_name = _("设备心跳")
         verbose_name_plural = _("设备心跳")
         indexes = [models.Index(fields=["device", "at"], name="heartbeat_device_at")]
+
+
+class UsedSignature(models.Model):
+    """A device request signature already accepted; kept for the timestamp window to refuse replays."""
+
+    device = models.ForeignKey(Device, models.CASCADE, related_name="+")
+    signature = models.CharField(max_length=64)
+    timestamp = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["device", "signature"], name="used_signature_unique")]

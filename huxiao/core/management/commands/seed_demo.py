@@ -36,6 +36,6 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"演示区域已生成：{len(ctx.schools)} 所金坛区学校"))
         if schools:
             generate_schools(schools, province=province, seed=seed, out=self.stdout)
-        self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
-        for username, full_name, role, unit in DEMO_USERS:
+        self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
+        for username, full_name, role, _unit in DEMO_USERS:
             self.stdout.write(f"  {username:<12} {full_name:<6} {role.label}")
