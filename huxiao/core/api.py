@@ -2,11 +2,12 @@
 
 import datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
-from ninja import Field, FilterSchema, ModelSchema, Query, Router, Schema
+from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from huxiao.core import services
@@ -146,8 +147,8 @@ class SchoolPatch(Schema):
 
 
 class SchoolFilter(FilterSchema):
-    q: str | None = Field(None, q=["name__icontains", "code__startswith", "address__icontains"])
-    region: str | None = Field(None, q="region_code__startswith")
+    q: Annotated[str | None, FilterLookup(["name__icontains", "code__startswith", "address__icontains"])] = None
+    region: Annotated[str | None, FilterLookup("region_code__startswith")] = None
     school_type: SchoolType | None = None
     ownership: Ownership | None = None
     setting: Setting | None = None
@@ -185,7 +186,7 @@ def get_school(request, school_id: int):
 @router.post("/schools", response={201: SchoolOut}, summary="新增学校")
 def create_school(request, payload: SchoolIn):
     school = services.do_create_school(_resolve_refs(payload.dict()), actor=request.user)
-    return 201, school
+    return Status(201, school)
 
 
 @router.patch("/schools/{school_id}", response=SchoolOut, summary="修改学校")
@@ -198,7 +199,7 @@ def update_school(request, school_id: int, payload: SchoolPatch):
 def delete_school(request, school_id: int):
     school = get_object_or_404(School.objects.visible_to(request.user, "core.view_school"), pk=school_id)
     services.do_delete_school(school, actor=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 # --- users and roles (administrators) --------------------------------------------------------
@@ -256,14 +257,14 @@ def create_user(request, payload: UserIn):
     user = services.do_create_user(username=payload.username, password=payload.password,
                                    full_name=payload.full_name, phone=payload.phone, roles=roles,
                                    actor=request.user)
-    return 201, _user_out(user)
+    return Status(201, _user_out(user))
 
 
 @router.post("/users/{user_id}/roles", response={201: UserOut}, summary="授予角色（系统管理员）")
 def add_role(request, user_id: int, payload: RoleIn):
     user = get_object_or_404(_managed_users(request), pk=user_id)
     services.do_assign_role(user, payload.role, _managed_unit(request, payload.unit_id), actor=request.user)
-    return 201, _user_out(user)
+    return Status(201, _user_out(user))
 
 
 @router.delete("/users/{user_id}/roles/{assignment_id}", response={204: None}, summary="撤销角色（系统管理员）")
@@ -272,5 +273,5 @@ def remove_role(request, user_id: int, assignment_id: int):
     assignment = get_object_or_404(user.role_assignments.select_related("unit"), pk=assignment_id)
     _managed_unit(request, assignment.unit_id)
     services.do_revoke_role(assignment, actor=request.user)
-    return 204, None
+    return Status(204, None)
 

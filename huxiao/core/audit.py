@@ -6,6 +6,9 @@ import decimal
 from huxiao.core.middleware import client_ip, current_request
 
 
+BOOKKEEPING_FIELDS = {"updated_at"}
+
+
 def _jsonable(value):
     if isinstance(value, (datetime.date, datetime.datetime, datetime.time, decimal.Decimal)):
         return str(value)
@@ -28,7 +31,7 @@ def diff(before: dict | None, after: dict | None):
     """Keep only the fields that changed, so entries stay readable."""
     if not before or not after:
         return before, after
-    changed = [k for k in after if before.get(k) != after.get(k)]
+    changed = [k for k in after if before.get(k) != after.get(k) and k not in BOOKKEEPING_FIELDS]
     return {k: before.get(k) for k in changed}, {k: after[k] for k in changed}
 
 

@@ -75,4 +75,5 @@ class RoleAssignForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Excel 文件（.xlsx）"))
+    file = forms.FileField(label=_("Excel 文件（.xlsx）"), allow_empty_file=True,
+                           error_messages={"required": _("请选择要上传的 Excel 文件")})

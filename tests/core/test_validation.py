@@ -1,0 +1,144 @@
+"""Validators of the school registry and personal data."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from hypothesis import given
+from hypothesis import strategies as st
+from stdnum.cn import ric
+
+from huxiao.core import crypto
+from huxiao.core.choices import SCHOOL_CODE_CATEGORIES, SchoolType
+from huxiao.core.models import School
+from huxiao.core.validators import (
+    CharacterClassPasswordValidator,
+    validate_coordinates,
+    validate_id_number,
+    validate_school_code,
+)
+
+serials = st.text(alphabet="0123456789", min_size=6, max_size=6)
+types = st.sampled_from(list(SchoolType))
+
+
+@given(types, serials)
+def test_code_with_matching_category_and_province_is_accepted(school_type, serial):
+    for category in SCHOOL_CODE_CATEGORIES[school_type]:
+        validate_school_code(f"{category}32{serial}", school_type, "32")
+
+
+@given(types, st.sampled_from(["11", "21", "31", "34", "36", "51", "41", "99"]), serials)
+def test_code_with_other_category_is_refused(school_type, category, serial):
+    if category in SCHOOL_CODE_CATEGORIES[school_type]:
+        return
+    with pytest.raises(ValidationError, match="类别码"):
+        validate_school_code(f"{category}32{serial}", school_type, "32")
+
+
+@given(st.text(max_size=12).filter(lambda s: not (len(s) == 10 and s.isascii() and s.isdigit())))
+def test_code_must_be_ten_digits(code):
+    with pytest.raises(ValidationError, match="10 位数字"):
+        validate_school_code(code)
+
+
+def test_code_province_must_match_region():
+    with pytest.raises(ValidationError, match="省份代码"):
+        validate_school_code("2111000001", SchoolType.PRIMARY, "32")
+
+
+@given(st.decimals(min_value=Decimal("73.3"), max_value=Decimal("135.2"), places=6),
+       st.decimals(min_value=Decimal("3.8"), max_value=Decimal("53.6"), places=6))
+def test_coordinates_inside_china(lon, lat):
+    validate_coordinates(lon, lat)
+
+
+@pytest.mark.parametrize("lon,lat", [(0, 0), (116.4, 60.0), (140.0, 35.0), (-116.4, 39.9), (39.9, 116.4)])
+def test_coordinates_outside_china_are_refused(lon, lat):
+    with pytest.raises(ValidationError, match="不在中国境内"):
+        validate_coordinates(lon, lat)
+
+
+def test_one_coordinate_alone_is_refused():
+    with pytest.raises(ValidationError, match="同时填写"):
+        validate_coordinates(119.5, None)
+
+
+birth_dates = st.dates(min_value=datetime.date(1990, 1, 1), max_value=datetime.date(2010, 12, 31))
+
+
+@given(st.sampled_from(["320402", "110101", "420102"]), birth_dates, st.integers(0, 999))
+def test_valid_id_numbers_pass(region, birth, seq):
+    body = f"{region}{birth:%Y%m%d}{seq:03d}"
+    number = body + ric.calc_check_digit(body + "0")
+    assert validate_id_number(number) == number
+
+
+@given(st.sampled_from(["320402", "110101"]), birth_dates, st.integers(0, 999))
+def test_wrong_check_digit_is_refused(region, birth, seq):
+    body = f"{region}{birth:%Y%m%d}{seq:03d}"
+    good = ric.calc_check_digit(body + "0")
+    bad = "0" if good != "0" else "1"
+    with pytest.raises(ValidationError, match="身份证号码无效"):
+        validate_id_number(body + bad)
+
+
+@given(st.text(min_size=1, max_size=40))
+def test_encryption_round_trip_and_blind_index(text):
+    token = crypto.encrypt(text)
+    assert text not in token or len(text) < 3
+    assert crypto.decrypt(token) == text
+    assert crypto.blind_index(text) == crypto.blind_index(text)
+
+
+def test_blind_index_distinguishes_and_normalises():
+    assert crypto.blind_index("32041319800101123x") == crypto.blind_index("32041319800101123X")
+    assert crypto.blind_index("320413198001011234") != crypto.blind_index("320413198001011235")
+    assert crypto.mask_id_number("320413198001011234") == "3204**********1234"
+
+
+@pytest.mark.parametrize("password,ok", [("alllowercase1", False), ("Abcdefghij1", True), ("abc-def-ghi1", True),
+                                         ("ABCDEFGHIJK", False)])
+def test_password_character_classes(password, ok):
+    validator = CharacterClassPasswordValidator()
+    if ok:
+        validator.validate(password)
+    else:
+        with pytest.raises(ValidationError):
+            validator.validate(password)
+
+
+def _school(world, **kw):
+    data = dict(code="2132413050", name="测试小学", school_type="primary", ownership="public", setting="urban",
+                students=100, address="测试路", region=world.regions["town_a1"],
+                police_station=world.units["station_a1"])
+    data.update(kw)
+    return School(**data)
+
+
+def test_dismissal_times_must_be_ordered(world):
+    school = _school(world, gate_open_time=datetime.time(7, 30), noon_dismissal_time=datetime.time(7, 0))
+    with pytest.raises(ValidationError) as exc:
+        school.full_clean(exclude=["district", "region_code", "unit"])
+    assert "中午放学时间应晚于开校门时间" in str(exc.value.message_dict["noon_dismissal_time"])
+
+
+def test_station_must_serve_the_district(world):
+    school = _school(world, police_station=world.units["station_b1"])
+    with pytest.raises(ValidationError) as exc:
+        school.full_clean(exclude=["district", "region_code", "unit"])
+    assert "不在学校所在区县" in str(exc.value.message_dict["police_station"])
+
+
+def test_school_cannot_sit_in_a_city(world):
+    school = _school(world, region=world.regions["city"])
+    with pytest.raises(ValidationError) as exc:
+        school.full_clean(exclude=["district", "region_code", "unit"])
+    assert "区县或乡镇街道" in str(exc.value.message_dict["region"])
+
+
+def test_district_and_region_code_are_derived(world):
+    school = world.schools["a1"]
+    assert school.region_code == "320413001"
+    assert school.district_id == "320413"
