@@ -2,9 +2,11 @@
 
 from importlib import import_module
 
+import orjson
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import NinjaAPI
+from ninja.renderers import BaseRenderer
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
 from huxiao.core.services import user_for_token
@@ -30,7 +32,22 @@ class HeaderToken(APIKeyHeader):
         return user
 
 
+def _json_default(value):
+    """Decimals (coordinates) as exact strings, anything else orjson does not know as text."""
+    return str(value)
+
+
+class ORJSONRenderer(BaseRenderer):
+    """JSON through orjson: several times faster than the standard encoder on list pages."""
+
+    media_type = "application/json"
+
+    def render(self, request, data, *, response_status):
+        return orjson.dumps(data, default=_json_default, option=orjson.OPT_NON_STR_KEYS)
+
+
 api = NinjaAPI(
+    renderer=ORJSONRenderer(),
     title="护校安园 API",
     version="1",
     description="护校安园平台接口。所有查询均按调用者的管辖范围过滤；超出范围的对象返回 404。",

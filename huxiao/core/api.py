@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
+from pydantic import BaseModel, ConfigDict
 
 from huxiao.core import services
 from huxiao.core.choices import Ownership, Role, SchoolType, Setting
@@ -86,14 +87,41 @@ def list_units(request, kind: str | None = None):
     return qs.order_by("region_code", "name")[:5000]
 
 
-class SchoolOut(ModelSchema):
-    class Meta:
-        model = School
-        fields = ["id", "code", "name", "school_type", "ownership", "setting", "complex_environment", "boarding",
-                  "students", "boarding_students", "staff", "address", "longitude", "latitude", "region",
-                  "district", "police_station", "principal_name", "principal_phone", "security_name",
-                  "security_phone", "key_security_unit", "gate_open_time", "noon_dismissal_time",
-                  "afternoon_dismissal_time", "updated_at"]
+class SchoolOut(BaseModel):
+    """A school as the API shows it. A plain pydantic model: list pages validate ``values()`` rows
+    directly, without per-attribute Django look-ups (bench/scoping.py)."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    code: str
+    name: str
+    school_type: str
+    ownership: str
+    setting: str
+    complex_environment: bool
+    boarding: bool
+    students: int
+    boarding_students: int
+    staff: int
+    address: str
+    longitude: Decimal | None
+    latitude: Decimal | None
+    region: str = Field(validation_alias="region_id")
+    district: str = Field(validation_alias="district_id")
+    police_station: int | None = Field(validation_alias="police_station_id")
+    principal_name: str
+    principal_phone: str
+    security_name: str
+    security_phone: str
+    key_security_unit: bool
+    gate_open_time: datetime.time | None
+    noon_dismissal_time: datetime.time | None
+    afternoon_dismissal_time: datetime.time | None
+    updated_at: datetime.datetime
+
+
+SCHOOL_OUT_COLUMNS = [f.validation_alias or name for name, f in SchoolOut.model_fields.items()]
 
 
 class SchoolIn(Schema):
@@ -175,7 +203,8 @@ def _resolve_refs(data: dict) -> dict:
 @router.get("/schools", response=list[SchoolOut], summary="学校列表（管辖范围内）")
 @paginate(CountedPagination)
 def list_schools(request, filters: SchoolFilter = Query(...)):
-    return filters.filter(School.objects.visible_to(request.user, "core.view_school")).order_by("region_code", "name")
+    schools = filters.filter(School.objects.visible_to(request.user, "core.view_school"))
+    return schools.order_by("region_code", "name").values(*SCHOOL_OUT_COLUMNS)
 
 
 @router.get("/schools/{school_id}", response=SchoolOut, summary="学校详情")

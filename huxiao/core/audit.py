@@ -5,7 +5,6 @@ import decimal
 
 from huxiao.core.middleware import client_ip, current_request
 
-
 BOOKKEEPING_FIELDS = {"updated_at"}
 
 

@@ -43,3 +43,17 @@ class IdleTimeoutMiddleware:
             elif now - last >= 60 or "last_seen" not in request.session:
                 request.session["last_seen"] = now
         return self.get_response(request)
+
+
+class ServerTimingMiddleware:
+    """Outermost middleware: reports the server's own handling time as ``Server-Timing: app;dur=<ms>``
+    (shown by browser developer tools and read by the benchmarks)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        started = time.perf_counter()
+        response = self.get_response(request)
+        response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.3f}"
+        return response

@@ -48,7 +48,9 @@ class Scope:
 def _assignments(user):
     cached = getattr(user, "_huxiao_assignments", None)
     if cached is None:
-        cached = list(user.role_assignments.select_related("unit__region", "unit__school"))
+        from huxiao.core.authcache import assignments
+
+        cached = assignments(user)
         user._huxiao_assignments = cached
     return cached
 

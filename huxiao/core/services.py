@@ -159,12 +159,14 @@ def do_revoke_token(token: ApiToken, *, actor):
 def user_for_token(raw: str):
     if not raw or not raw.startswith("hx_"):
         return None
-    token = (ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw), revoked_at__isnull=True)
-             .first())
+    from huxiao.core import authcache
+
+    token = authcache.token(hash_token(raw))
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
+        token.last_used_at = now
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 

@@ -1,10 +1,12 @@
-"""Audit sign-ins, sign-outs and failed sign-ins."""
+"""Audit sign-ins, sign-outs and failed sign-ins; drop cached identities when they change."""
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from huxiao.core import audit
+from huxiao.core import audit, authcache
 from huxiao.core.choices import AuditAction
+from huxiao.core.models import ApiToken, RoleAssignment, Unit, User
 
 
 @receiver(user_logged_in)
@@ -23,3 +25,24 @@ def _logged_out(sender, request, user, **kwargs):
 def _login_failed(sender, credentials, request=None, **kwargs):
     audit.record(AuditAction.LOGIN_FAILED, request=request, model="core.User",
                  object_repr=str(credentials.get("username", ""))[:150])
+
+
+@receiver([post_save, post_delete], sender=RoleAssignment)
+def _roles_changed(sender, instance, **kwargs):
+    authcache.forget_user(instance.user_id)
+
+
+@receiver([post_save, post_delete], sender=User)
+def _user_changed(sender, instance, **kwargs):
+    authcache.forget_user(instance.pk)
+
+
+@receiver([post_save, post_delete], sender=ApiToken)
+def _token_changed(sender, instance, **kwargs):
+    authcache.forget_token(instance.key_hash)
+
+
+@receiver([post_save, post_delete], sender=Unit)
+def _unit_changed(sender, instance, **kwargs):
+    for user_id in RoleAssignment.objects.filter(unit_id=instance.pk).values_list("user_id", flat=True):
+        authcache.forget_user(user_id)

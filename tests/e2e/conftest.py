@@ -57,7 +57,7 @@ class DemoServer:
 
 def _e2e_database_url(base_url: str) -> str:
     parts = urlsplit(base_url)
-    name = parts.path.lstrip("/") + "_e2e"
+    name = parts.path.lstrip("/") + "_e2e_" + os.environ.get("PYTEST_XDIST_WORKER", "main")
     return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
 
 
@@ -87,7 +87,8 @@ def demo_server(tmp_path_factory):
         pytest.skip("Debian chromium is not installed")
     var_dir = tmp_path_factory.mktemp("demo-var")
     env = {k: v for k, v in os.environ.items() if k not in ("HUXIAO_TESTING", "DJANGO_SETTINGS_MODULE")}
-    env.update(HUXIAO_VAR_DIR=str(var_dir), PYTHONUNBUFFERED="1", HUEY_NAME=f"huxiao-e2e-{os.getpid()}")
+    env.update(HUXIAO_VAR_DIR=str(var_dir), PYTHONUNBUFFERED="1", HUEY_NAME=f"huxiao-e2e-{os.getpid()}",
+               CACHE_KEY_PREFIX=f"huxiao-e2e-{os.getpid()}")
     pg_url = None
     if os.environ.get("DATABASE_URL"):
         pg_url = _e2e_database_url(os.environ["DATABASE_URL"])

@@ -1,0 +1,76 @@
+"""Shared set-up for benchmarks: a dedicated database (PostgreSQL when DATABASE_URL is set, else a
+SQLite file under var/), migrated, with Django configured. Import this before any Django model."""
+
+import os
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def use_database(name: str, fresh: bool = False) -> str:
+    """Point DATABASE_URL at a benchmark database of its own; returns a description of it."""
+    base = os.environ.get("DATABASE_URL")
+    if base:
+        import psycopg
+
+        parts = urlsplit(base)
+        url = urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, ""))
+        admin = urlunsplit((parts.scheme, parts.netloc, "/postgres", "", ""))
+        with psycopg.connect(admin, autocommit=True) as conn:
+            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname=%s", [name]).fetchone()
+            if fresh and exists:
+                conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+                exists = None
+            if not exists:
+                conn.execute(f'CREATE DATABASE "{name}"')
+        os.environ["DATABASE_URL"] = url
+        desc = f"PostgreSQL {name}"
+    else:
+        path = ROOT / "var" / f"{name}.sqlite3"
+        if fresh and path.exists():
+            path.unlink()
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+        desc = f"SQLite {path}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "huxiao.settings")
+    os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    return desc
+
+
+def percentiles(samples):
+    s = sorted(samples)
+
+    def pick(q):
+        return s[min(len(s) - 1, int(q * len(s)))]
+
+    return pick(0.5), pick(0.99)
+
+
+def timed(fn, n, warmup=20):
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        fn()
+        out.append((time.perf_counter() - t0) * 1000)
+    return out
+
+
+def report(label, server_ms, baseline_ms, target=None):
+    s50, s99 = percentiles(server_ms)
+    b50, b99 = percentiles(baseline_ms)
+    print(f"{label}")
+    print(f"  server  p50 {s50:7.2f} ms   p99 {s99:7.2f} ms   (n={len(server_ms)})")
+    print(f"  raw SQL p50 {b50:7.2f} ms   p99 {b99:7.2f} ms")
+    print(f"  ratio   p50 {s50 / b50:5.2f}×      p99 {s99 / b99:5.2f}×" + (f"   target: {target}" if target else ""))
+    return s50, s99, b50, b99
