@@ -45,6 +45,9 @@ class Device(models.Model):
     # per-device secret for signed HTTP heartbeats and alarms (encrypted with core.crypto)
     secret_encrypted = models.CharField(max_length=200, blank=True)
     last_seen_at = models.DateTimeField(_("最近心跳"), null=True, blank=True, db_index=True)
+    # networked state as last computed from last_seen_at (heartbeat ingestion and the periodic sweep),
+    # so that a change of state re-evaluates the school's compliance exactly once
+    network_state = models.BooleanField(_("联网状态"), default=False, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = DeviceQuerySet.as_manager()

@@ -1,28 +1,55 @@
 """State changes of the device registry; heartbeats from every source go through record_heartbeats."""
 
+import datetime
 import secrets
 from collections.abc import Iterable
 
-from django.db import transaction
-from django.db.models import Max
+from django.core.exceptions import PermissionDenied
+from django.db import connection, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from huxiao.core import audit, crypto
 from huxiao.core.choices import AuditAction
+from huxiao.core.scoping import can
 from huxiao.devices.choices import HeartbeatSource
 from huxiao.devices.models import Device, Heartbeat
+from huxiao.devices.signals import network_state_changed, registry_changed
+
+AUDIT_EXCLUDE = ("secret_encrypted", "dc09_key_encrypted")
+
+
+def _require(actor, perm, obj=None):
+    if actor is not None and not can(actor, perm, obj):
+        raise PermissionDenied(_("无权执行此操作"))
 
 
 @transaction.atomic
 def do_register_device(school, data: dict, *, actor) -> tuple[Device, str]:
     """Register a device; returns it with its raw HTTP secret (shown once, stored encrypted)."""
+    _require(actor, "devices.register_device", school)
     raw_secret = secrets.token_hex(32)
     device = Device(school=school, secret_encrypted=crypto.encrypt(raw_secret), **data)
     device.full_clean(exclude=["region_code"])
     device.save()
-    audit.record(AuditAction.CREATE, device, actor=actor, after=audit.snapshot(
-        device, exclude=("secret_encrypted", "dc09_key_encrypted")))
+    audit.record(AuditAction.CREATE, device, actor=actor, after=audit.snapshot(device, exclude=AUDIT_EXCLUDE))
+    registry_changed.send(Device, school_ids={school.pk})
     return device, raw_secret
+
+
+@transaction.atomic
+def do_set_device_active(device: Device, active: bool, *, actor) -> Device:
+    """Take a device out of use (拆除/停用) or back into use; a device out of use is never networked."""
+    _require(actor, "devices.register_device", device)
+    before = {"active": device.active}
+    device.active = active
+    if not active:
+        device.network_state = False
+    device.save(update_fields=["active", "network_state"])
+    audit.record(AuditAction.UPDATE, device, actor=actor, before=before, after={"active": active})
+    registry_changed.send(Device, school_ids={device.school_id})
+    return device
 
 
 def device_secret(device: Device) -> str:
@@ -35,25 +62,66 @@ def device_dc09_key(device: Device) -> str:
 
 @transaction.atomic
 def record_heartbeats(entries: Iterable[tuple[int, object]], source=HeartbeatSource.HTTP) -> int:
-    """Store heartbeats ``(device_id, at)`` and move each device's ``last_seen_at`` forward (never back)."""
+    """Store heartbeats ``(device_id, at)`` and move each device's ``last_seen_at`` forward (never back).
+
+    On PostgreSQL the rows go in with one COPY and the devices with one UPDATE … FROM unnest(…); devices
+    whose networked state changes are announced (``network_state_changed``) so compliance follows.
+    """
     now = timezone.now()
-    rows = [Heartbeat(device_id=device_id, at=at, received_at=now, source=source) for device_id, at in entries]
+    rows = [(device_id, at) for device_id, at in entries]
     if not rows:
         return 0
-    Heartbeat.objects.bulk_create(rows, batch_size=5000)
-    latest = {}
-    for row in rows:
-        if row.device_id not in latest or row.at > latest[row.device_id]:
-            latest[row.device_id] = min(row.at, now)
-    for device_id, at in latest.items():
-        Device.objects.filter(pk=device_id).filter(
-            models_q_last_seen_before(at)).update(last_seen_at=at)
+    latest: dict[int, datetime.datetime] = {}
+    for device_id, at in rows:
+        at = min(at, now)
+        if device_id not in latest or at > latest[device_id]:
+            latest[device_id] = at
+    if connection.vendor == "postgresql":
+        changed = _record_pg(rows, latest, now, source)
+    else:
+        changed = _record_orm(rows, latest, now, source)
+    if changed:
+        network_state_changed.send(Device, school_ids=changed)
     return len(rows)
 
 
-def models_q_last_seen_before(at):
-    from django.db.models import Q
+def _record_pg(rows, latest, now, source) -> set:
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        table = Heartbeat._meta.db_table
+        with raw.copy(f"COPY {table} (device_id, at, received_at, source) FROM STDIN") as copy:
+            for device_id, at in rows:
+                copy.write_row((device_id, at, now, source))
+        ids, ats = list(latest), list(latest.values())
+        device_table = Device._meta.db_table
+        raw.execute(
+            f"UPDATE {device_table} AS d SET last_seen_at = v.at, "
+            f"network_state = (d.active AND v.at >= %s - d.supervision_window) "
+            f"FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, at), {device_table} AS old "
+            f"WHERE d.id = v.id AND old.id = v.id AND (d.last_seen_at IS NULL OR d.last_seen_at < v.at) "
+            f"RETURNING d.school_id, old.network_state, d.network_state", (now, ids, ats))
+        return {school_id for school_id, was, is_now in raw.fetchall() if was != is_now}
 
+
+def _record_orm(rows, latest, now, source) -> set:
+    Heartbeat.objects.bulk_create([Heartbeat(device_id=d, at=at, received_at=now, source=source) for d, at in rows],
+                                  batch_size=5000)
+    changed = set()
+    current = Device.objects.filter(pk__in=list(latest)).values_list(
+        "pk", "school_id", "last_seen_at", "network_state", "active", "supervision_window")
+    for pk, school_id, last_seen, state, active, window in current:
+        at = latest[pk]
+        if last_seen is not None and last_seen >= at:
+            continue
+        new_state = bool(active and at >= now - window)
+        Device.objects.filter(pk=pk).filter(Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=at)).update(
+            last_seen_at=at, network_state=new_state)
+        if new_state != state:
+            changed.add(school_id)
+    return changed
+
+
+def models_q_last_seen_before(at):
     return Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=at)
 
 

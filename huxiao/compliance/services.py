@@ -1,0 +1,146 @@
+"""Keeping the evaluation table current, and the campaigns in step with the shipped rule sets.
+
+``evaluate_schools`` re-evaluates every applicable campaign rule for the given schools from their
+records and rewrites only the rows whose status or reason changed. The 三防 services call
+``refresh_school`` in their transaction; heartbeats that bring a device back and the periodic
+``sweep_networked`` (devices going silent) call it for the schools concerned.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from huxiao.compliance.choices import Status
+from huxiao.compliance.facts import load_facts
+from huxiao.compliance.models import Campaign, RateSnapshot, RuleStatus
+from huxiao.compliance.rules import shipped_rulesets
+from huxiao.core.models import Region, School
+
+BATCH = 1000
+
+
+@transaction.atomic
+def sync_campaigns() -> list[Campaign]:
+    """Create or update a Campaign row for every shipped rule set (idempotent)."""
+    out = []
+    for code, rs in shipped_rulesets().items():
+        phases = [{"name": p["name"], "start": p["start"].isoformat(), "end": p["end"].isoformat()} for p in rs.phases]
+        campaign, _ = Campaign.objects.update_or_create(code=code, defaults={
+            "name": rs.name, "issuer": rs.issuer, "region_code": rs.region, "start": rs.start, "end": rs.end,
+            "phases": phases, "seed": rs.seed, "filename": rs.filename})
+        out.append(campaign)
+    return out
+
+
+def _campaigns():
+    campaigns = list(Campaign.objects.all())
+    if not campaigns:
+        campaigns = sync_campaigns()
+    return campaigns
+
+
+def campaigns_for(region_code: str) -> list[Campaign]:
+    """Campaigns whose region covers ``region_code`` (or, for an upper region, overlaps it)."""
+    return [c for c in _campaigns() if region_code.startswith(c.region_code) or c.region_code.startswith(region_code)]
+
+
+def evaluate_schools(schools, now=None, campaigns=None) -> int:
+    """Re-evaluate ``schools`` for every campaign covering them; returns the number of rows written."""
+    now = now or timezone.now()
+    campaigns = campaigns if campaigns is not None else _campaigns()
+    written = 0
+    schools = list(schools)
+    for start in range(0, len(schools), BATCH):
+        chunk = schools[start:start + BATCH]
+        facts = load_facts(chunk, now)
+        ids = [s.pk for s in chunk]
+        existing = {(r.campaign_id, r.school_id, r.rule_id): r for r in RuleStatus.objects.filter(school_id__in=ids)}
+        create, update = [], []
+        for school in chunk:
+            f = facts[school.pk]
+            for campaign in campaigns:
+                if not school.region_code.startswith(campaign.region_code):
+                    continue
+                for rule in campaign.ruleset.rules:
+                    status, reason = rule.evaluate(f)
+                    reason = reason[:500]
+                    row = existing.pop((campaign.pk, school.pk, rule.id), None)
+                    if row is None:
+                        create.append(RuleStatus(campaign=campaign, rule_id=rule.id, school_id=school.pk,
+                                                 region_code=school.region_code, status=status, reason=reason,
+                                                 evaluated_at=now))
+                    elif (row.status, row.reason, row.region_code) != (status, reason, school.region_code):
+                        row.status, row.reason, row.region_code, row.evaluated_at = (
+                            status, reason, school.region_code, now)
+                        update.append(row)
+        RuleStatus.objects.bulk_create(create, batch_size=2000)
+        RuleStatus.objects.bulk_update(update, ["status", "reason", "region_code", "evaluated_at"], batch_size=2000)
+        if existing:  # rules no longer shipped, campaigns no longer covering the school
+            RuleStatus.objects.filter(pk__in=[r.pk for r in existing.values()]).delete()
+        written += len(create) + len(update)
+    return written
+
+
+def refresh_school(school, now=None) -> int:
+    """Called by the 三防 and device services inside their transaction after a change."""
+    return evaluate_schools([school], now)
+
+
+def refresh_school_ids(school_ids, now=None) -> int:
+    if not school_ids:
+        return 0
+    return evaluate_schools(School.objects.filter(pk__in=list(school_ids)).order_by("pk"), now)
+
+
+@transaction.atomic
+def sweep_networked(now=None) -> int:
+    """Devices whose networked state changed since the last sweep (silent past their window, or heard
+    again): store the new state and re-evaluate their schools. Returns the number of schools refreshed."""
+    from huxiao.devices.models import Device
+
+    now = now or timezone.now()
+    online = Q(active=True, last_seen_at__isnull=False, last_seen_at__gte=now - F("supervision_window"))
+    went_offline = Device.objects.filter(network_state=True).exclude(online)
+    came_online = Device.objects.filter(online, network_state=False)
+    schools = set(went_offline.values_list("school_id", flat=True)) | set(
+        came_online.values_list("school_id", flat=True))
+    Device.objects.filter(network_state=True).exclude(online).update(network_state=False)
+    Device.objects.filter(online, network_state=False).update(network_state=True)
+    refresh_school_ids(schools, now)
+    return len(schools)
+
+
+def evaluate_all(now=None) -> int:
+    sync_campaigns()
+    return evaluate_schools(School.objects.order_by("pk"), now)
+
+
+@transaction.atomic
+def take_snapshot(day: datetime.date | None = None) -> int:
+    """Store today's rates for every campaign, rule and region prefix (province, city, county, town)."""
+    day = day or timezone.localdate()
+    RateSnapshot.objects.filter(day=day).delete()
+    rows = []
+    for length in (2, 4, 6, 9):
+        counts = {}
+        from django.db.models.functions import Substr
+
+        qs = (RuleStatus.objects.exclude(status=Status.NOT_APPLICABLE)
+              .annotate(prefix=Substr("region_code", 1, length))
+              .values("campaign_id", "rule_id", "prefix", "status").annotate(n=Count("id")))
+        for r in qs:
+            if len(r["prefix"]) < length:
+                continue
+            key = (r["campaign_id"], r["rule_id"], r["prefix"])
+            applicable, met = counts.get(key, (0, 0))
+            counts[key] = (applicable + r["n"], met + (r["n"] if r["status"] == Status.MET else 0))
+        rows += [RateSnapshot(day=day, campaign_id=c, rule_id=rule, region_prefix=p, applicable=a, met=m)
+                 for (c, rule, p), (a, m) in counts.items()]
+    RateSnapshot.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
+
+
+def region_levels():
+    return {r.code: r for r in Region.objects.all()}

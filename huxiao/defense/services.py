@@ -1,0 +1,200 @@
+"""Every change of the 三防 records. Each is atomic, audited, and re-evaluates the school's compliance
+in the same transaction so dashboards never lag behind the records."""
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from huxiao.core import audit, crypto
+from huxiao.core.choices import AuditAction
+from huxiao.core.scoping import can
+from huxiao.core.validators import validate_id_number
+from huxiao.defense.choices import BackgroundResult, EquipmentKind, GuardCategory
+from huxiao.defense.models import Equipment, Facility, Guard, GuardTraining
+
+GUARD_FIELDS = ("name", "category", "license_number", "birth_date", "first_hired_on", "background_checked_on",
+                "background_result", "health_status", "phone")
+FACILITY_FIELDS = ("enclosure_type", "enclosure_height_m", "gate_duty_room", "closed_management", "vehicle_access",
+                   "anti_ramming_needed", "anti_ramming_kinds", "parent_waiting_area", "traffic_needed",
+                   "traffic_installed")
+AUDIT_EXCLUDE = ("id_number_encrypted", "id_number_index")
+
+
+def _require(actor, obj):
+    if actor is not None and not can(actor, "defense.change_records", obj):
+        raise PermissionDenied(_("无权修改该校三防台账"))
+
+
+def _refresh(school):
+    from huxiao.compliance.services import refresh_school
+
+    refresh_school(school)
+
+
+def _birth_from_id(id_number: str) -> datetime.date:
+    return datetime.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+
+
+def _check_guard(guard: Guard, today=None):
+    today = today or timezone.localdate()
+    errors = {}
+    if guard.birth_date and guard.first_hired_on and guard.first_hired_on < guard.birth_date + datetime.timedelta(
+            days=16 * 365):
+        errors["first_hired_on"] = _("首次聘用日期应在年满16周岁之后")
+    if guard.first_hired_on and guard.first_hired_on > today:
+        errors["first_hired_on"] = _("首次聘用日期不能晚于今天")
+    if guard.background_result != BackgroundResult.PENDING and not guard.background_checked_on:
+        errors["background_checked_on"] = _("已有审查结果时须填写背景审查日期")
+    if guard.background_checked_on and guard.background_checked_on > today:
+        errors["background_checked_on"] = _("背景审查日期不能晚于今天")
+    if guard.category == GuardCategory.FULL_TIME and guard.license_number and not guard.license_number.strip():
+        errors["license_number"] = _("保安员证号不能为空白")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def do_create_guard(school, data: dict, *, id_number: str, actor) -> Guard:
+    """Add a guard to the roster. The ID number is validated (GB 11643), stored encrypted with a keyed
+    hash for exact look-ups, and must agree with the birth date."""
+    _require(actor, school)
+    try:
+        id_number = validate_id_number(id_number)
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from exc
+    birth = _birth_from_id(id_number)
+    data = {k: v for k, v in data.items() if k in GUARD_FIELDS}
+    data.setdefault("birth_date", birth)
+    if data["birth_date"] != birth:
+        raise ValidationError({"birth_date": _("出生日期与身份证号不一致（身份证为 %(d)s）") % {"d": birth.isoformat()}})
+    index = crypto.blind_index(id_number)
+    if Guard.objects.filter(school=school, id_number_index=index, active=True).exists():
+        raise ValidationError({"id_number": _("该身份证号的人员已在本校安保名册中")})
+    guard = Guard(school=school, recorded_by=actor if getattr(actor, "pk", None) else None,
+                  id_number_encrypted=crypto.encrypt(id_number), id_number_index=index,
+                  id_number_masked=crypto.mask_id_number(id_number), **data)
+    guard.full_clean(exclude=["region_code", "recorded_by", "evidence"])
+    _check_guard(guard)
+    guard.save()
+    audit.record(AuditAction.CREATE, guard, actor=actor, after=audit.snapshot(guard, exclude=AUDIT_EXCLUDE))
+    _refresh(school)
+    return guard
+
+
+@transaction.atomic
+def do_update_guard(guard: Guard, data: dict, *, actor) -> Guard:
+    _require(actor, guard)
+    before = audit.snapshot(guard, exclude=AUDIT_EXCLUDE)
+    for key, value in data.items():
+        if key not in GUARD_FIELDS:
+            raise ValidationError({key: _("该字段不可修改")})
+        setattr(guard, key, value)
+    if guard.birth_date != _birth_from_id(crypto.decrypt(guard.id_number_encrypted)):
+        raise ValidationError({"birth_date": _("出生日期与身份证号不一致")})
+    guard.full_clean(exclude=["region_code", "recorded_by", "evidence"])
+    _check_guard(guard)
+    guard.save()
+    audit.record(AuditAction.UPDATE, guard, actor=actor, before=before,
+                 after=audit.snapshot(guard, exclude=AUDIT_EXCLUDE))
+    _refresh(guard.school)
+    return guard
+
+
+@transaction.atomic
+def do_release_guard(guard: Guard, left_on: datetime.date, *, actor) -> Guard:
+    """A guard leaves (离岗): active → left. Leaving twice is an error."""
+    _require(actor, guard)
+    if not guard.active:
+        raise ValidationError({"active": _("%(n)s 已于 %(d)s 离岗") % {"n": guard.name, "d": guard.left_on}})
+    if left_on < guard.first_hired_on or left_on > timezone.localdate():
+        raise ValidationError({"left_on": _("离岗日期应在首次聘用日期与今天之间")})
+    guard.active, guard.left_on = False, left_on
+    guard.save(update_fields=["active", "left_on", "updated_at"])
+    audit.record(AuditAction.UPDATE, guard, actor=actor, before={"active": True},
+                 after={"active": False, "left_on": str(left_on)})
+    _refresh(guard.school)
+    return guard
+
+
+@transaction.atomic
+def do_add_training(guard: Guard, data: dict, *, actor, evidence=()) -> GuardTraining:
+    _require(actor, guard)
+    training = GuardTraining(guard=guard, recorded_by=actor if getattr(actor, "pk", None) else None, **data)
+    training.full_clean(exclude=["recorded_by", "evidence"])
+    if training.held_on > timezone.localdate():
+        raise ValidationError({"held_on": _("培训日期不能晚于今天")})
+    training.save()
+    if evidence:
+        training.evidence.set(evidence)
+    audit.record(AuditAction.CREATE, guard, actor=actor, after={"training": training.topic,
+                                                                "held_on": str(training.held_on)})
+    return training
+
+
+@transaction.atomic
+def do_update_facility(school, data: dict, *, actor, evidence=()) -> Facility:
+    """Create or update the school's 物防 record."""
+    _require(actor, school)
+    facility = Facility.objects.filter(school=school).first()
+    before = audit.snapshot(facility) if facility else None
+    if facility is None:
+        facility = Facility(school=school)
+    for key, value in data.items():
+        if key not in FACILITY_FIELDS:
+            raise ValidationError({key: _("未知字段")})
+        setattr(facility, key, value)
+    _check_facility(facility)
+    facility.recorded_by = actor if getattr(actor, "pk", None) else None
+    facility.save()
+    if evidence:
+        facility.evidence.add(*evidence)
+    audit.record(AuditAction.UPDATE if before else AuditAction.CREATE, facility, actor=actor, before=before,
+                 after=audit.snapshot(facility))
+    _refresh(school)
+    return facility
+
+
+def _check_facility(f: Facility):
+    from huxiao.defense.choices import BarrierKind, EnclosureType, TrafficFacility
+
+    f.full_clean(exclude=["region_code", "recorded_by", "evidence", "school"])
+    errors = {}
+    if f.enclosure_type == EnclosureType.NONE and f.enclosure_height_m:
+        errors["enclosure_height_m"] = _("无围墙护栏时不应填写高度")
+    if f.enclosure_height_m is not None and not (0 < f.enclosure_height_m <= 10):
+        errors["enclosure_height_m"] = _("围墙高度应在 0 到 10 米之间")
+    for field, choices in (("anti_ramming_kinds", BarrierKind), ("traffic_needed", TrafficFacility),
+                           ("traffic_installed", TrafficFacility)):
+        value = getattr(f, field)
+        if not isinstance(value, list) or any(v not in choices.values for v in value) or len(set(value)) != len(value):
+            errors[field] = _("取值应为不重复的列表，限于：%(c)s") % {"c": "、".join(choices.values)}
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def do_set_equipment(school, counts: dict, *, actor) -> list[Equipment]:
+    """Set the count of each kind of protective equipment (kinds not named are left as they are)."""
+    _require(actor, school)
+    for kind, count in counts.items():
+        if kind not in EquipmentKind.values:
+            raise ValidationError({"kind": _("未知的装备类别：%(k)s") % {"k": kind}})
+        if isinstance(count, bool) or not isinstance(count, int) or not 0 <= count <= 10000:
+            raise ValidationError({kind: _("数量应为 0 到 10000 的整数")})
+    before = {e.kind: e.count for e in Equipment.objects.filter(school=school)}
+    for kind, count in counts.items():
+        Equipment.objects.update_or_create(school=school, kind=kind, defaults={
+            "count": count, "region_code": school.region_code,
+            "recorded_by": actor if getattr(actor, "pk", None) else None})
+    audit.record(AuditAction.UPDATE, school, actor=actor, model="defense.Equipment", before=before,
+                 after={**before, **counts}, object_repr=f"{school.name}·防护装备")
+    _refresh(school)
+    return list(Equipment.objects.filter(school=school))
+
+
+def find_guards_by_id_number(id_number: str, queryset):
+    """Exact look-up by ID number through the keyed hash (the number itself is never queried)."""
+    return queryset.filter(id_number_index=crypto.blind_index(id_number))

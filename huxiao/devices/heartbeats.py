@@ -1,0 +1,81 @@
+"""Batched heartbeats over HTTP, each entry signed by its own device.
+
+A gateway (the school's NVR or alarm host, a county collector, or a device itself) posts
+``{"heartbeats": [{"serial": "...", "ts": 1763880000, "sig": "<hex>"}, ...]}`` where ``sig`` is the
+hex HMAC-SHA256, keyed with the device's secret, of ``"{serial}\\n{ts}"`` (see ``entry_signature``).
+The batch is all-or-nothing: one unknown device, bad signature, stale or replayed entry rejects it and
+nothing is stored. Replays are refused without storing signatures: an entry must be newer than the
+device's last accepted heartbeat (and, within a batch, than the previous entry of the same device) and
+within ±MAX_SKEW seconds of the server clock.
+"""
+
+import datetime
+import hashlib
+import hmac
+
+from django.db import transaction
+from django.utils import timezone
+
+from huxiao.core import crypto
+from huxiao.devices.models import Device
+from huxiao.devices.services import record_heartbeats
+from huxiao.devices.signing import MAX_SKEW
+
+MAX_BATCH = 5000
+_secrets: dict[str, str] = {}  # secret_encrypted -> secret (decrypting is the costly part)
+
+
+class BatchError(Exception):
+    """A rejected batch; ``field`` names the entry and field (e.g. ``heartbeats[3].sig``)."""
+
+    def __init__(self, field, message, status=400):
+        super().__init__(message)
+        self.field, self.message, self.status = field, message, status
+
+
+def entry_signature(secret: str, serial: str, ts: int) -> str:
+    return hmac.new(secret.encode(), f"{serial}\n{ts}".encode(), hashlib.sha256).hexdigest()
+
+
+def _secret(encrypted: str) -> str:
+    secret = _secrets.get(encrypted)
+    if secret is None:
+        if len(_secrets) > 200_000:
+            _secrets.clear()
+        secret = _secrets[encrypted] = crypto.decrypt(encrypted)
+    return secret
+
+
+def accept_batch(entries: list, *, now=None) -> int:
+    """Verify every entry, then store them all in one transaction; raises BatchError on the first bad one."""
+    now = now or timezone.now()
+    now_s = int(now.timestamp())
+    if not entries:
+        raise BatchError("heartbeats", "心跳批次为空")
+    if len(entries) > MAX_BATCH:
+        raise BatchError("heartbeats", f"每批最多 {MAX_BATCH} 条心跳，本批 {len(entries)} 条")
+    serials = {e.serial for e in entries}
+    with transaction.atomic():
+        devices = {serial: (pk, enc, last) for serial, pk, enc, last in Device.objects.filter(
+            serial__in=serials, active=True).select_for_update(of=("self",)).values_list(
+            "serial", "pk", "secret_encrypted", "last_seen_at")}
+        newest: dict[str, int] = {}
+        rows = []
+        for i, e in enumerate(entries):
+            device = devices.get(e.serial)
+            if device is None:
+                raise BatchError(f"heartbeats[{i}].serial", f"未知或已停用的设备：{e.serial[:64]}", 401)
+            pk, encrypted, last_seen = device
+            if abs(now_s - e.ts) > MAX_SKEW:
+                raise BatchError(f"heartbeats[{i}].ts", f"时间戳超出允许范围（±{MAX_SKEW} 秒），请校准设备时钟")
+            expected = entry_signature(_secret(encrypted), e.serial, e.ts)
+            if not hmac.compare_digest(expected, e.sig.lower()):
+                raise BatchError(f"heartbeats[{i}].sig", "设备签名校验失败", 401)
+            floor = newest.get(e.serial)
+            if floor is None:
+                floor = int(last_seen.timestamp()) if last_seen is not None else 0
+            if e.ts <= floor:
+                raise BatchError(f"heartbeats[{i}].ts", "重复或过期的心跳（不晚于该设备上一次心跳），已拒绝", 409)
+            newest[e.serial] = e.ts
+            rows.append((pk, datetime.datetime.fromtimestamp(e.ts, tz=datetime.UTC)))
+        return record_heartbeats(rows)
