@@ -34,6 +34,10 @@ def token(key_hash: str):
     return found or None
 
 
+def remember_token(found):
+    cache.set(TOKEN.format(found.key_hash), found, TTL)
+
+
 def forget_user(user_id):
     from huxiao.core.models import ApiToken
 

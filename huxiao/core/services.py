@@ -168,6 +168,7 @@ def user_for_token(raw: str):
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:
         token.last_used_at = now
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        authcache.remember_token(token)
     return token.user
 
 
