@@ -1,1 +1,99 @@
-"""Models of the alarms app."""
+"""One-button alarms (一键式紧急报警, SPEC §6): every alarm received from a panel or the signed HTTP
+API, its life cycle 接警 → 确认 → 派警 → 到场 → 处置完毕, and the event feed consoles follow."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from huxiao.alarms.choices import AlarmCategory, AlarmSource, AlarmStatus, Disposition, EventKind
+from huxiao.core.scoping import ScopedQuerySet
+
+
+class Alarm(models.Model):
+    """One alarm event from a device of a school, stored once (``dedup_key``) however often it is retried."""
+
+    school = models.ForeignKey("core.School", models.PROTECT, related_name="alarms", verbose_name=_("学校"))
+    region_code = models.CharField(_("区划代码"), max_length=12, editable=False)
+    device = models.ForeignKey("devices.Device", models.SET_NULL, null=True, blank=True, related_name="alarms",
+                               verbose_name=_("设备"))
+    source = models.CharField(_("来源"), max_length=8, choices=AlarmSource.choices)
+    dedup_key = models.CharField(max_length=160, unique=True)
+    code = models.CharField(_("事件代码"), max_length=8, blank=True)
+    label = models.CharField(_("事件"), max_length=64)
+    category = models.CharField(_("类别"), max_length=12, choices=AlarmCategory.choices)
+    zone = models.CharField(_("防区"), max_length=16, blank=True)
+    message = models.CharField(_("附加信息"), max_length=200, blank=True)
+    is_test = models.BooleanField(_("测试报警"), default=False)
+    raw = models.TextField(_("原始报文"), blank=True)
+    occurred_at = models.DateTimeField(_("设备时间"), null=True, blank=True)
+    received_at = models.DateTimeField(_("接警时间"), db_index=True)
+    status = models.CharField(_("状态"), max_length=16, choices=AlarmStatus.choices, default=AlarmStatus.RECEIVED)
+    acknowledged_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                        related_name="+", verbose_name=_("确认人"))
+    dispatched_at = models.DateTimeField(_("派警时间"), null=True, blank=True)
+    dispatched_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                      related_name="+", verbose_name=_("派警人"))
+    dispatch_unit = models.ForeignKey("core.Unit", models.SET_NULL, null=True, blank=True, related_name="+",
+                                      verbose_name=_("出警单位"))
+    dispatch_officer = models.CharField(_("出警民警"), max_length=64, blank=True)
+    arrived_at = models.DateTimeField(_("到场时间"), null=True, blank=True)
+    arrived_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("到场登记人"))
+    closed_at = models.DateTimeField(_("处置完毕时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                  related_name="+", verbose_name=_("处置人"))
+    disposition = models.CharField(_("处置结果"), max_length=8, choices=Disposition.choices, blank=True)
+    notes = models.TextField(_("处置情况"), blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("升级层级"), default=0)
+    escalated_at = models.DateTimeField(_("最近升级时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    SCOPE_SCHOOL_FIELD = "school_id"
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("报警")
+        verbose_name_plural = _("报警")
+        indexes = [
+            models.Index(fields=["region_code"], name="alarm_region", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["status", "received_at"], name="alarm_status_received"),
+        ]
+
+    def __str__(self):
+        return f"{self.label}（{self.school_id}）#{self.pk}"
+
+    def save(self, *args, **kwargs):
+        self.region_code = self.school.region_code
+        super().save(*args, **kwargs)
+
+    @property
+    def open(self) -> bool:
+        return self.status in (AlarmStatus.RECEIVED, AlarmStatus.ACKNOWLEDGED, AlarmStatus.DISPATCHED,
+                               AlarmStatus.ARRIVED)
+
+
+class AlarmEvent(models.Model):
+    """One step of an alarm (received, acknowledged, …, escalated): the ordered feed consoles follow.
+
+    Its id is the console's cursor: a console that reconnects asks for every event after the last id
+    it saw."""
+
+    alarm = models.ForeignKey(Alarm, models.CASCADE, related_name="events")
+    region_code = models.CharField(max_length=12)
+    school_id = models.BigIntegerField()
+    kind = models.CharField(_("环节"), max_length=16, choices=EventKind.choices)
+    at = models.DateTimeField(_("时间"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
+                              verbose_name=_("操作人"))
+    detail = models.CharField(_("说明"), max_length=300, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+    SCOPE_SCHOOL_FIELD = "school_id"
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("报警处置记录")
+        verbose_name_plural = _("报警处置记录")
+        indexes = [models.Index(fields=["region_code"], name="alarmevent_region",
+                                opclasses=["varchar_pattern_ops"])]

@@ -1,0 +1,193 @@
+"""Alarm API: signed device intake, the alarm list and life-cycle steps, the console feed, statistics."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+
+from huxiao.alarms import feed, services, stats
+from huxiao.alarms.choices import AlarmStatus, Disposition
+from huxiao.alarms.intake import Incoming, receive_alarms
+from huxiao.alarms.models import Alarm
+from huxiao.core.models import Unit
+from huxiao.core.scoping import can, has_perm
+from huxiao.devices.choices import DeviceKind
+from huxiao.devices.models import Device
+from huxiao.devices.signing import SignatureError, verify_device_request
+
+router = Router(tags=["alarms"])
+VIEW = "alarms.view_alarm"
+
+
+def _require(request, perm):
+    from django.core.exceptions import PermissionDenied
+
+    if not has_perm(request.user, perm):
+        raise PermissionDenied("您的角色无权执行此操作")
+
+
+# --- devices -------------------------------------------------------------------------------------
+
+class DeviceAlarmIn(Schema):
+    event_id: str = Field(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$",
+                          description="设备自己的事件编号；同一编号重发只存一次")
+    code: str = Field("PA", min_length=2, max_length=8, pattern=r"^[A-Za-z0-9]+$",
+                      description="SIA 事件代码，如 PA 紧急报警、BA 入侵、FA 火警、RP 定时测试")
+    zone: str = Field("", max_length=16)
+    message: str = Field("", max_length=200)
+    occurred_at: datetime.datetime | None = Field(None, description="设备时间（ISO 8601，带时区）")
+
+
+class DeviceAlarmOut(Schema):
+    alarm_id: int
+    duplicate: bool
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+@router.post("/device/alarms", auth=None, response={201: DeviceAlarmOut, 200: DeviceAlarmOut, 401: ErrorOut,
+                                                     409: ErrorOut, 400: ErrorOut},
+             summary="设备报警（HMAC 签名，按事件编号幂等）")
+def device_alarm(request, payload: DeviceAlarmIn):
+    try:
+        device = verify_device_request(request)
+    except SignatureError as exc:
+        return exc.status, {"detail": str(exc)}
+    if device.kind not in (DeviceKind.ALARM_PANEL, DeviceKind.ALARM_BUTTON):
+        return 400, {"detail": "该设备不是一键报警设备"}
+    occurred = payload.occurred_at
+    if occurred is not None and occurred.tzinfo is None:
+        return 400, {"detail": "occurred_at: 请带时区"}
+    item = Incoming(device=device, source="http", dedup_key=f"http:{device.pk}:{payload.event_id}",
+                    code=payload.code, zone=payload.zone, message=payload.message, occurred_at=occurred,
+                    raw=request.body.decode("utf-8", "replace")[:2000])
+    ((alarm_id, created),) = receive_alarms([item])
+    return (201 if created else 200), {"alarm_id": alarm_id, "duplicate": not created}
+
+
+class Dc09In(Schema):
+    account: str = Field(..., min_length=3, max_length=16)
+    key: str = Field("", max_length=32, description="AES 密钥（16/24/32 位十六进制字符），留空为不加密")
+
+
+class Dc09Out(Schema):
+    device_id: int
+    account: str
+    encrypted: bool
+
+
+@router.put("/devices/{device_id}/dc09", response=Dc09Out, summary="设置报警主机的 DC-09 账号与密钥")
+def set_dc09(request, device_id: int, payload: Dc09In):
+    _require(request, "alarms.manage_dc09")
+    device = get_object_or_404(Device.objects.visible_to(request.user, "alarms.manage_dc09"), pk=device_id)
+    services.do_set_dc09_account(device, payload.account, payload.key, actor=request.user)
+    return {"device_id": device.pk, "account": device.dc09_account, "encrypted": bool(device.dc09_key_encrypted)}
+
+
+# --- alarms ---------------------------------------------------------------------------------------
+
+@router.get("/alarms", summary="报警列表（管辖范围内，最新在前）")
+def list_alarms(request, status: AlarmStatus | None = None, school_id: int | None = None, open_only: bool = False,
+                include_tests: bool = True, limit: int = Field(100, ge=1, le=500)):
+    _require(request, VIEW)
+    qs = Alarm.objects.visible_to(request.user, VIEW)
+    if status:
+        qs = qs.filter(status=status)
+    if school_id:
+        qs = qs.filter(school_id=school_id)
+    if open_only:
+        qs = qs.filter(status__in=feed.OPEN_STATUSES)
+    if not include_tests:
+        qs = qs.filter(is_test=False)
+    items = feed.alarms_payload(qs.select_related("school__police_station", "device")[:limit], request.user)
+    return {"items": items, "last_event_id": feed.last_event_id()}
+
+
+def _alarm(request, alarm_id, perm=VIEW) -> Alarm:
+    _require(request, perm)
+    alarm = Alarm.objects.visible_to(request.user, VIEW).select_related("school__police_station", "device").filter(
+        pk=alarm_id).first()
+    if alarm is None:
+        raise Http404("报警不存在")
+    if not can(request.user, perm, alarm):
+        raise Http404("报警不存在")
+    return alarm
+
+
+@router.get("/alarms/{alarm_id}", summary="报警详情（含处置记录）")
+def get_alarm(request, alarm_id: int):
+    alarm = _alarm(request, alarm_id)
+    data = feed.alarm_dict(alarm, request.user, feed.gate_cameras([alarm.school_id]))
+    data["events"] = [{"id": e.id, "kind": e.kind, "kind_label": e.get_kind_display(), "at": feed._iso(e.at),
+                       "actor": e.actor.display_name if e.actor_id else "", "detail": e.detail}
+                      for e in alarm.events.select_related("actor")]
+    return data
+
+
+def _step_result(request, alarm):
+    alarm = _alarm(request, alarm.pk)
+    return feed.alarm_dict(alarm, request.user)
+
+
+@router.post("/alarms/{alarm_id}/acknowledge", summary="确认报警")
+def acknowledge(request, alarm_id: int):
+    alarm = _alarm(request, alarm_id, services.HANDLE)
+    return _step_result(request, services.do_acknowledge_alarm(alarm, actor=request.user))
+
+
+class DispatchIn(Schema):
+    unit_id: int | None = None
+    officer: str = Field("", max_length=64)
+
+
+@router.post("/alarms/{alarm_id}/dispatch", summary="派警")
+def dispatch(request, alarm_id: int, payload: DispatchIn):
+    alarm = _alarm(request, alarm_id, services.HANDLE)
+    unit = None
+    if payload.unit_id is not None:
+        unit = Unit.objects.filter(pk=payload.unit_id).first()
+        if unit is None:
+            raise ValidationError({"unit_id": "出警单位不存在"})
+    return _step_result(request, services.do_dispatch_alarm(alarm, unit=unit, officer=payload.officer,
+                                                            actor=request.user))
+
+
+@router.post("/alarms/{alarm_id}/arrive", summary="登记到场")
+def arrive(request, alarm_id: int):
+    alarm = _alarm(request, alarm_id, services.HANDLE)
+    return _step_result(request, services.do_arrive_alarm(alarm, actor=request.user))
+
+
+class CloseIn(Schema):
+    disposition: Disposition
+    notes: str = Field("", max_length=2000)
+
+
+@router.post("/alarms/{alarm_id}/close", summary="处置完毕")
+def close(request, alarm_id: int, payload: CloseIn):
+    alarm = _alarm(request, alarm_id, services.HANDLE)
+    return _step_result(request, services.do_close_alarm(alarm, disposition=payload.disposition, notes=payload.notes,
+                                                         actor=request.user))
+
+
+@router.get("/feed", summary="报警动态（断线补推/轮询）：after 之后的全部事件")
+def alarm_feed(request, after: int = Field(0, ge=0, le=2**62)):
+    _require(request, VIEW)
+    return feed.events_after(request.user, after)
+
+
+@router.get("/console", summary="接警台初始状态：未处置完毕的报警与当前游标")
+def console_state(request):
+    _require(request, "alarms.view_console")
+    last = feed.last_event_id()
+    return {"last": last, "alarms": feed.alarms_payload(feed.open_alarms(request.user), request.user)}
+
+
+@router.get("/stats", summary="报警统计")
+def alarm_stats(request, days: int = Field(30, ge=1, le=3660)):
+    _require(request, "alarms.view_stats")
+    return stats.compute(request.user, days=days)

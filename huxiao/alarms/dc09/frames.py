@@ -1,0 +1,140 @@
+"""DC-09 frames: building them (as a panel does) and judging incoming ones with pysiaalarm.
+
+A frame is ``\\n`` CRC(4 hex) LENGTH(4 hex) ``"TOKEN"`` SEQ(4) [Rrcvr] Lpref #ACCT ``[`` data ``]``
+``_HH:MM:SS,MM-DD-YYYY`` ``\\r``; CRC-16 (ARC, poly 0xA001) and length cover everything from the first
+quote. Encrypted tokens (``*SIA-DCS``, ``*ADM-CID``) carry the data from ``|`` on, AES-CBC with a zero IV
+and the account key's characters as key bytes (as pysiaalarm and the panels Home Assistant supports).
+"""
+
+import datetime
+import secrets
+from dataclasses import dataclass
+
+from Crypto.Cipher import AES
+from pysiaalarm.account import SIAAccount
+from pysiaalarm.errors import EventFormatError, NoAccountError
+from pysiaalarm.event import NAKEvent, OHEvent, SIAEvent
+from pysiaalarm.utils import MessageTypes, ResponseType
+
+PAD_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def crc16(text: str) -> str:
+    crc = 0
+    for byte in text.encode("ascii", "ignore"):
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    return f"{crc:04X}"
+
+
+def frame(body: str) -> bytes:
+    return f"\n{crc16(body)}{len(body):04X}{body}\r".encode("ascii")
+
+
+def timestamp(at: datetime.datetime | None = None) -> str:
+    at = at or datetime.datetime.now(datetime.UTC)
+    return at.astimezone(datetime.UTC).strftime("_%H:%M:%S,%m-%d-%Y")
+
+
+def _encrypt(key: str, plain: str) -> str:
+    pad = 16 - len(plain) % 16
+    plain = "".join(secrets.choice(PAD_CHARS) for _ in range(pad)) + plain
+    return AES.new(key.encode("ascii"), AES.MODE_CBC, bytes(16)).encrypt(plain.encode("ascii")).hex().upper()
+
+
+def build(account: str, *, seq: int = 1, code: str = "PA", zone: str = "1", token: str = "SIA-DCS", key: str = "",
+          at: datetime.datetime | None = None, with_timestamp: bool = True, receiver: str = "R0", line: str = "L0",
+          cid: str | None = None) -> bytes:
+    """A frame as a panel sends it. ``token``: SIA-DCS, ADM-CID or NULL; ``cid`` ADM-CID data like
+    ``"1130 01 003"`` (qualifier+event, partition, zone)."""
+    ts = timestamp(at) if with_timestamp else ""
+    if token == "NULL":
+        data = "]"
+    elif token == "ADM-CID":
+        data = f"{cid or '1120 01 ' + zone.zfill(3)}]"
+    else:
+        data = f"Nri{zone}/{code}]"
+    head = f"{seq % 10000:04d}{receiver}{line}#{account}["
+    if key:
+        body = f'"*{token}"{head}{_encrypt(key, f"|{data}{ts}")}'
+    else:
+        body = f'"{token}"{head}#{account}|{data}{ts}' if token != "NULL" else f'"{token}"{head}{data}{ts}'
+    return frame(body)
+
+
+@dataclass
+class Verdict:
+    """What a receiver answers to one frame, and the parsed event when it is accepted."""
+
+    response: str  # ACK, NAK, DUH, RSP or "" (pysiaalarm: no answer)
+    event: SIAEvent | None = None
+    reason: str = ""
+
+    @property
+    def accepted(self) -> bool:
+        return self.response in ("ACK", "RSP")
+
+    @property
+    def supervision(self) -> bool:
+        return self.event is not None and self.event.message_type == MessageTypes.NULL
+
+
+def make_account(account: str, key: str = "", timeband=(40, 20)) -> SIAAccount:
+    return SIAAccount(account_id=account, key=key or None, allowed_timeband=timeband)
+
+
+def pysiaalarm_verdict(line: str, accounts: dict) -> Verdict:
+    """pysiaalarm's own answer to a frame (base_server.parse_and_check_event + event.response)."""
+    try:
+        event = SIAEvent.from_line(line, accounts)
+    except NoAccountError:
+        return Verdict("NAK", reason="account")
+    except EventFormatError:
+        return Verdict("NAK", reason="format")
+    if isinstance(event, OHEvent):
+        return Verdict("ACK", event, "oh")
+    response = event.response
+    return Verdict(response.value if response else "", event, "" if response else "crc")
+
+
+def judge(raw: bytes, accounts: dict) -> Verdict:
+    """Our receiver's answer: pysiaalarm's, plus the DC-09 checks it leaves out — the length field
+    must match and a CRC error is answered with NAK (pysiaalarm stays silent)."""
+    line = raw.decode("ascii", "ignore").strip()
+    if not line:
+        return Verdict("", reason="empty")
+    verdict = pysiaalarm_verdict(line, accounts)
+    if verdict.reason == "crc":
+        return Verdict("NAK", verdict.event, "crc")
+    event = verdict.event
+    if event is not None and event.length is not None and event.full_message is not None:
+        if int(event.length, 16) != len(event.full_message):
+            return Verdict("NAK", event, "length")
+    if verdict.response == "NAK" and event is not None and event.sia_account is None:
+        return Verdict("NAK", event, "account")
+    if verdict.response == "NAK" and event is not None:
+        return Verdict("NAK", event, "timestamp")
+    return verdict
+
+
+def response_bytes(verdict: Verdict) -> bytes:
+    """The answer frame: pysiaalarm builds it (encrypted for encrypted accounts), a generic NAK otherwise."""
+    event = verdict.event
+    if event is not None and event.sia_account and verdict.reason in ("", "timestamp"):
+        event.receiver = event.receiver or "R0"
+        return event.create_response()
+    return NAKEvent().create_response()
+
+
+def parse_response(data: bytes) -> str:
+    """ACK / NAK / DUH / RSP out of a receiver's answer frame (senders and tests)."""
+    text = data.decode("ascii", "ignore")
+    for token in ("ACK", "NAK", "DUH", "RSP"):
+        if f'"{token}"' in text or f'"*{token}"' in text:
+            return token
+    return ""
+
+
+__all__ = ["ResponseType", "Verdict", "build", "crc16", "frame", "judge", "make_account", "parse_response",
+           "pysiaalarm_verdict", "response_bytes", "timestamp"]

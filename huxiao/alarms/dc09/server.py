@@ -1,0 +1,225 @@
+"""The DC-09 receiver: an asyncio TCP (and UDP) server that answers ACK only after the alarm committed.
+
+Frames are judged on the event loop (pysiaalarm parsing plus the DC-09 length/CRC checks); accepted
+ones go to one writer thread that stores whatever has queued up in one transaction (group commit), so
+a burst from hundreds of panels costs a few commits, not one each. Each connection may pipeline
+frames; answers go back in order. Supervision (NULL) frames are heartbeats of the device.
+"""
+
+import asyncio
+import concurrent.futures
+import datetime
+import logging
+import time
+from dataclasses import dataclass, field
+
+from django.db import close_old_connections
+from django.utils import timezone
+
+from huxiao.alarms.constants import DC09_TIMEBAND, ESCALATION_TICK_SECONDS
+from huxiao.alarms.dc09.frames import Verdict, judge, make_account, response_bytes
+from huxiao.alarms.intake import Incoming, receive_alarms
+from huxiao.devices.choices import HeartbeatSource
+from huxiao.devices.models import Device
+from huxiao.devices.services import device_dc09_key, record_heartbeats
+
+log = logging.getLogger("huxiao.alarms.dc09")
+MAX_FRAME = 4096
+MAX_BATCH = 2000
+ACCOUNT_REFRESH_SECONDS = 2.0
+
+
+@dataclass
+class Job:
+    verdict: Verdict
+    device: object
+    raw: str
+    done: asyncio.Future = field(default=None)
+
+
+class AccountBook:
+    """DC-09 accounts → devices, reloaded from the registry every couple of seconds."""
+
+    def __init__(self):
+        self.accounts, self.devices, self.loaded_at = {}, {}, 0.0
+
+    def load(self):
+        accounts, devices = {}, {}
+        for device in Device.objects.select_related("school").filter(active=True, dc09_account__isnull=False):
+            acct = device.dc09_account.upper()
+            accounts[acct] = make_account(acct, device_dc09_key(device), DC09_TIMEBAND)
+            devices[acct] = device
+        self.accounts, self.devices, self.loaded_at = accounts, devices, time.monotonic()
+
+
+def dedup_key(verdict: Verdict, now) -> str:
+    e = verdict.event
+    stamp = e.timestamp.isoformat() if isinstance(e.timestamp, datetime.datetime) else now.date().isoformat()
+    return f"dc09:{e.account}:{e.message_type.value}:{e.sequence}:{e.code}:{e.ri or ''}:{e.id or ''}:{stamp}"
+
+
+def store(jobs: list[Job]) -> None:
+    """Writer-thread body: store one batch; raises when nothing could be stored (then all are NAKed)."""
+    close_old_connections()
+    now = timezone.now()
+    alarms, beats = [], {}
+    for job in jobs:
+        e = job.verdict.event
+        at = e.timestamp if isinstance(e.timestamp, datetime.datetime) else now
+        if job.verdict.supervision:
+            beats[job.device.pk] = max(beats.get(job.device.pk, at), at)
+        else:
+            alarms.append(Incoming(device=job.device, source="dc09", dedup_key=dedup_key(job.verdict, now),
+                                   code=e.code or "", zone=e.ri or "", message=(e.message or "").strip("/ "),
+                                   occurred_at=at, raw=job.raw))
+    if alarms:
+        receive_alarms(alarms, now=now)
+    if beats:
+        record_heartbeats([(pk, min(at, now)) for pk, at in beats.items()], source=HeartbeatSource.DC09)
+
+
+class Receiver:
+    def __init__(self, host="0.0.0.0", port=12128, *, udp=True, escalate=True):
+        self.host, self.port, self.udp, self.escalate = host, port, udp, escalate
+        self.book = AccountBook()
+        self.queue: asyncio.Queue | None = None
+        self.executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="dc09-writer")
+        self.stats = {"frames": 0, "ack": 0, "nak": 0, "duh": 0, "stored_batches": 0}
+        self.servers = []
+
+    # --- judging -----------------------------------------------------------------------------
+    async def refresh_accounts(self, force=False):
+        if force or time.monotonic() - self.book.loaded_at > ACCOUNT_REFRESH_SECONDS:
+            await asyncio.get_running_loop().run_in_executor(self.executor, self.book.load)
+
+    def submit(self, raw: bytes) -> asyncio.Future:
+        """Judge one frame; the future resolves to the answer bytes (after commit when accepted)."""
+        loop = asyncio.get_running_loop()
+        self.stats["frames"] += 1
+        verdict = judge(raw, self.book.accounts)
+        fut = loop.create_future()
+        if verdict.accepted:
+            device = self.book.devices.get((verdict.event.account or "").upper())
+            if device is None:  # account removed between reloads
+                verdict = Verdict("NAK", reason="account")
+            else:
+                self.queue.put_nowait(Job(verdict, device, raw.decode("ascii", "ignore").strip(), fut))
+                return fut
+        self.stats["duh" if verdict.response == "DUH" else "nak"] += 1
+        fut.set_result(response_bytes(verdict) if verdict.response else b"")
+        return fut
+
+    async def writer(self):
+        loop = asyncio.get_running_loop()
+        while True:
+            jobs = [await self.queue.get()]
+            while not self.queue.empty() and len(jobs) < MAX_BATCH:
+                jobs.append(self.queue.get_nowait())
+            try:
+                await loop.run_in_executor(self.executor, store, jobs)
+            except Exception:
+                log.exception("storing %d DC-09 messages failed; answering NAK so the panels retry", len(jobs))
+                for job in jobs:
+                    if not job.done.done():
+                        job.done.set_result(response_bytes(Verdict("NAK", reason="store")))
+                self.stats["nak"] += len(jobs)
+                continue
+            self.stats["stored_batches"] += 1
+            self.stats["ack"] += len(jobs)
+            for job in jobs:
+                if not job.done.done():
+                    job.done.set_result(response_bytes(job.verdict))
+
+    # --- transports --------------------------------------------------------------------------
+    async def handle_tcp(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
+        answers: asyncio.Queue = asyncio.Queue()
+
+        async def respond():
+            while True:
+                fut = await answers.get()
+                if fut is None:
+                    return
+                data = await fut
+                if data:
+                    writer.write(data)
+                    await writer.drain()
+
+        responder = asyncio.create_task(respond())
+        try:
+            while True:
+                try:
+                    raw = await reader.readuntil(b"\r")
+                except asyncio.IncompleteReadError:
+                    break
+                except asyncio.LimitOverrunError:
+                    log.warning("over-long DC-09 frame from %s; closing", writer.get_extra_info("peername"))
+                    break
+                if raw.strip():
+                    await self.refresh_accounts()
+                    answers.put_nowait(self.submit(raw))
+        except (ConnectionError, OSError):
+            pass
+        finally:
+            answers.put_nowait(None)
+            try:
+                await responder
+            except (ConnectionError, OSError):
+                pass
+            writer.close()
+
+    async def escalation_loop(self):
+        from huxiao.alarms.services import escalate_overdue
+
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(ESCALATION_TICK_SECONDS)
+            try:
+                await loop.run_in_executor(self.executor, escalate_overdue)
+            except Exception:
+                log.exception("alarm escalation step failed")
+
+    async def start(self):
+        self.queue = asyncio.Queue()
+        await self.refresh_accounts(force=True)
+        tcp = await asyncio.start_server(self.handle_tcp, self.host, self.port, limit=MAX_FRAME)
+        self.servers.append(tcp)
+        self.port = tcp.sockets[0].getsockname()[1]
+        if self.udp:
+            loop = asyncio.get_running_loop()
+            transport, _ = await loop.create_datagram_endpoint(lambda: UDPProtocol(self),
+                                                               local_addr=(self.host, self.port))
+            self.servers.append(transport)
+        self.tasks = [asyncio.create_task(self.writer())]
+        if self.escalate:
+            self.tasks.append(asyncio.create_task(self.escalation_loop()))
+        return self
+
+    async def stop(self):
+        for task in self.tasks:
+            task.cancel()
+        for server in self.servers:
+            server.close()
+
+    async def serve_forever(self):
+        await self.start()
+        log.info("DC-09 receiver listening on %s:%s", self.host, self.port)
+        await asyncio.Event().wait()
+
+
+class UDPProtocol(asyncio.DatagramProtocol):
+    def __init__(self, receiver: Receiver):
+        self.receiver, self.transport = receiver, None
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def datagram_received(self, data, addr):
+        asyncio.ensure_future(self._handle(data, addr))
+
+    async def _handle(self, data, addr):
+        await self.receiver.refresh_accounts()
+        answer = await self.receiver.submit(data)
+        if answer and self.transport is not None:
+            self.transport.sendto(answer, addr)
+
+

@@ -1,0 +1,31 @@
+"""Run the DC-09 alarm receiver (TCP + UDP) with the alarm escalation loop."""
+
+import asyncio
+import logging
+
+from django.core.management.base import BaseCommand
+
+from huxiao.alarms.constants import DC09_DEFAULT_PORT
+from huxiao.alarms.dc09.server import Receiver
+
+
+class Command(BaseCommand):
+    help = "启动 SIA DC-09 报警接收机（TCP/UDP），并运行报警超时升级"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default="0.0.0.0")
+        parser.add_argument("--port", type=int, default=DC09_DEFAULT_PORT)
+        parser.add_argument("--no-udp", action="store_true")
+        parser.add_argument("--no-escalation", action="store_true")
+
+    def handle(self, *args, **options):
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+        receiver = Receiver(options["host"], options["port"], udp=not options["no_udp"],
+                            escalate=not options["no_escalation"])
+        self.stdout.write(f"DC-09 接收机监听 {options['host']}:{options['port']}（TCP{'' if options['no_udp'] else '/UDP'}）",
+                          )
+        self.stdout.flush()
+        try:
+            asyncio.run(receiver.serve_forever())
+        except KeyboardInterrupt:
+            pass

@@ -1,0 +1,189 @@
+"""Every state change of an alarm: 接警 → 确认 → 派警 → 到场 → 处置完毕, escalation, DC-09 accounts.
+
+Intake (storing what senders report) is in intake.py. Each function is atomic, checks the actor's
+permission and jurisdiction, writes its audit entry and its feed event in the same transaction and
+wakes the consoles once committed.
+"""
+
+import datetime
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from huxiao.alarms import realtime
+from huxiao.alarms.choices import AlarmStatus, Disposition, EventKind
+from huxiao.alarms.constants import ESCALATE_AFTER_SECONDS, MAX_ESCALATION_LEVEL
+from huxiao.alarms.models import Alarm, AlarmEvent
+from huxiao.core import audit, crypto
+from huxiao.core.choices import AuditAction, Role, UnitKind
+from huxiao.core.models import RoleAssignment, Unit
+from huxiao.core.scoping import can
+from huxiao.core.services import notify
+from huxiao.devices.choices import DeviceKind
+from huxiao.devices.models import Device
+
+HANDLE = "alarms.handle_alarm"
+ALARM_FIELDS = ("status", "acknowledged_at", "acknowledged_by_id", "dispatched_at", "dispatched_by_id",
+                "dispatch_unit_id", "dispatch_officer", "arrived_at", "arrived_by_id", "closed_at", "closed_by_id",
+                "disposition", "notes", "escalation_level", "escalated_at")
+
+
+def _locked(alarm: Alarm, actor) -> Alarm:
+    if actor is not None and not can(actor, HANDLE, alarm):
+        raise PermissionDenied(_("无权处置此报警"))
+    return Alarm.objects.select_for_update().select_related("school").get(pk=alarm.pk)
+
+
+def _step(alarm: Alarm, kind, before, *, actor, now, detail=""):
+    alarm.save(update_fields=[f.removesuffix("_id") if f.endswith("_id") else f for f in ALARM_FIELDS])
+    event = AlarmEvent.objects.create(alarm=alarm, region_code=alarm.region_code, school_id=alarm.school_id,
+                                      kind=kind, at=now, actor=actor if getattr(actor, "pk", None) else None,
+                                      detail=detail[:300])
+    audit.record(AuditAction.UPDATE, alarm, actor=actor, before=before,
+                 after=audit.snapshot(alarm, exclude=("raw",)))
+    transaction.on_commit(lambda: realtime.publish(event.pk))
+    return alarm
+
+
+def _require_status(alarm: Alarm, allowed, action):
+    if alarm.status not in allowed:
+        raise ValidationError({"status": _("报警当前状态为“%(s)s”，不能%(a)s") % {
+            "s": alarm.get_status_display(), "a": action}})
+
+
+@transaction.atomic
+def do_acknowledge_alarm(alarm: Alarm, *, actor, now=None) -> Alarm:
+    """确认: the console operator has seen the alarm and takes it."""
+    alarm = _locked(alarm, actor)
+    _require_status(alarm, {AlarmStatus.RECEIVED}, _("确认"))
+    before = audit.snapshot(alarm, exclude=("raw",))
+    now = now or timezone.now()
+    alarm.status, alarm.acknowledged_at, alarm.acknowledged_by = AlarmStatus.ACKNOWLEDGED, now, actor
+    return _step(alarm, EventKind.ACKNOWLEDGED, before, actor=actor, now=now)
+
+
+@transaction.atomic
+def do_dispatch_alarm(alarm: Alarm, *, unit: Unit | None = None, officer: str = "", actor, now=None) -> Alarm:
+    """派警: a police unit (default: the school's station) and officer are sent."""
+    alarm = _locked(alarm, actor)
+    _require_status(alarm, {AlarmStatus.ACKNOWLEDGED}, _("派警"))
+    unit = unit or alarm.school.police_station
+    if unit is not None and unit.kind != UnitKind.POLICE:
+        raise ValidationError({"unit": _("出警单位须为公安单位")})
+    officer = (officer or "").strip()
+    if not officer and unit is None:
+        raise ValidationError({"officer": _("请填写出警单位或出警民警")})
+    if len(officer) > 64:
+        raise ValidationError({"officer": _("出警民警不超过 64 个字符")})
+    before = audit.snapshot(alarm, exclude=("raw",))
+    now = now or timezone.now()
+    alarm.status, alarm.dispatched_at, alarm.dispatched_by = AlarmStatus.DISPATCHED, now, actor
+    alarm.dispatch_unit, alarm.dispatch_officer = unit, officer
+    return _step(alarm, EventKind.DISPATCHED, before, actor=actor, now=now,
+                 detail=" ".join(x for x in (unit.name if unit else "", officer) if x))
+
+
+@transaction.atomic
+def do_arrive_alarm(alarm: Alarm, *, actor, now=None) -> Alarm:
+    """到场: the dispatched officers are at the school."""
+    alarm = _locked(alarm, actor)
+    _require_status(alarm, {AlarmStatus.DISPATCHED}, _("登记到场"))
+    before = audit.snapshot(alarm, exclude=("raw",))
+    now = now or timezone.now()
+    alarm.status, alarm.arrived_at, alarm.arrived_by = AlarmStatus.ARRIVED, now, actor
+    return _step(alarm, EventKind.ARRIVED, before, actor=actor, now=now)
+
+
+@transaction.atomic
+def do_close_alarm(alarm: Alarm, *, disposition: str, notes: str = "", actor, now=None) -> Alarm:
+    """处置完毕 with a disposition (真实警情 / 误报 / 测试 / 设备故障) and notes.
+
+    A false, test or fault alarm may be closed once acknowledged (verified with the school by phone);
+    a real one only after the police arrived."""
+    alarm = _locked(alarm, actor)
+    _require_status(alarm, {AlarmStatus.ACKNOWLEDGED, AlarmStatus.DISPATCHED, AlarmStatus.ARRIVED}, _("处置完毕"))
+    if disposition not in Disposition.values:
+        raise ValidationError({"disposition": _("请选择处置结果（真实警情、误报、测试、设备故障）")})
+    if disposition == Disposition.REAL and alarm.status != AlarmStatus.ARRIVED:
+        raise ValidationError({"disposition": _("真实警情须先登记到场，再处置完毕")})
+    notes = (notes or "").strip()
+    if disposition == Disposition.REAL and not notes:
+        raise ValidationError({"notes": _("真实警情请填写处置情况")})
+    if len(notes) > 2000:
+        raise ValidationError({"notes": _("处置情况不超过 2000 个字符")})
+    before = audit.snapshot(alarm, exclude=("raw",))
+    now = now or timezone.now()
+    alarm.status, alarm.closed_at, alarm.closed_by = AlarmStatus.CLOSED, now, actor
+    alarm.disposition, alarm.notes = disposition, notes
+    return _step(alarm, EventKind.CLOSED, before, actor=actor, now=now, detail=Disposition(disposition).label)
+
+
+def supervisors_at(level: int, region_code: str):
+    """Police supervisors of the level an alarm escalates to: 1 = district (分局), 2 = city (市局)."""
+    unit_region = region_code[:6] if level == 1 else region_code[:4] + "00"
+    assignments = RoleAssignment.objects.filter(
+        role=Role.POLICE_SUPERVISOR, user__is_active=True, unit__kind=UnitKind.POLICE,
+        unit__region_code=unit_region).select_related("user")
+    return sorted({a.user for a in assignments}, key=lambda u: u.pk)
+
+
+def escalate_overdue(now=None, after_seconds: int | None = None) -> int:
+    """Escalate every alarm still unacknowledged ``after_seconds`` (default 30 s) after it arrived, one
+    level per period, up to the city. Returns how many alarms moved up. Run every second by the receiver."""
+    now = now or timezone.now()
+    period = datetime.timedelta(seconds=after_seconds or ESCALATE_AFTER_SECONDS)
+    moved = 0
+    for level in range(1, MAX_ESCALATION_LEVEL + 1):
+        due = Alarm.objects.filter(status=AlarmStatus.RECEIVED, escalation_level=level - 1,
+                                   received_at__lte=now - period * level).values_list("pk", flat=True)
+        for pk in list(due[:500]):
+            moved += _escalate_one(pk, level, now)
+    return moved
+
+
+@transaction.atomic
+def _escalate_one(pk: int, level: int, now) -> int:
+    alarm = Alarm.objects.select_for_update().select_related("school").get(pk=pk)
+    if alarm.status != AlarmStatus.RECEIVED or alarm.escalation_level != level - 1:
+        return 0
+    before = audit.snapshot(alarm, exclude=("raw",))
+    alarm.escalation_level, alarm.escalated_at = level, now
+    target = _("分局") if level == 1 else _("市局")
+    _step(alarm, EventKind.ESCALATED, before, actor=None, now=now,
+          detail=_("超时未确认，已升级至%(t)s") % {"t": target})
+    notify(supervisors_at(level, alarm.region_code), _("报警超时未确认：%(s)s") % {"s": alarm.school.name},
+           _("%(label)s，已超过 %(n)s 秒无人确认") % {"label": alarm.label, "n": int((now - alarm.received_at)
+                                                                             .total_seconds())},
+           url=f"/alarms/{alarm.pk}/", level="danger")
+    return 1
+
+
+ACCOUNT_RE = re.compile(r"^[0-9A-F]{3,16}$")
+KEY_RE = re.compile(r"^[0-9A-F]+$")
+
+
+@transaction.atomic
+def do_set_dc09_account(device: Device, account: str, key: str = "", *, actor) -> Device:
+    """Give an alarm panel its DC-09 account (3–16 hex digits) and optional AES key (16, 24 or 32 hex
+    characters, used as the key bytes the way panels and pysiaalarm do)."""
+    if actor is not None and not can(actor, "alarms.manage_dc09", device):
+        raise PermissionDenied(_("无权设置此设备的 DC-09 账号"))
+    account, key = (account or "").strip().upper(), (key or "").strip().upper()
+    if device.kind not in (DeviceKind.ALARM_PANEL, DeviceKind.ALARM_BUTTON):
+        raise ValidationError({"device": _("只有一键报警主机或按钮可以设置 DC-09 账号")})
+    if not ACCOUNT_RE.match(account):
+        raise ValidationError({"account": _("DC-09 账号应为 3–16 位十六进制数字")})
+    if key and (not KEY_RE.match(key) or len(key) not in (16, 24, 32)):
+        raise ValidationError({"key": _("AES 密钥应为 16、24 或 32 位十六进制字符")})
+    if Device.objects.filter(dc09_account=account).exclude(pk=device.pk).exists():
+        raise ValidationError({"account": _("DC-09 账号 %(a)s 已被其他设备使用") % {"a": account}})
+    before = {"dc09_account": device.dc09_account, "encrypted": bool(device.dc09_key_encrypted)}
+    device.dc09_account = account
+    device.dc09_key_encrypted = crypto.encrypt(key) if key else ""
+    device.save(update_fields=["dc09_account", "dc09_key_encrypted"])
+    audit.record(AuditAction.UPDATE, device, actor=actor, before=before,
+                 after={"dc09_account": account, "encrypted": bool(key)})
+    return device

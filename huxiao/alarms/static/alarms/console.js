@@ -1,0 +1,165 @@
+// Police console: live alarms over WebSocket with catch-up from the last seen event id, polling fallback.
+(function () {
+  "use strict";
+  const root = document.getElementById("hx-console");
+  if (!root) return;
+  const list = document.getElementById("hx-alarms");
+  const empty = document.getElementById("hx-empty");
+  const tpl = document.getElementById("hx-alarm-tpl");
+  const conn = document.getElementById("hx-conn");
+  const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  const cards = new Map();
+  let cursor = 0, socket = null, failures = 0, pollTimer = null, audio = null;
+  window.hxAlarmConsole = { received: [], cursor: () => cursor };
+
+  const CAT = { emergency: "text-bg-danger", intrusion: "text-bg-warning", fire: "text-bg-danger",
+                fault: "text-bg-secondary", arming: "text-bg-info", test: "text-bg-light", other: "text-bg-primary" };
+
+  function setConn(state) {
+    conn.className = "badge " + ({ live: "text-bg-success", poll: "text-bg-warning", off: "text-bg-danger" }[state]);
+    conn.textContent = conn.dataset["label" + state.charAt(0).toUpperCase() + state.slice(1)];
+    conn.dataset.state = state;
+  }
+
+  function beep() {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      [0, 0.35, 0.7].forEach(function (t) {
+        const osc = audio.createOscillator(), gain = audio.createGain();
+        osc.frequency.value = 880; osc.connect(gain); gain.connect(audio.destination);
+        gain.gain.setValueAtTime(0.2, audio.currentTime + t);
+        osc.start(audio.currentTime + t); osc.stop(audio.currentTime + t + 0.25);
+      });
+    } catch (e) { /* no audio device */ }
+  }
+  document.getElementById("hx-sound").addEventListener("click", function () { beep(); });
+
+  function text(el, sel, value) { el.querySelector(sel).textContent = value || "—"; }
+
+  function render(a) {
+    let card = cards.get(a.id);
+    const open = ["received", "acknowledged", "dispatched", "arrived"].indexOf(a.status) >= 0;
+    if (!open || !a.needs_response) {
+      if (card) { card.remove(); cards.delete(a.id); }
+      refreshCount();
+      return;
+    }
+    if (!card) {
+      card = tpl.content.firstElementChild.cloneNode(true);
+      card.dataset.alarmId = a.id;
+      card.querySelectorAll("[data-step]").forEach(function (btn) {
+        btn.addEventListener("click", function () { step(a.id, btn.dataset.step, card); });
+      });
+      list.prepend(card);
+      cards.set(a.id, card);
+    }
+    const cat = card.querySelector(".hx-cat");
+    cat.className = "badge hx-cat " + (CAT[a.category] || "text-bg-primary");
+    cat.textContent = a.category_label;
+    text(card, ".hx-label", a.label + (a.zone ? "（防区 " + a.zone + "）" : ""));
+    text(card, ".hx-time", new Date(a.received_at).toLocaleString("zh-CN", { hour12: false }));
+    text(card, ".hx-school", a.school.name);
+    text(card, ".hx-address", a.school.address + (a.school.station ? " · " + a.school.station : ""));
+    text(card, ".hx-device", a.device ? a.device.name + "（" + a.device.location + "）" : "");
+    text(card, ".hx-contacts", [a.school.principal, a.school.principal_phone, a.school.security,
+                                a.school.security_phone].filter(Boolean).join(" "));
+    text(card, ".hx-guards", a.guards.map(function (g) { return g.name + " " + (g.phone || ""); }).join("；"));
+    const cams = card.querySelector(".hx-cameras");
+    cams.textContent = a.cameras.length ? "" : "—";
+    a.cameras.forEach(function (c) {
+      const link = document.createElement("a");
+      link.href = c.url; link.textContent = c.name + " "; link.target = "_blank"; cams.appendChild(link);
+    });
+    text(card, ".hx-status", a.status_label);
+    const esc = card.querySelector(".hx-esc");
+    esc.classList.toggle("d-none", !a.escalation_level);
+    esc.textContent = a.escalation_level ? "已升级 " + a.escalation_level + " 级" : "";
+    card.querySelector(".card").classList.toggle("border-danger", a.status === "received");
+    card.querySelector(".hx-link").href = a.url;
+    card.querySelectorAll("[data-step]").forEach(function (btn) {
+      btn.classList.toggle("d-none", a.steps.indexOf(btn.dataset.step) < 0);
+    });
+    card.querySelector('[data-field="officer"]').classList.toggle("d-none", a.steps.indexOf("dispatch") < 0);
+    card.querySelector('[data-field="disposition"]').classList.toggle("d-none", a.steps.indexOf("close") < 0);
+    card.querySelector('[data-field="notes"]').classList.toggle("d-none", a.steps.indexOf("close") < 0);
+    card.dataset.status = a.status;
+    refreshCount();
+  }
+
+  function refreshCount() {
+    document.getElementById("hx-open-count").textContent = cards.size;
+    empty.classList.toggle("d-none", cards.size > 0);
+  }
+
+  function apply(batch) {
+    (batch.events || []).forEach(function (e) {
+      if (e.id <= cursor) return;
+      const isNew = e.kind === "received" && e.alarm.needs_response && e.alarm.status === "received";
+      render(e.alarm);
+      if (isNew) {
+        window.hxAlarmConsole.received.push({ id: e.alarm.id, at: Date.now() });
+        beep();
+      }
+      cursor = Math.max(cursor, e.id);
+    });
+    if (batch.last) cursor = Math.max(cursor, batch.last);
+  }
+
+  function step(id, name, card) {
+    const body = {};
+    if (name === "dispatch") body.officer = card.querySelector('[data-field="officer"]').value;
+    if (name === "close") {
+      body.disposition = card.querySelector('[data-field="disposition"]').value;
+      body.notes = card.querySelector('[data-field="notes"]').value;
+    }
+    const err = card.querySelector(".hx-error");
+    err.textContent = "";
+    fetch(root.dataset.api + id + "/" + name, {
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf }, body: JSON.stringify(body),
+    }).then(function (r) {
+      return r.json().then(function (data) {
+        if (!r.ok) { err.textContent = data.detail || ("错误 " + r.status); return; }
+        render(data);
+      });
+    }).catch(function () { err.textContent = "网络错误，请重试"; });
+  }
+
+  function poll() {
+    fetch(root.dataset.feedUrl + "?after=" + cursor, { credentials: "same-origin" })
+      .then(function (r) { return r.json(); }).then(apply).catch(function () {});
+  }
+
+  function startPolling() {
+    if (pollTimer) return;
+    setConn("poll");
+    pollTimer = setInterval(poll, 1000);
+  }
+
+  function connect() {
+    if (!("WebSocket" in window)) { startPolling(); return; }
+    const scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    socket = new WebSocket(scheme + location.host + root.dataset.wsPath + "?after=" + cursor);
+    socket.onopen = function () {
+      failures = 0; setConn("live");
+      if (pollTimer) { clearInterval(pollTimer); pollTimer = null; }
+    };
+    socket.onmessage = function (msg) {
+      const data = JSON.parse(msg.data);
+      if (data.type === "events") apply(data);
+    };
+    socket.onclose = function () {
+      socket = null; failures += 1;
+      if (failures >= 3) startPolling(); else setConn("off");
+      setTimeout(connect, Math.min(5000, 500 * failures));
+    };
+  }
+
+  fetch(root.dataset.stateUrl, { credentials: "same-origin" }).then(function (r) { return r.json(); })
+    .then(function (state) {
+      cursor = state.last;
+      state.alarms.slice().reverse().forEach(render);
+      refreshCount();
+      connect();
+    });
+})();
