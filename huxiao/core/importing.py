@@ -173,6 +173,8 @@ def validate_rows(rows, user, progress=None):
     for unit in Unit.objects.filter(kind=UnitKind.POLICE, level=UnitLevel.STATION):
         stations.setdefault((unit.region_code[:6], unit.name), unit)
     existing = set(School.objects.values_list("code", flat=True))
+    existing_names = set(Unit.objects.filter(kind=UnitKind.SCHOOL).values_list("region_id", "name"))
+    seen_names = {}
     by_header = {c.header: c for c in COLUMNS}
     seen, schools, errors = {}, [], []
     for i, (number, values) in enumerate(rows, start=1):
@@ -197,6 +199,14 @@ def validate_rows(rows, user, progress=None):
         elif region is not None and not scope.covers(region.code):
             row_errors.append({"row": number, "column": "所在区划代码",
                                "message": f"区划 {region.code} {region.name} 不在您的管辖范围内"})
+        name_key = (region.code if region else "", (data.get("name") or "")[:128])
+        if region is not None and name_key in existing_names:
+            row_errors.append({"row": number, "column": "学校名称",
+                               "message": f"{region.name}已有同名学校“{name_key[1]}”"})
+        elif region is not None and name_key in seen_names:
+            row_errors.append({"row": number, "column": "学校名称",
+                               "message": f"学校名称与第 {seen_names[name_key]} 行重复（同一区划）"})
+        seen_names.setdefault(name_key, number)
         station_name = data.pop("police_station", "") or ""
         data["region"] = region
         if station_name and region is not None:

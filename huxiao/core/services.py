@@ -30,6 +30,12 @@ def _require(actor, perm, obj=None):
 
 def validate_school(school: School):
     school.full_clean(exclude=SCHOOL_DERIVED_FIELDS)
+    namesake = Unit.objects.filter(kind=UnitKind.SCHOOL, region_id=school.region_id, name=school.name[:128])
+    if school.unit_id:
+        namesake = namesake.exclude(pk=school.unit_id)
+    if namesake.exists():
+        raise ValidationError({"name": _("%(region)s已有同名学校“%(name)s”") % {
+            "region": school.region.name, "name": school.name}})
 
 
 def _school_unit(school: School) -> Unit:

@@ -115,3 +115,14 @@ def test_openapi_loads(client):
     assert r.status_code == 200
     paths = r.json()["paths"]
     assert "/api/v1/schools" in paths and "/api/v1/schools/{school_id}" in paths
+
+
+def test_same_name_in_same_region_is_refused(world, client, edu_token):
+    from tests.core.matrix_cases import school_json
+
+    data = school_json(world)
+    data.update(code="2132413098", name="东城实验小学", region="320413001", police_station=world.units["station_a1"].pk)
+    r = call(client, "post", "/api/v1/schools", data, token=edu_token)
+    assert r.status_code == 400 and "已有同名学校" in r.json()["errors"]["name"][0]
+    r = call(client, "patch", f"/api/v1/schools/{world.schools['a2'].pk}", {"name": "东城实验小学"}, token=edu_token)
+    assert r.status_code == 200  # another town: allowed

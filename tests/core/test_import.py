@@ -66,11 +66,13 @@ def test_good_file_imports_every_row(world, client):
 
 def test_one_bad_row_imports_nothing_and_names_row_column_problem(world, client):
     schools_before, units_before = School.objects.count(), Unit.objects.count()
-    rows = [row(code="2132413201"), row(code="2132413202", **{"在校生数": "很多"}),
-            row(code="2132413203", **{"所在区划代码": "999999"}), row(code="2132413201", name="重复"),
-            row(code="2132413204", **{"学校类型": "大学"}), row(code=world.schools["a1"].code),
-            row(code="2132413205", **{"经度": 2.0}), row(code="2132413206", **{"下午放学时间": "11:00"}),
-            row(code="2132413207", **{"所在区划代码": "320481", "属地派出所": ""})]
+    rows = [row(code="2132413201"), row(code="2132413202", name="二", **{"在校生数": "很多"}),
+            row(code="2132413203", name="三", **{"所在区划代码": "999999"}), row(code="2132413201", name="重复"),
+            row(code="2132413204", name="五", **{"学校类型": "大学"}), row(code=world.schools["a1"].code, name="六"),
+            row(code="2132413205", name="七", **{"经度": 2.0}),
+            row(code="2132413206", name="八", **{"下午放学时间": "11:00"}),
+            row(code="2132413207", name="九", **{"所在区划代码": "320481", "属地派出所": ""}),
+            row(code="2132413208", name="东城实验小学")]
     r = upload(client, world, workbook(rows))
     page = r.content.decode()
     assert School.objects.count() == schools_before and Unit.objects.count() == units_before
@@ -85,6 +87,7 @@ def test_one_bad_row_imports_nothing_and_names_row_column_problem(world, client)
     assert (8, "经度") in found
     assert (9, "下午放学时间") in found
     assert (10, "所在区划代码") in found  # outside the importer's jurisdiction
+    assert (11, "学校名称") in found  # a school of that name already exists in the street
     assert (2, "学校标识码") not in found
     assert "第 3 行" in page and "应为整数" in page and "未导入任何数据" in page
     assert "不在您的管辖范围内" in page and "与第 2 行重复" in page
