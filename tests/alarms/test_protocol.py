@@ -1,0 +1,99 @@
+"""DC-09 over real sockets: what is answered, what is stored (and what is not), retries stored once."""
+
+import datetime
+
+import pytest
+
+from huxiao.alarms.dc09.frames import build, crc16, frame, parse_response
+from huxiao.alarms.models import Alarm
+from huxiao.devices.models import Device, Heartbeat
+from tests.alarms.conftest import AES_KEY
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def stored():
+    return Alarm.objects.count()
+
+
+def test_valid_alarm_is_acknowledged_after_it_is_stored(receiver, panel):
+    answer = receiver.send(build("1234", seq=7, code="PA", zone="3"))
+    assert parse_response(answer) == "ACK"
+    assert answer.startswith(b"\n") and answer.endswith(b"\r")
+    body = answer[9:-1].decode()
+    assert answer[1:5].decode() == crc16(body) and int(answer[5:9], 16) == len(body)
+    alarm = Alarm.objects.get()
+    assert (alarm.school_id, alarm.device_id, alarm.code, alarm.zone, alarm.category, alarm.status) == (
+        panel.school_id, panel.pk, "PA", "3", "emergency", "received")
+    assert alarm.label.startswith("紧急报警")
+    assert alarm.events.get().kind == "received"
+
+
+def test_panel_retries_are_stored_once(receiver):
+    data = build("1234", seq=11, code="BA", zone="2")
+    assert [parse_response(receiver.send(data)) for _ in range(3)] == ["ACK"] * 3
+    assert stored() == 1
+
+
+def test_encrypted_sia_and_adm_cid(receiver, enc_panel):
+    assert parse_response(receiver.send(build("ABCD", seq=1, code="FA", key=AES_KEY))) == "ACK"
+    answer = receiver.send(build("ABCD", seq=2, token="ADM-CID", cid="1130 01 005", key=AES_KEY))
+    assert b'"*ACK"' in answer
+    codes = sorted(Alarm.objects.values_list("code", "zone"))
+    assert codes == [("BA", "005"), ("FA", "1")]
+
+
+@pytest.mark.parametrize("name,data,expected", [
+    ("bad crc", build("1234", seq=3).replace(b"Nri1/PA", b"Nri1/PB"), "NAK"),
+    ("bad length", b"\n" + build("1234", seq=3)[1:5] + b"0099" + build("1234", seq=3)[9:], "NAK"),
+    ("unknown account", build("9999", seq=3), "NAK"),
+    ("stale timestamp", build("1234", seq=3, at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)),
+     "NAK"),
+    ("future timestamp", build("1234", seq=3, at=datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=5)),
+     "NAK"),
+    ("wrong key", build("ABCD", seq=3, key="FEDCBA9876543210FEDCBA9876543210"), "NAK"),
+    ("encrypted for a plain account", build("1234", seq=3, key=AES_KEY), "NAK"),
+    ("unknown code", build("1234", seq=3, code="QQ"), "DUH"),
+    ("garbage", frame("hello world"), "NAK"),
+])
+def test_refused_frames_store_nothing(receiver, name, data, expected):
+    assert parse_response(receiver.send(data)) == expected, name
+    assert stored() == 0
+    assert not Heartbeat.objects.exists()
+
+
+def test_supervision_message_is_a_heartbeat_not_an_alarm(receiver, panel, enc_panel):
+    assert parse_response(receiver.send(build("1234", seq=5, token="NULL"))) == "ACK"
+    assert parse_response(receiver.send(build("ABCD", seq=5, token="NULL", key=AES_KEY))) == "ACK"
+    assert stored() == 0
+    assert Heartbeat.objects.filter(source="dc09").count() == 2
+    panel.refresh_from_db()
+    assert panel.is_networked()
+
+
+def test_periodic_test_is_recorded_apart(receiver, panel):
+    assert parse_response(receiver.send(build("1234", seq=6, code="RP", zone="0"))) == "ACK"
+    alarm = Alarm.objects.get()
+    assert alarm.is_test and alarm.status == "recorded" and alarm.category == "test"
+
+
+def test_pipelined_frames_on_one_connection_and_udp(receiver):
+    data = b"".join(build("1234", seq=100 + i, code="BA", zone=str(i)) for i in range(20))
+    answer = receiver.send_udp(build("1234", seq=99, code="PA"))
+    assert parse_response(answer) == "ACK"
+    import socket
+
+    with socket.create_connection(("127.0.0.1", receiver.port), timeout=10) as sock:
+        sock.sendall(data)
+        got = b""
+        while got.count(b"\r") < 20:
+            got += sock.recv(65536)
+    assert got.count(b'"ACK"') == 20
+    assert stored() == 21
+
+
+def test_deactivated_device_is_refused(receiver, panel):
+    Device.objects.filter(pk=panel.pk).update(active=False)
+    receiver.reload()
+    assert parse_response(receiver.send(build("1234", seq=8))) == "NAK"
+    assert stored() == 0
