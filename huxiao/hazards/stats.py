@@ -24,9 +24,9 @@ class Median(Aggregate):
     output_field = FloatField()
 
 
-def dashboard_region(user, code=None):
+def dashboard_region(user, code=None, perm=PERM):
     """The region the dashboard breaks down: the one asked for when within reach, else the user's top one."""
-    scope = scope_for(user, PERM)
+    scope = scope_for(user, perm)
     if code:
         region = Region.objects.filter(pk=code).first()
         if region and (scope.everything or any(region.prefix.startswith(p) for p in scope.region_prefixes)):

@@ -1,0 +1,196 @@
+"""Hazard ledger API: list with filters, report, timeline, transitions, evidence uploads, self-checks,
+dashboard and escalation policies. Every query goes through the jurisdiction filter."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
+from ninja.pagination import paginate
+
+from huxiao.core.models import School
+from huxiao.core.pagination import CountedPagination
+from huxiao.core.scoping import has_perm
+from huxiao.core.services import do_store_attachment
+from huxiao.hazards import schemas as sc
+from huxiao.hazards import services
+from huxiao.hazards.choices import HazardCategory, HazardSource, HazardStatus, Severity
+from huxiao.hazards.filters import apply_filters
+from huxiao.hazards.models import EscalationPolicy, Hazard, SelfCheck, SelfCheckFlag
+from huxiao.hazards.selfcheck import do_file_self_check
+from huxiao.hazards.stats import dashboard, dashboard_region
+
+router = Router(tags=["hazards"])
+VIEW = "hazards.view_hazard"
+
+
+def _need(request, perm):
+    if not has_perm(request.user, perm):
+        raise PermissionDenied("您的角色无权执行此操作")
+
+
+def hazard_out(h: Hazard, today=None) -> dict:
+    return {
+        "id": h.pk, "number": h.number, "school_id": h.school_id, "school_name": h.school.name,
+        "region_code": h.region_code, "place": h.place, "description": h.description, "category": h.category,
+        "category_label": h.get_category_display(), "severity": h.severity, "source": h.source,
+        "found_by": h.found_by.display_name, "found_on": h.found_on, "responsible_unit": h.responsible_unit,
+        "responsible_person": h.responsible_person, "measures": h.measures, "deadline": h.deadline,
+        "status": h.status, "status_label": h.get_status_display(), "overdue_days": h.overdue_days(today),
+        "escalation": h.escalation, "closed_at": h.closed_at, "photos": [p.pk for p in h.photos.all()],
+    }
+
+
+def _visible(request, perm=VIEW):
+    _need(request, perm)
+    return Hazard.objects.visible_to(request.user, perm).select_related("school", "found_by").prefetch_related(
+        "photos")
+
+
+class HazardFilter(Schema):
+    q: str | None = None
+    status: HazardStatus | None = None
+    open: bool | None = None
+    overdue: bool | None = None
+    severity: Severity | None = None
+    category: HazardCategory | None = None
+    source: HazardSource | None = None
+    region: str | None = None
+    school: int | None = None
+
+
+@router.get("/", response=list[sc.HazardOut], summary="隐患台账（管辖范围内，可按状态/逾期/等级/类别/区划/来源筛选）")
+@paginate(CountedPagination)
+def list_hazards(request, filters: HazardFilter = Query(...)):
+    data = filters.dict()
+    if data.pop("open", None):
+        data["status"] = "open"
+    qs = apply_filters(_visible(request), data)
+    order = ("deadline", "id") if data.get("overdue") else ("-created_at", "-id")
+    return _LazyOut(qs.order_by(*order), timezone.localdate())
+
+
+class _LazyOut:
+    """A sliceable view of a queryset that serialises only the page the paginator takes."""
+
+    def __init__(self, qs, today):
+        self.qs, self.today = qs, today
+
+    def __getitem__(self, item):
+        return [hazard_out(h, self.today) for h in self.qs[item]]
+
+    def count(self):
+        return self.qs.count()
+
+
+@router.post("/", response={201: sc.HazardDetailOut}, summary="登记隐患（挂账）")
+def report_hazard(request, payload: sc.HazardIn):
+    _need(request, "hazards.report_hazard")
+    school = get_object_or_404(School.objects.visible_to(request.user, "hazards.report_hazard"),
+                               pk=payload.school_id)
+    data = payload.dict(exclude={"school_id", "photos"})
+    hazard = services.do_report_hazard(school, data, actor=request.user, photos=payload.photos)
+    return Status(201, detail_out(hazard, request.user))
+
+
+def detail_out(hazard, user) -> dict:
+    hazard = Hazard.objects.select_related("school", "found_by").get(pk=hazard.pk)
+    out = hazard_out(hazard)
+    out["events"] = [{"action": e.action, "action_label": e.get_action_display(), "from_status": e.from_status,
+                      "to_status": e.to_status, "actor": e.actor.display_name, "at": e.at, "note": e.note,
+                      "evidence": [a.pk for a in e.evidence.all()]}
+                     for e in hazard.events.select_related("actor").prefetch_related("evidence")]
+    out["escalations"] = [{"level": s.level, "level_label": s.get_level_display(), "at": s.at,
+                           "overdue_days": s.overdue_days, "supervising_region": s.supervising_region,
+                           "recipients": s.recipients} for s in hazard.escalations.all()]
+    out["actions"] = [str(a) for a in services.available_actions(hazard, user)]
+    return out
+
+
+@router.get("/dashboard", response=sc.DashboardOut, summary="隐患统计（按下级区划：未销号、逾期、已销号、销号率、整改用时中位数）")
+def get_dashboard(request, region: str | None = None):
+    _need(request, "hazards.view_dashboard")
+    target = dashboard_region(request.user, region)
+    if target is None:
+        raise Http404("该区划不在您的管辖范围内")
+    data = dashboard(request.user, target)
+    return {"region": target.code, "today": data["today"], "totals": data["totals"], "rows": data["rows"]}
+
+
+@router.get("/self-checks", response=list[sc.SelfCheckOut], summary="月度自查记录")
+@paginate(CountedPagination)
+def list_self_checks(request, month: str | None = None):
+    _need(request, "hazards.view_self_check")
+    qs = SelfCheck.objects.visible_to(request.user, "hazards.view_self_check").select_related(
+        "school", "filed_by").prefetch_related("hazards")
+    if month:
+        qs = qs.filter(month__startswith=month[:7])
+    return [self_check_out(c) for c in qs.order_by("-month", "school_id")[:2000]]
+
+
+def self_check_out(c) -> dict:
+    return {"id": c.pk, "school_id": c.school_id, "school_name": c.school.name, "month": f"{c.month:%Y-%m}",
+            "no_hazards": c.no_hazards, "note": c.note, "filed_by": c.filed_by.display_name,
+            "filed_at": c.filed_at, "hazards": [h.pk for h in c.hazards.all()]}
+
+
+@router.post("/self-checks", response={201: sc.SelfCheckOut}, summary="填报月度自查（含“未发现隐患”）")
+def file_self_check(request, payload: sc.SelfCheckIn):
+    _need(request, "hazards.file_self_check")
+    school = get_object_or_404(School.objects.visible_to(request.user, "hazards.file_self_check"),
+                               pk=payload.school_id)
+    hazards = [dict(h.dict(), found_on=h.found_on) for h in payload.hazards]
+    check = do_file_self_check(school, payload.month, actor=request.user, no_hazards=payload.no_hazards,
+                               note=payload.note, hazards=hazards)
+    return Status(201, self_check_out(SelfCheck.objects.select_related("school", "filed_by").get(pk=check.pk)))
+
+
+@router.get("/self-checks/missing", response=list[sc.FlagOut], summary="月度自查缺报标记")
+def list_missing(request, month: str | None = None):
+    _need(request, "hazards.view_self_check")
+    qs = SelfCheckFlag.objects.visible_to(request.user, "hazards.view_self_check").select_related("school")
+    if month:
+        qs = qs.filter(month__startswith=month[:7])
+    return [{"school_id": f.school_id, "school_name": f.school.name, "month": f"{f.month:%Y-%m}",
+             "flagged_at": f.flagged_at, "resolved_at": f.resolved_at} for f in qs[:5000]]
+
+
+@router.get("/policies", response=list[sc.PolicyOut], summary="督办规则（逾期阶梯阈值，按专项行动配置）")
+def list_policies(request):
+    _need(request, "hazards.view_dashboard")
+    return list(EscalationPolicy.objects.all())
+
+
+@router.post("/policies", response={201: sc.PolicyOut}, summary="新增督办规则")
+def create_policy(request, payload: sc.PolicyIn):
+    return Status(201, services.do_save_policy(None, payload.dict(), actor=request.user))
+
+
+@router.put("/policies/{policy_id}", response=sc.PolicyOut, summary="修改督办规则")
+def update_policy(request, policy_id: int, payload: sc.PolicyIn):
+    _need(request, "hazards.manage_policy")
+    policy = get_object_or_404(EscalationPolicy, pk=policy_id)
+    return services.do_save_policy(policy, payload.dict(), actor=request.user)
+
+
+@router.post("/attachments", response={201: sc.AttachmentOut}, summary="上传照片或佐证材料（JPG/PNG/PDF/DOCX/XLSX）")
+def upload_attachment(request, school_id: Form[int], file: File[UploadedFile]):
+    _need(request, VIEW)
+    school = get_object_or_404(School.objects.visible_to(request.user, VIEW), pk=school_id)
+    att = do_store_attachment(file, actor=request.user, school=school)
+    return Status(201, {"id": att.pk, "name": att.original_name, "content_type": att.content_type, "size": att.size})
+
+
+@router.get("/{hazard_id}", response=sc.HazardDetailOut, summary="隐患详情及流转时间线")
+def get_hazard(request, hazard_id: int):
+    hazard = get_object_or_404(_visible(request), pk=hazard_id)
+    return detail_out(hazard, request.user)
+
+
+@router.post("/{hazard_id}/transitions", response=sc.HazardDetailOut,
+             summary="流转：start 开始整改 / submit 提交验收 / close 验收销号 / rework 退回返工")
+def transition(request, hazard_id: int, payload: sc.TransitionIn):
+    hazard = get_object_or_404(_visible(request), pk=hazard_id)
+    hazard = services.DO[payload.action](hazard, actor=request.user, note=payload.note, evidence=payload.evidence)
+    return detail_out(hazard, request.user)

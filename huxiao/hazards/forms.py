@@ -1,0 +1,82 @@
+"""Forms of the hazard pages. Rules live in services; forms only shape input."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from huxiao.hazards.choices import HazardCategory, HazardSource, Severity
+from huxiao.hazards.models import EscalationPolicy
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+def _style(form):
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
+class HazardForm(forms.Form):
+    school = forms.ModelChoiceField(label=_("学校"), queryset=None)
+    place = forms.CharField(label=_("隐患部位"), max_length=200)
+    description = forms.CharField(label=_("隐患描述"), widget=forms.Textarea(attrs={"rows": 3}))
+    category = forms.ChoiceField(label=_("类别"), choices=HazardCategory.choices)
+    severity = forms.ChoiceField(label=_("等级"), choices=Severity.choices)
+    source = forms.ChoiceField(label=_("来源"), choices=HazardSource.choices)
+    found_on = forms.DateField(label=_("发现日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    responsible_unit = forms.CharField(label=_("整改责任单位"), max_length=128)
+    responsible_person = forms.CharField(label=_("整改责任人"), max_length=64)
+    measures = forms.CharField(label=_("整改措施"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    deadline = forms.DateField(label=_("整改时限"), widget=forms.DateInput(attrs={"type": "date"}))
+    photos = MultipleFileField(label=_("照片"), required=False,
+                               widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png"}))
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        _style(self)
+
+
+class TransitionForm(forms.Form):
+    action = forms.ChoiceField(choices=[(a, a) for a in ("start", "submit", "close", "rework")])
+    note = forms.CharField(label=_("说明"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = MultipleFileField(label=_("佐证材料"), required=False)
+
+
+class SelfCheckForm(forms.Form):
+    school = forms.ModelChoiceField(label=_("学校"), queryset=None)
+    month = forms.RegexField(label=_("月份"), regex=r"^\d{4}-\d{2}$",
+                             widget=forms.TextInput(attrs={"type": "month"}))
+    no_hazards = forms.BooleanField(label=_("本月自查未发现隐患"), required=False)
+    note = forms.CharField(label=_("自查情况"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        _style(self)
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = EscalationPolicy
+        fields = ["name", "campaign", "is_default", "remind_days_before", "notice_after_days",
+                  "interview_after_days", "listing_after_days", "self_check_due_day"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)

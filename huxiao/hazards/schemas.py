@@ -1,0 +1,156 @@
+"""API schemas of the hazard ledger."""
+
+import datetime
+from typing import Literal
+
+from ninja import Field, Schema
+
+from huxiao.hazards.choices import HazardCategory, HazardSource, HazardStatus, Severity
+
+
+class HazardOut(Schema):
+    id: int
+    number: str
+    school_id: int
+    school_name: str
+    region_code: str
+    place: str
+    description: str
+    category: str
+    category_label: str
+    severity: str
+    source: str
+    found_by: str
+    found_on: datetime.date
+    responsible_unit: str
+    responsible_person: str
+    measures: str
+    deadline: datetime.date
+    status: str
+    status_label: str
+    overdue_days: int
+    escalation: str
+    closed_at: datetime.datetime | None
+    photos: list[int]
+
+
+class EventOut(Schema):
+    action: str
+    action_label: str
+    from_status: str
+    to_status: str
+    actor: str
+    at: datetime.datetime
+    note: str
+    evidence: list[int]
+
+
+class StepOut(Schema):
+    level: str
+    level_label: str
+    at: datetime.datetime
+    overdue_days: int
+    supervising_region: str
+    recipients: int
+
+
+class HazardDetailOut(HazardOut):
+    events: list[EventOut]
+    escalations: list[StepOut]
+    actions: list[str]
+
+
+class HazardFields(Schema):
+    place: str = Field(..., min_length=1, max_length=200, description="隐患部位")
+    description: str = Field(..., min_length=1, max_length=4000)
+    category: HazardCategory
+    severity: Severity = Severity.GENERAL
+    responsible_unit: str = Field(..., min_length=1, max_length=128)
+    responsible_person: str = Field(..., min_length=1, max_length=64)
+    measures: str = Field("", max_length=4000)
+    deadline: datetime.date = Field(..., description="整改时限")
+    found_on: datetime.date | None = None
+    photos: list[int] = Field(default_factory=list, max_length=20, description="已上传附件的编号")
+
+
+class HazardIn(HazardFields):
+    school_id: int
+    source: HazardSource
+
+
+class TransitionIn(Schema):
+    action: Literal["start", "submit", "close", "rework"]
+    note: str = Field("", max_length=4000)
+    evidence: list[int] = Field(default_factory=list, max_length=20, description="已上传附件的编号")
+
+
+class AttachmentOut(Schema):
+    id: int
+    name: str
+    content_type: str
+    size: int
+
+
+class SelfCheckIn(Schema):
+    school_id: int
+    month: str = Field(..., pattern=r"^\d{4}-\d{2}$", description="YYYY-MM")
+    no_hazards: bool = False
+    note: str = Field("", max_length=4000)
+    hazards: list[HazardFields] = Field(default_factory=list, max_length=50)
+
+
+class SelfCheckOut(Schema):
+    id: int
+    school_id: int
+    school_name: str
+    month: str
+    no_hazards: bool
+    note: str
+    filed_by: str
+    filed_at: datetime.datetime
+    hazards: list[int]
+
+
+class FlagOut(Schema):
+    school_id: int
+    school_name: str
+    month: str
+    flagged_at: datetime.datetime
+    resolved_at: datetime.datetime | None
+
+
+class DashboardRow(Schema):
+    code: str
+    name: str
+    total: int
+    open: int
+    overdue: int
+    closed: int
+    major_open: int
+    closure_rate: float | None
+    median_days: float | None
+
+
+class DashboardOut(Schema):
+    region: str
+    today: datetime.date
+    totals: DashboardRow
+    rows: list[DashboardRow]
+
+
+class PolicyIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+    campaign: str = Field("", max_length=100)
+    is_default: bool = False
+    remind_days_before: int = Field(3, ge=0, le=60)
+    notice_after_days: int = Field(1, ge=1, le=365)
+    interview_after_days: int = Field(15, ge=1, le=365)
+    listing_after_days: int = Field(30, ge=1, le=365)
+    self_check_due_day: int = Field(5, ge=1, le=28)
+
+
+class PolicyOut(PolicyIn):
+    id: int
+
+
+STATUS = HazardStatus

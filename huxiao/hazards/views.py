@@ -1,0 +1,147 @@
+"""Pages of the hazard ledger: list with filters, report, detail with timeline and actions, dashboard,
+and the 整改通知书 download. Self-checks and policies are in views_selfcheck.py."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from huxiao.core.models import School
+from huxiao.core.scoping import can, has_perm
+from huxiao.core.services import do_store_attachment
+from huxiao.core.views import require_perm
+from huxiao.hazards import services
+from huxiao.hazards.choices import OPEN_STATUSES, HazardAction
+from huxiao.hazards.documents import rectification_notice
+from huxiao.hazards.filters import HazardFilterForm, apply_filters
+from huxiao.hazards.forms import HazardForm, TransitionForm
+from huxiao.hazards.models import Hazard
+from huxiao.hazards.stats import dashboard, dashboard_region
+
+VIEW = "hazards.view_hazard"
+
+
+def form_errors(form, exc: ValidationError):
+    for field, errors in exc.message_dict.items():
+        target = field if field in form.fields else None
+        for error in errors:
+            form.add_error(target, error if target else f"{field}: {error}")
+
+
+def store_files(files, *, actor, school):
+    return [do_store_attachment(f, actor=actor, school=school).pk for f in files]
+
+
+@require_perm(VIEW)
+def hazard_list(request):
+    form = HazardFilterForm(request.GET or None)
+    qs = Hazard.objects.visible_to(request.user, VIEW).select_related("school")
+    data = form.cleaned_data if form.is_valid() else {}
+    if form.is_bound and not form.is_valid():
+        qs = qs.none()
+    qs = apply_filters(qs, data)
+    qs = qs.order_by("deadline", "id") if data.get("overdue") else qs.order_by("-created_at", "-id")
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    school = None
+    if data.get("school"):
+        school = School.objects.visible_to(request.user, "hazards.issue_document").filter(pk=data["school"]).first()
+    return render(request, "hazards/hazard_list.html", {
+        "form": form, "page": page, "query": query.urlencode(), "today": timezone.localdate(),
+        "can_report": has_perm(request.user, "hazards.report_hazard"), "notice_school": school})
+
+
+@require_perm("hazards.report_hazard")
+def hazard_create(request):
+    schools = School.objects.visible_to(request.user, "hazards.report_hazard").order_by("region_code", "name")
+    initial = {"found_on": timezone.localdate(), "severity": "general"}
+    if schools.count() == 1:
+        only = schools.first()
+        initial.update(school=only, responsible_unit=only.name, source="self_check")
+    form = HazardForm(request.POST or None, request.FILES or None, schools=schools, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        school, photos = d.pop("school"), d.pop("photos")
+        try:
+            with transaction.atomic():
+                ids = store_files(photos, actor=request.user, school=school)
+                hazard = services.do_report_hazard(school, d, actor=request.user, photos=ids)
+        except ValidationError as exc:
+            form_errors(form, exc)
+        else:
+            messages.success(request, _("已登记隐患 %(n)s") % {"n": hazard.number})
+            return redirect("hazard-detail", pk=hazard.pk)
+    return render(request, "hazards/hazard_form.html", {"form": form})
+
+
+@require_perm(VIEW)
+def hazard_detail(request, pk):
+    hazard = get_object_or_404(Hazard.objects.visible_to(request.user, VIEW).select_related(
+        "school", "found_by", "policy"), pk=pk)
+    events = hazard.events.select_related("actor").prefetch_related("evidence")
+    actions = [(a, HazardAction(a).label) for a in services.available_actions(hazard, request.user)]
+    return render(request, "hazards/hazard_detail.html", {
+        "hazard": hazard, "events": events, "escalations": hazard.escalations.all(), "actions": actions,
+        "photos": hazard.photos.all(), "overdue_days": hazard.overdue_days(), "form": TransitionForm()})
+
+
+@require_POST
+@require_perm(VIEW)
+def hazard_transition(request, pk):
+    hazard = get_object_or_404(Hazard.objects.visible_to(request.user, VIEW).select_related("school"), pk=pk)
+    form = TransitionForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("提交内容有误：%(e)s") % {"e": "; ".join(
+            f"{k}: {v[0]}" for k, v in form.errors.items())})
+        return redirect("hazard-detail", pk=pk)
+    d = form.cleaned_data
+    rule = services.TRANSITIONS[d["action"]]
+    if not can(request.user, rule.perm, hazard):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(_("您的角色无权执行此操作"))
+    try:
+        with transaction.atomic():
+            ids = store_files(d["evidence"], actor=request.user, school=hazard.school)
+            services.DO[d["action"]](hazard, actor=request.user, note=d["note"], evidence=ids)
+    except ValidationError as exc:
+        messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
+    else:
+        messages.success(request, _("已%(a)s") % {"a": HazardAction(d["action"]).label})
+    return redirect("hazard-detail", pk=pk)
+
+
+@require_perm("hazards.view_dashboard")
+def hazard_dashboard(request):
+    region = dashboard_region(request.user, request.GET.get("region"))
+    if region is None:
+        raise Http404(_("该区划不在您的管辖范围内"))
+    data = dashboard(request.user, region)
+    chart = {"names": [r["name"] for r in data["rows"]], "open": [r["open"] for r in data["rows"]],
+             "overdue": [r["overdue"] for r in data["rows"]], "closed": [r["closed"] for r in data["rows"]],
+             "labels": [_("未销号"), _("逾期"), _("已销号")]}
+    return render(request, "hazards/dashboard.html", {**data, "chart": chart,
+                                                      "ancestors": [a for a in region.ancestors()]})
+
+
+@require_perm("hazards.issue_document")
+def hazard_notice(request, school_id):
+    school = get_object_or_404(School.objects.visible_to(request.user, "hazards.issue_document"), pk=school_id)
+    hazards = list(Hazard.objects.visible_to(request.user, "hazards.issue_document").filter(
+        school=school, status__in=OPEN_STATUSES).order_by("deadline", "id"))
+    if not hazards:
+        messages.info(request, _("该校没有未销号的隐患，无需下发整改通知书"))
+        return redirect(f"/hazards/?school={school.pk}")
+    name, data = rectification_notice(school, hazards, actor=request.user)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml"
+                                               ".document")
+    from urllib.parse import quote
+
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
+    return response

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from huxiao.inspections import views
+
+urlpatterns = [
+    path("", views.inspection_list, name="inspection-list"),
+    path("new/", views.inspection_create, name="inspection-create"),
+    path("templates/", views.template_list, name="template-list"),
+    path("plans/", views.plan_list, name="plan-list"),
+    path("coverage/", views.coverage_page, name="inspection-coverage"),
+    path("bulletin.docx", views.bulletin_download, name="inspection-bulletin"),
+    path("<int:pk>/", views.inspection_detail, name="inspection-detail"),
+]
