@@ -65,6 +65,8 @@ def do_create_guard(school, data: dict, *, id_number: str, actor) -> Guard:
         id_number = validate_id_number(id_number)
     except ValidationError as exc:
         raise ValidationError({"id_number": exc.messages}) from exc
+    except (KeyError, ValueError) as exc:  # python-stdnum fails this way on some area codes
+        raise ValidationError({"id_number": _("身份证号码无效：%(v)s") % {"v": id_number[:18]}}) from exc
     birth = _birth_from_id(id_number)
     data = {k: v for k, v in data.items() if k in GUARD_FIELDS}
     data.setdefault("birth_date", birth)

@@ -1,0 +1,158 @@
+"""Compliance API: campaigns, regional rates with sub-regions, drill-down, a school's checklist."""
+
+import datetime
+from typing import Annotated
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from ninja import Field, Router, Schema
+
+from huxiao.compliance import rates
+from huxiao.compliance.checklist import school_checklist
+from huxiao.compliance.models import Campaign
+from huxiao.core.models import School
+from huxiao.core.scoping import has_perm
+
+router = Router(tags=["compliance"])
+
+
+def _need(request, perm):
+    if not has_perm(request.user, perm):
+        raise PermissionDenied("无权查看达标情况")
+
+
+class PhaseOut(Schema):
+    name: str
+    start: datetime.date
+    end: datetime.date
+
+
+class RuleOut(Schema):
+    id: str
+    name: str
+    target: float
+    deadline: datetime.date | None
+    three_100: str
+    cite: str
+
+
+class CampaignOut(Schema):
+    code: str
+    name: str
+    issuer: str
+    region_code: str
+    start: datetime.date
+    end: datetime.date
+    phases: list[PhaseOut]
+    rules: list[RuleOut]
+
+
+def _campaign_out(c: Campaign) -> dict:
+    rules = [{"id": r.id, "name": r.name, "target": r.target, "deadline": r.deadline, "three_100": r.three_100,
+              "cite": r.cite} for r in c.ruleset.rules]
+    return {"code": c.code, "name": c.name, "issuer": c.issuer, "region_code": c.region_code, "start": c.start,
+            "end": c.end, "phases": c.phases, "rules": rules}
+
+
+@router.get("/campaigns", response=list[CampaignOut], summary="专项行动及其规则集")
+def list_campaigns(request):
+    _need(request, "compliance.view_checklist")
+    return [_campaign_out(c) for c in Campaign.objects.order_by("-start")]
+
+
+class CellOut(Schema):
+    applicable: int
+    met: int
+    rate: float | None
+
+
+class SubRegionOut(CellOut):
+    region_code: str
+    region_name: str
+
+
+class RuleRateOut(Schema):
+    rule_id: str
+    name: str
+    three_100: str
+    target: float
+    deadline: datetime.date | None
+    days_left: int | None
+    applicable: int
+    met: int
+    rate: float | None
+    on_target: bool
+    sub_regions: list[SubRegionOut]
+
+
+class RatesOut(Schema):
+    campaign: str
+    region_code: str
+    region_name: str
+    rules: list[RuleRateOut]
+
+
+@router.get("/rates", response=RatesOut, summary="管辖区域各指标达标率（含下级区划）")
+def get_rates(request, campaign: str | None = None, region: str | None = None):
+    _need(request, rates.PERM)
+    reg = rates.resolve_region(request.user, region)
+    camp = rates.default_campaign(reg, campaign)
+    table = rates.region_table(request.user, camp, reg)
+    names = {c.prefix: c for c in table["children"]}
+    out = []
+    for row in table["rows"]:
+        subs = [{"region_code": names[p].code if p in names else reg.code,
+                 "region_name": names[p].name if p in names else f"{reg.name}（直属）",
+                 "applicable": c.applicable, "met": c.met, "rate": c.rate} for p, c in sorted(row.by_child.items())]
+        out.append({"rule_id": row.rule.id, "name": row.rule.name, "three_100": row.rule.three_100,
+                    "target": row.rule.target, "deadline": row.rule.deadline, "days_left": row.days_left,
+                    "applicable": row.total.applicable, "met": row.total.met, "rate": row.total.rate,
+                    "on_target": row.on_target, "sub_regions": subs})
+    return {"campaign": camp.code, "region_code": reg.code, "region_name": reg.name, "rules": out}
+
+
+class FailingOut(Schema):
+    school_id: int
+    school_name: str
+    region_code: str
+    rule_id: str
+    reason: str
+
+
+class FailingPage(Schema):
+    count: int
+    items: list[FailingOut]
+
+
+@router.get("/failing", response=FailingPage, summary="未达标学校及原因（下钻）")
+def get_failing(request, campaign: str | None = None, region: str | None = None, rule: str | None = None,
+                offset: Annotated[int, Field(ge=0)] = 0,
+                limit: Annotated[int, Field(ge=1, le=1000)] = 100):
+    _need(request, rates.PERM)
+    reg = rates.resolve_region(request.user, region)
+    camp = rates.default_campaign(reg, campaign)
+    qs = rates.failing_schools(request.user, camp, reg, rule)
+    items = [{"school_id": r.school_id, "school_name": r.school.name, "region_code": r.region_code,
+              "rule_id": r.rule_id, "reason": r.reason} for r in qs[offset:offset + limit]]
+    return {"count": qs.count(), "items": items}
+
+
+class CheckItemOut(Schema):
+    campaign: str
+    campaign_name: str
+    rule_id: str
+    name: str
+    status: str
+    status_label: str
+    reason: str
+    deadline: datetime.date | None
+
+
+@router.get("/schools/{school_id}/checklist", response=list[CheckItemOut], summary="学校达标清单（待整改项在前）")
+def get_checklist(request, school_id: int):
+    _need(request, "compliance.view_checklist")
+    school = get_object_or_404(School.objects.visible_to(request.user, "compliance.view_checklist"), pk=school_id)
+    return [{"campaign": g["campaign"].code, "campaign_name": g["campaign"].name, "rule_id": item["rule"].id,
+             "name": item["rule"].name, "status": item["status"], "status_label": item["status_label"],
+             "reason": item["reason"], "deadline": item["rule"].deadline}
+            for g in school_checklist(school) for item in g["items"]]

@@ -1,0 +1,158 @@
+"""Rates from the evaluation table: GROUP BY over region-code prefixes, nothing typed twice."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count
+from django.db.models.functions import Substr
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from huxiao.compliance.choices import Status, ThreeHundred
+from huxiao.compliance.models import Campaign, RateSnapshot, RuleStatus
+from huxiao.compliance.services import campaigns_for
+from huxiao.core.models import Region
+from huxiao.core.models.regions import PREFIX_LENGTH
+from huxiao.core.scoping import scope_for
+
+PERM = "compliance.view_dashboard"
+
+
+@dataclass
+class Cell:
+    applicable: int = 0
+    met: int = 0
+
+    @property
+    def not_met(self) -> int:
+        return self.applicable - self.met
+
+    @property
+    def rate(self):
+        return round(self.met / self.applicable, 4) if self.applicable else None
+
+    @property
+    def percent(self) -> str:
+        return "—" if self.rate is None else f"{self.rate * 100:.1f}%"
+
+
+@dataclass
+class RuleRow:
+    rule: object
+    total: Cell
+    by_child: dict = field(default_factory=dict)  # child prefix -> Cell
+    days_left: int | None = None
+
+    @property
+    def on_target(self) -> bool:
+        return self.total.rate is not None and self.total.rate >= self.rule.target
+
+
+def user_regions(user) -> list[Region]:
+    """Top regions of the user's dashboard jurisdiction."""
+    scope = scope_for(user, PERM)
+    if scope.everything:
+        return list(Region.objects.filter(level="province"))
+    regions = [r for r in Region.objects.filter(pk__in=_codes_of(scope.region_prefixes))]
+    return sorted(regions, key=lambda r: r.code)
+
+
+def _codes_of(prefixes):
+    codes = set()
+    for p in prefixes:
+        codes.add(p)
+        codes.add(p.ljust(6, "0"))
+    return codes
+
+
+def resolve_region(user, code: str | None) -> Region:
+    """The region the user asked for, if inside their jurisdiction (404 otherwise), else their top one."""
+    scope = scope_for(user, PERM)
+    if not code:
+        regions = user_regions(user)
+        if not regions:
+            raise Http404(_("没有可查看的区划"))
+        return regions[0]
+    region = Region.objects.filter(pk=code).first()
+    if region is None or not (scope.everything or any(region.prefix.startswith(p) for p in scope.region_prefixes)):
+        raise Http404(_("该区划不在您的管辖范围内"))
+    return region
+
+
+def default_campaign(region: Region, code: str | None = None) -> Campaign:
+    campaigns = campaigns_for(region.prefix)
+    if code:
+        for c in campaigns:
+            if c.code == code:
+                return c
+        raise Http404(_("该区划没有此专项行动"))
+    if not campaigns:
+        raise Http404(_("该区划没有专项行动"))
+    today = timezone.localdate()
+    active = [c for c in campaigns if c.start <= today <= c.end and c.region_code]
+    pool = active or [c for c in campaigns if c.region_code] or campaigns
+    return max(pool, key=lambda c: (len(c.region_code), c.start))
+
+
+def child_regions(region: Region) -> list[Region]:
+    return list(region.children.order_by("code"))
+
+
+def region_table(user, campaign: Campaign, region: Region) -> dict:
+    """Every rule's rate in ``region`` and per sub-region, in one GROUP BY over the evaluation table."""
+    children = child_regions(region)
+    child_len = PREFIX_LENGTH[children[0].level] if children else None
+    qs = RuleStatus.objects.visible_to(user, PERM).filter(campaign=campaign, region_code__startswith=region.prefix)
+    qs = qs.exclude(status=Status.NOT_APPLICABLE)
+    if child_len:
+        rows = qs.annotate(sub=Substr("region_code", 1, child_len)).values_list("sub", "rule_id", "status")
+    else:
+        rows = qs.values_list("rule_id", "rule_id", "status")
+    rows = rows.annotate(n=Count("id")).order_by()
+    today = timezone.localdate()
+    table = {}
+    for rule in campaign.ruleset.rules:
+        days = (rule.deadline - today).days if rule.deadline else None
+        table[rule.id] = RuleRow(rule=rule, total=Cell(), days_left=days)
+    child_prefixes = {c.prefix for c in children}
+    for sub, rule_id, status, n in rows:
+        row = table.get(rule_id)
+        if row is None:
+            continue
+        row.total.applicable += n
+        if status == Status.MET:
+            row.total.met += n
+        if child_len:
+            key = sub if sub in child_prefixes else ""
+            cell = row.by_child.setdefault(key, Cell())
+            cell.applicable += n
+            if status == Status.MET:
+                cell.met += n
+    three = {}
+    for row in table.values():
+        if row.rule.three_100:
+            three[row.rule.three_100] = row
+    three_rows = [(value, label, three.get(value)) for value, label in ThreeHundred.choices]
+    has_direct = any("" in r.by_child for r in table.values())
+    return {"rows": list(table.values()), "children": children, "three": three_rows, "has_direct": has_direct}
+
+
+def trend(campaign: Campaign, region: Region, rule_ids=None, days=90) -> dict:
+    """Daily snapshots of the region's rates, per rule: {rule_id: [(day, rate), …]}."""
+    since = timezone.localdate() - timezone.timedelta(days=days)
+    qs = RateSnapshot.objects.filter(campaign=campaign, region_prefix=region.prefix, day__gte=since)
+    if rule_ids:
+        qs = qs.filter(rule_id__in=rule_ids)
+    out = {}
+    for s in qs.order_by("day"):
+        out.setdefault(s.rule_id, []).append((s.day.isoformat(), s.rate))
+    return out
+
+
+def failing_schools(user, campaign: Campaign, region: Region, rule_id: str | None = None):
+    """Rows not met, with the school, for the drill-down (a queryset; callers paginate)."""
+    qs = RuleStatus.objects.visible_to(user, PERM).filter(
+        campaign=campaign, region_code__startswith=region.prefix, status=Status.NOT_MET)
+    if rule_id:
+        qs = qs.filter(rule_id=rule_id)
+    return qs.select_related("school").order_by("region_code", "school__name", "rule_id")

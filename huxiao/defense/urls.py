@@ -1,0 +1,11 @@
+from django.urls import path
+
+from huxiao.defense import views
+
+urlpatterns = [
+    path("", views.my_school, name="defense-home"),
+    path("schools/<int:pk>/", views.school_records, name="defense-school"),
+    path("schools/<int:pk>/guards/new/", views.guard_add, name="defense-guard-add"),
+    path("schools/<int:pk>/facility/", views.facility_edit, name="defense-facility"),
+    path("guards/<int:pk>/release/", views.guard_release, name="defense-guard-release"),
+]

@@ -1,0 +1,80 @@
+"""Permission matrix of the 三防 pages and API."""
+
+from tests.defense.fixtures import ensure_records, id_number
+from tests.matrix import Case
+from tests.world import REACH_A1, WORLD_USERS
+
+ROLE_USERS = set(WORLD_USERS)
+CHANGE_A1 = {"principal_a1", "security_a1", "edu_a", "edu_city", "admin_province"}
+OUT_A1 = {"principal_a2", "edu_b", "police_b", "admin_b"}
+OUT_A1_CHANGE = {"principal_a2", "edu_b", "admin_b"}
+
+
+def extend_world(w):
+    ensure_records(w)
+
+
+def a1(w):
+    return w.schools["a1"].pk
+
+
+def guard(w):
+    return w.extra["guard_a1"].pk
+
+
+def guard_form(w):
+    import datetime
+
+    return {"name": "赵门卫", "category": "doorkeeper", "id_number": id_number(datetime.date(1975, 6, 1), 77),
+            "license_number": "", "first_hired_on": "2020-09-01", "background_checked_on": "2020-08-20",
+            "background_result": "passed", "health_status": "healthy", "phone": ""}
+
+
+def guard_json(w):
+    data = guard_form(w)
+    data["category"] = "full_time"
+    return data
+
+
+def facility_form(w):
+    return {"enclosure_type": "wall", "enclosure_height_m": "2.5", "gate_duty_room": "on",
+            "closed_management": "on", "vehicle_access": "on", "anti_ramming_needed": "on",
+            "anti_ramming_kinds": ["bollard", "rising_bollard"], "traffic_needed": ["sign"],
+            "traffic_installed": ["sign"]}
+
+
+def facility_json(w):
+    return {"enclosure_type": "wall", "enclosure_height_m": 2.5, "gate_duty_room": True, "closed_management": True,
+            "vehicle_access": True, "anti_ramming_needed": True, "anti_ramming_kinds": ["bollard"],
+            "parent_waiting_area": True, "traffic_needed": ["sign"], "traffic_installed": []}
+
+
+CASES = [
+    Case("defense-home", lambda w: "/defense/", ROLE_USERS),
+    Case("defense-school", lambda w: f"/defense/schools/{a1(w)}/", REACH_A1, hidden=OUT_A1),
+    Case("defense-guard-add", lambda w: f"/defense/schools/{a1(w)}/guards/new/", CHANGE_A1, hidden=OUT_A1_CHANGE),
+    Case("defense-guard-add", lambda w: f"/defense/schools/{a1(w)}/guards/new/", CHANGE_A1, method="POST",
+         data=guard_form, hidden=OUT_A1_CHANGE),
+    Case("defense-facility", lambda w: f"/defense/schools/{a1(w)}/facility/", CHANGE_A1, hidden=OUT_A1_CHANGE),
+    Case("defense-facility", lambda w: f"/defense/schools/{a1(w)}/facility/", CHANGE_A1, method="POST",
+         data=facility_form, hidden=OUT_A1_CHANGE),
+    Case("defense-guard-release", lambda w: f"/defense/guards/{guard(w)}/release/", CHANGE_A1, method="POST",
+         data=lambda w: {"left_on": "2025-06-30"}, hidden=OUT_A1_CHANGE),
+    # API
+    Case("GET /api/v1/defense/schools/{school_id}", lambda w: f"/api/v1/defense/schools/{a1(w)}", REACH_A1,
+         hidden=OUT_A1),
+    Case("POST /api/v1/defense/schools/{school_id}/guards", lambda w: f"/api/v1/defense/schools/{a1(w)}/guards",
+         CHANGE_A1, method="POST", data=guard_json, hidden=OUT_A1),
+    Case("PATCH /api/v1/defense/guards/{guard_id}", lambda w: f"/api/v1/defense/guards/{guard(w)}", CHANGE_A1,
+         method="PATCH", data=lambda w: {"license_number": "苏保9999", "health_status": "limited"}, hidden=OUT_A1),
+    Case("POST /api/v1/defense/guards/{guard_id}/release", lambda w: f"/api/v1/defense/guards/{guard(w)}/release",
+         CHANGE_A1, method="POST", data=lambda w: {"left_on": "2025-06-30"}, hidden=OUT_A1),
+    Case("POST /api/v1/defense/guards/{guard_id}/trainings",
+         lambda w: f"/api/v1/defense/guards/{guard(w)}/trainings", CHANGE_A1, method="POST",
+         data=lambda w: {"held_on": "2025-03-01", "topic": "岗前培训", "hours": 8}, hidden=OUT_A1),
+    Case("PUT /api/v1/defense/schools/{school_id}/facility", lambda w: f"/api/v1/defense/schools/{a1(w)}/facility",
+         CHANGE_A1, method="PUT", data=facility_json, hidden=OUT_A1),
+    Case("PUT /api/v1/defense/schools/{school_id}/equipment",
+         lambda w: f"/api/v1/defense/schools/{a1(w)}/equipment", CHANGE_A1, method="PUT",
+         data=lambda w: {"counts": {"safety_fork": 4, "shield": 2}}, hidden=OUT_A1),
+]
