@@ -17,7 +17,7 @@ from huxiao.hazards import schemas as sc
 from huxiao.hazards import services
 from huxiao.hazards.choices import HazardCategory, HazardSource, HazardStatus, Severity
 from huxiao.hazards.filters import apply_filters
-from huxiao.hazards.models import EscalationPolicy, Hazard, SelfCheck, SelfCheckFlag
+from huxiao.hazards.models import Hazard, SelfCheck, SelfCheckFlag
 from huxiao.hazards.selfcheck import do_file_self_check
 from huxiao.hazards.stats import dashboard, dashboard_region
 
@@ -89,8 +89,11 @@ def report_hazard(request, payload: sc.HazardIn):
     _need(request, "hazards.report_hazard")
     school = get_object_or_404(School.objects.visible_to(request.user, "hazards.report_hazard"),
                                pk=payload.school_id)
-    data = payload.dict(exclude={"school_id", "photos"})
-    hazard = services.do_report_hazard(school, data, actor=request.user, photos=payload.photos)
+    data = payload.dict(exclude={"school_id", "photos", "policy_id"})
+    policy = None
+    if payload.policy_id is not None:
+        policy = get_object_or_404(services.policies_for(request.user), pk=payload.policy_id)
+    hazard = services.do_report_hazard(school, data, actor=request.user, photos=payload.photos, policy=policy)
     return Status(201, detail_out(hazard, request.user))
 
 
@@ -159,7 +162,7 @@ def list_missing(request, month: str | None = None):
 @router.get("/policies", response=list[sc.PolicyOut], summary="督办规则（逾期阶梯阈值，按专项行动配置）")
 def list_policies(request):
     _need(request, "hazards.view_dashboard")
-    return list(EscalationPolicy.objects.all())
+    return list(services.policies_for(request.user))
 
 
 @router.post("/policies", response={201: sc.PolicyOut}, summary="新增督办规则")
@@ -170,7 +173,7 @@ def create_policy(request, payload: sc.PolicyIn):
 @router.put("/policies/{policy_id}", response=sc.PolicyOut, summary="修改督办规则")
 def update_policy(request, policy_id: int, payload: sc.PolicyIn):
     _need(request, "hazards.manage_policy")
-    policy = get_object_or_404(EscalationPolicy, pk=policy_id)
+    policy = get_object_or_404(services.policies_for(request.user), pk=policy_id)
     return services.do_save_policy(policy, payload.dict(), actor=request.user)
 
 

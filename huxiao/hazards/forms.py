@@ -43,12 +43,15 @@ class HazardForm(forms.Form):
     responsible_person = forms.CharField(label=_("整改责任人"), max_length=64)
     measures = forms.CharField(label=_("整改措施"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     deadline = forms.DateField(label=_("整改时限"), widget=forms.DateInput(attrs={"type": "date"}))
+    policy = forms.ModelChoiceField(label=_("督办规则（专项行动）"), queryset=None, required=False,
+                                    empty_label=_("默认督办规则"))
     photos = MultipleFileField(label=_("照片"), required=False,
                                widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png"}))
 
-    def __init__(self, *args, schools, **kwargs):
+    def __init__(self, *args, schools, policies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
+        self.fields["policy"].queryset = policies
         _style(self)
 
 
@@ -72,11 +75,15 @@ class SelfCheckForm(forms.Form):
 
 
 class PolicyForm(forms.ModelForm):
+    region_code = forms.ChoiceField(label=_("适用区划"), required=False)
+
     class Meta:
         model = EscalationPolicy
-        fields = ["name", "campaign", "is_default", "remind_days_before", "notice_after_days",
+        fields = ["name", "campaign", "region_code", "is_default", "remind_days_before", "notice_after_days",
                   "interview_after_days", "listing_after_days", "self_check_due_day"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, regions=(), platform=False, **kwargs):
         super().__init__(*args, **kwargs)
+        choices = [("", _("全省通用（系统管理员）"))] if platform else []
+        self.fields["region_code"].choices = choices + [(r.code, r.name) for r in regions]
         _style(self)

@@ -49,6 +49,8 @@ class EscalationPolicy(models.Model):
 
     name = models.CharField(_("名称"), max_length=100, unique=True)
     campaign = models.CharField(_("专项行动"), max_length=100, blank=True)
+    # the region whose officials own the policy; blank: the platform-wide default (system administrators)
+    region_code = models.CharField(_("区划代码"), max_length=12, blank=True)
     is_default = models.BooleanField(_("默认规则"), default=False)
     remind_days_before = models.PositiveSmallIntegerField(_("到期前提醒（天）"), default=C.DEFAULT_REMIND_DAYS_BEFORE)
     notice_after_days = models.PositiveSmallIntegerField(_("逾期通报（天）"), default=C.DEFAULT_NOTICE_AFTER_DAYS)

@@ -69,6 +69,7 @@ class HazardFields(Schema):
     responsible_person: str = Field(..., min_length=1, max_length=64)
     measures: str = Field("", max_length=4000)
     deadline: datetime.date = Field(..., description="整改时限")
+    policy_id: int | None = Field(None, description="督办规则（专项行动）；空为默认规则")
     found_on: datetime.date | None = None
     photos: list[int] = Field(default_factory=list, max_length=20, description="已上传附件的编号")
 
@@ -141,6 +142,7 @@ class DashboardOut(Schema):
 class PolicyIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
     campaign: str = Field("", max_length=100)
+    region_code: str = Field("", max_length=12, description="适用区划代码；空为全省通用（系统管理员）")
     is_default: bool = False
     remind_days_before: int = Field(3, ge=0, le=60)
     notice_after_days: int = Field(1, ge=1, le=365)

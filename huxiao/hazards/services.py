@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 from huxiao.core import audit
 from huxiao.core.choices import AuditAction, Role
 from huxiao.core.models import Attachment, RoleAssignment
-from huxiao.core.scoping import can
+from huxiao.core.scoping import can, has_perm, roles_of, scope_for
 from huxiao.core.services import notify
 from huxiao.hazards.choices import HazardAction, HazardCategory, HazardSource, HazardStatus, Severity
 from huxiao.hazards.models import EscalationPolicy, Hazard, HazardEvent
@@ -217,19 +218,46 @@ DO = {HazardAction.START: do_start_rectification, HazardAction.SUBMIT: do_submit
       HazardAction.CLOSE: do_close_hazard, HazardAction.REWORK: do_rework_hazard}
 
 
-POLICY_FIELDS = ("name", "campaign", "is_default", "remind_days_before", "notice_after_days",
+POLICY_FIELDS = ("name", "campaign", "region_code", "is_default", "remind_days_before", "notice_after_days",
                  "interview_after_days", "listing_after_days", "self_check_due_day")
+
+
+def can_manage_policy(user, policy) -> bool:
+    """A region's officials manage its campaign policies; the platform-wide ones (blank region) belong
+    to system administrators."""
+    if not has_perm(user, "hazards.manage_policy"):
+        return False
+    if not policy.region_code:
+        return user.is_superuser or Role.SYSADMIN in roles_of(user)
+    return scope_for(user, "hazards.manage_policy").covers(policy.region_code)
+
+
+def policies_for(user):
+    """The policies a user may apply to a hazard in reach: the platform-wide ones and their regions'."""
+    scope = scope_for(user, "hazards.view_hazard")
+    q = Q(region_code="")
+    if scope.everything:
+        return EscalationPolicy.objects.all()
+    for prefix in scope.region_prefixes:
+        q |= Q(region_code__startswith=prefix) | Q(region_code__in=[prefix[:n] for n in (2, 4, 6)])
+    return EscalationPolicy.objects.filter(q)
 
 
 @transaction.atomic
 def do_save_policy(policy: EscalationPolicy | None, data: dict, *, actor) -> EscalationPolicy:
     """Create or change the ladder thresholds of a campaign."""
     _require(actor, "hazards.manage_policy")
+    if policy is not None and not can_manage_policy(actor, policy):
+        raise PermissionDenied(_("无权修改该督办规则"))
     policy = policy or EscalationPolicy()
     before = audit.snapshot(policy) if policy.pk else None
     for field in POLICY_FIELDS:
         if field in data:
             setattr(policy, field, data[field])
+    if not can_manage_policy(actor, policy):
+        raise ValidationError({"region_code": _("区划不在您的管辖范围内")})
+    if policy.is_default and policy.region_code:
+        raise ValidationError({"is_default": _("只有全省通用规则可以设为默认")})
     policy.full_clean()
     if policy.is_default:
         EscalationPolicy.objects.exclude(pk=policy.pk).update(is_default=False)

@@ -64,14 +64,15 @@ def hazard_create(request):
     if schools.count() == 1:
         only = schools.first()
         initial.update(school=only, responsible_unit=only.name, source="self_check")
-    form = HazardForm(request.POST or None, request.FILES or None, schools=schools, initial=initial)
+    form = HazardForm(request.POST or None, request.FILES or None, schools=schools, initial=initial,
+                      policies=services.policies_for(request.user))
     if request.method == "POST" and form.is_valid():
         d = dict(form.cleaned_data)
-        school, photos = d.pop("school"), d.pop("photos")
+        school, photos, policy = d.pop("school"), d.pop("photos"), d.pop("policy")
         try:
             with transaction.atomic():
                 ids = store_files(photos, actor=request.user, school=school)
-                hazard = services.do_report_hazard(school, d, actor=request.user, photos=ids)
+                hazard = services.do_report_hazard(school, d, actor=request.user, photos=ids, policy=policy)
         except ValidationError as exc:
             form_errors(form, exc)
         else:

@@ -1,14 +1,15 @@
 """Pages of the monthly self-checks (每月自查) and of the escalation policies (督办规则)."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from huxiao.core.models import School
-from huxiao.core.scoping import has_perm
+from huxiao.core.choices import Role
+from huxiao.core.models import Region, School
+from huxiao.core.scoping import has_perm, roles_of, scope_for
 from huxiao.core.views import require_perm
 from huxiao.hazards import services
 from huxiao.hazards.choices import HazardCategory, Severity
@@ -69,9 +70,18 @@ def selfcheck_create(request):
         "previous": f"{previous_month(today):%Y-%m}"})
 
 
+def _policy_form_kwargs(user):
+    scope = scope_for(user, "hazards.manage_policy")
+    regions = Region.objects.filter(level__in=["province", "city", "county"])
+    if not scope.everything:
+        regions = regions.filter(scope.q("code", None))
+    platform = user.is_superuser or Role.SYSADMIN in roles_of(user)
+    return {"regions": regions.order_by("code"), "platform": platform}
+
+
 @require_perm("hazards.manage_policy")
 def policy_list(request):
-    form = PolicyForm(request.POST or None)
+    form = PolicyForm(request.POST or None, **_policy_form_kwargs(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             services.do_save_policy(None, form.cleaned_data, actor=request.user)
@@ -80,13 +90,17 @@ def policy_list(request):
         else:
             messages.success(request, _("已保存督办规则"))
             return redirect("policy-list")
-    return render(request, "hazards/policy_list.html", {"policies": EscalationPolicy.objects.all(), "form": form})
+    policies = [(p, services.can_manage_policy(request.user, p)) for p in services.policies_for(request.user)]
+    return render(request, "hazards/policy_list.html", {"policies": policies, "form": form})
 
 
 @require_perm("hazards.manage_policy")
 def policy_edit(request, pk):
-    policy = get_object_or_404(EscalationPolicy, pk=pk)
-    form = PolicyForm(request.POST or None, instance=EscalationPolicy.objects.get(pk=pk))
+    policy = get_object_or_404(services.policies_for(request.user), pk=pk)
+    if not services.can_manage_policy(request.user, policy):
+        raise PermissionDenied(_("无权修改该督办规则"))
+    form = PolicyForm(request.POST or None, instance=EscalationPolicy.objects.get(pk=pk),
+                      **_policy_form_kwargs(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             services.do_save_policy(policy, form.cleaned_data, actor=request.user)

@@ -107,6 +107,7 @@ class PlanIn(Schema):
     joint: bool = True
     mode: InspectionMode = InspectionMode.ANNOUNCED
     template_id: int
+    policy_id: int | None = Field(None, description="督办规则（专项行动）；计划中发现的隐患按此规则督办")
 
 
 def plan_out(plan, rounds, schools) -> dict:
@@ -127,7 +128,12 @@ def list_plans(request):
 def create_plan(request, payload: PlanIn):
     _need(request, "inspections.manage_plan")
     template = get_object_or_404(ChecklistTemplate.objects.available_to(request.user), pk=payload.template_id)
-    plan = services.do_create_plan(dict(payload.dict(), template=template), actor=request.user)
+    policy = None
+    if payload.policy_id is not None:
+        from huxiao.hazards.services import policies_for
+
+        policy = get_object_or_404(policies_for(request.user), pk=payload.policy_id)
+    plan = services.do_create_plan(dict(payload.dict(), template=template, policy=policy), actor=request.user)
     return Status(201, plan_out(plan, 0, 0))
 
 

@@ -97,6 +97,8 @@ class InspectionPlan(models.Model):
     mode = models.CharField(_("方式"), max_length=12, choices=InspectionMode.choices,
                             default=InspectionMode.ANNOUNCED)
     template = models.ForeignKey(ChecklistTemplate, models.PROTECT, related_name="+", verbose_name=_("检查表"))
+    policy = models.ForeignKey("hazards.EscalationPolicy", models.PROTECT, null=True, blank=True, related_name="+",
+                               verbose_name=_("督办规则（专项行动）"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -139,7 +139,7 @@ def do_create_plan(data: dict, *, actor) -> InspectionPlan:
         raise ValidationError(errors)
     plan = InspectionPlan.objects.create(
         name=data["name"].strip()[:100], region=region, level=level,
-        semester=data.get("semester") or semester_for(), times=times, kind=data.get("kind", PlanKind.ROUTINE),
+        semester=data.get("semester") or semester_for(), times=times, policy=data.get("policy"), kind=data.get("kind", PlanKind.ROUTINE),
         joint=bool(data.get("joint", True)), mode=data.get("mode", InspectionMode.ANNOUNCED), template=template,
         created_by=actor)
     audit.record(AuditAction.CREATE, plan, actor=actor, after=audit.snapshot(plan))
@@ -223,7 +223,7 @@ def do_record_inspection(school: School, *, template, actor, inspected_on, resul
                     "found_on": inspected_on, "responsible_unit": school.name,
                     "responsible_person": school.principal_name or _("校长"),
                     "measures": (r.get("measures") or "").strip(), "deadline": deadline,
-                }, actor=actor, photos=r.get("photos") or (), now=now)
+                }, actor=actor, photos=r.get("photos") or (), policy=plan.policy if plan else None, now=now)
             except ValidationError as exc:
                 raise ValidationError({f"results[{n}].{k}": v for k, v in exc.message_dict.items()}) from None
         result.save()
