@@ -92,6 +92,8 @@ def pysiaalarm_verdict(line: str, accounts: dict) -> Verdict:
         return Verdict("NAK", reason="account")
     except EventFormatError:
         return Verdict("NAK", reason="format")
+    except (ValueError, UnicodeError):  # e.g. non-hex encrypted data: pysiaalarm's server would drop the line
+        return Verdict("", reason="crash")
     if isinstance(event, OHEvent):
         return Verdict("ACK", event, "oh")
     response = event.response
@@ -105,8 +107,8 @@ def judge(raw: bytes, accounts: dict) -> Verdict:
     if not line:
         return Verdict("", reason="empty")
     verdict = pysiaalarm_verdict(line, accounts)
-    if verdict.reason == "crc":
-        return Verdict("NAK", verdict.event, "crc")
+    if verdict.reason in ("crc", "crash"):
+        return Verdict("NAK", verdict.event, verdict.reason)
     event = verdict.event
     if event is not None and event.length is not None and event.full_message is not None:
         if int(event.length, 16) != len(event.full_message):

@@ -96,7 +96,11 @@ class Receiver:
         """Judge one frame; the future resolves to the answer bytes (after commit when accepted)."""
         loop = asyncio.get_running_loop()
         self.stats["frames"] += 1
-        verdict = judge(raw, self.book.accounts)
+        try:
+            verdict = judge(raw, self.book.accounts)
+        except Exception:  # no input may stop the receiver
+            log.exception("unexpected error judging a DC-09 frame")
+            verdict = Verdict("NAK", reason="error")
         fut = loop.create_future()
         if verdict.accepted:
             device = self.book.devices.get((verdict.event.account or "").upper())
