@@ -50,9 +50,10 @@ def guards_min(facts, p):
         need = p["min"]
         basis = ""
     else:
-        enrolment = facts.students - (facts.boarding_students if p.get("enrolment") == "non_boarding" else 0)
+        day_only = p.get("enrolment") == "non_boarding"
+        enrolment = facts.students - (facts.boarding_students if day_only else 0)
         need = required_guards(enrolment, p.get("bands"), p.get("step"))
-        basis = _("按在校生 %(n)s 人") % {"n": _n(enrolment)}
+        basis = (_("按走读生 %(n)s 人") if day_only else _("按在校生 %(n)s 人")) % {"n": _n(enrolment)}
     reason = _("%(cat)s %(have)d 人，%(basis)s应不少于 %(need)d 人") % {
         "cat": _labels(categories), "have": have, "basis": basis, "need": need}
     return have >= need, reason

@@ -18,7 +18,7 @@ from huxiao.defense.choices import BackgroundResult, EnclosureType, EquipmentKin
 class SchoolRecord(models.Model):
     """Fields shared by every 三防 record: school, region code (copied on save), who and when."""
 
-    school = models.ForeignKey("core.School", models.CASCADE, related_name="+", verbose_name=_("学校"))
+    school = models.ForeignKey("core.School", models.PROTECT, related_name="+", verbose_name=_("学校"))
     region_code = models.CharField(_("区划代码"), max_length=12, editable=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("登记人"))
@@ -116,7 +116,7 @@ class Equipment(SchoolRecord):
 class Facility(SchoolRecord):
     """The school's 物防: enclosure, gate duty room, closed management, anti-ramming, traffic around it."""
 
-    school = models.OneToOneField("core.School", models.CASCADE, related_name="facility", verbose_name=_("学校"))
+    school = models.OneToOneField("core.School", models.PROTECT, related_name="facility", verbose_name=_("学校"))
     enclosure_type = models.CharField(_("围墙/护栏"), max_length=8, choices=EnclosureType.choices,
                                       default=EnclosureType.NONE)
     enclosure_height_m = models.DecimalField(_("围墙高度(米)"), max_digits=4, decimal_places=2, null=True, blank=True)

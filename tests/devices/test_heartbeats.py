@@ -1,0 +1,145 @@
+"""Batched heartbeats through the HTTP API: accepted batches move last_seen_at, bad ones store nothing;
+a device silent one second past its window stops counting as networked."""
+
+import datetime
+import json
+
+import pytest
+from django.utils import timezone
+
+from huxiao.compliance.models import RuleStatus
+from huxiao.compliance.services import sweep_networked, sync_campaigns
+from huxiao.devices.heartbeats import entry_signature
+from huxiao.devices.models import Device, Heartbeat
+from tests.defense.fixtures import add_device
+
+URL = "/api/v1/devices/heartbeats"
+
+
+def entry(device, secret, ts, sig=None):
+    return {"serial": device.serial, "ts": ts, "sig": sig or entry_signature(secret, device.serial, ts)}
+
+
+def post(client, body):
+    raw = body if isinstance(body, (bytes, str)) else json.dumps(body)
+    return client.post(URL, data=raw, content_type="application/json")
+
+
+@pytest.fixture
+def devices(world):
+    a1 = world.schools["a1"]
+    panel = add_device(a1, serial="HB-PANEL-1")
+    camera = add_device(a1, kind="camera", location="gate", serial="HB-CAM-1")
+    return panel, camera
+
+
+def test_batch_of_several_devices_is_stored_and_moves_last_seen(client, devices):
+    (panel, ps), (camera, cs) = devices
+    now = int(timezone.now().timestamp())
+    r = post(client, {"heartbeats": [entry(panel, ps, now - 20), entry(camera, cs, now - 10), entry(panel, ps, now)]})
+    assert r.status_code == 200, r.content
+    assert r.json() == {"accepted": 3}
+    assert Heartbeat.objects.count() == 3
+    panel.refresh_from_db()
+    assert int(panel.last_seen_at.timestamp()) == now and panel.is_networked()
+
+
+@pytest.mark.parametrize("mutate,status,field", [
+    (lambda e: {**e, "serial": "NO-SUCH-DEVICE"}, 401, "heartbeats[1].serial"),
+    (lambda e: {**e, "sig": "0" * 64}, 401, "heartbeats[1].sig"),
+    (lambda e: {**e, "ts": e["ts"] - 3600}, 400, "heartbeats[1].ts"),
+])
+def test_one_bad_entry_rejects_the_whole_batch(client, devices, mutate, status, field):
+    (panel, ps), (camera, cs) = devices
+    now = int(timezone.now().timestamp())
+    bad = mutate(entry(camera, cs, now))
+    r = post(client, {"heartbeats": [entry(panel, ps, now), bad]})
+    assert r.status_code == status
+    assert r.json()["field"] == field
+    assert Heartbeat.objects.count() == 0
+    assert Device.objects.filter(last_seen_at__isnull=False).count() == 0
+
+
+def test_signature_of_another_device_is_refused(client, devices):
+    (panel, ps), (camera, cs) = devices
+    now = int(timezone.now().timestamp())
+    forged = {"serial": camera.serial, "ts": now, "sig": entry_signature(ps, camera.serial, now)}
+    assert post(client, {"heartbeats": [forged]}).status_code == 401
+    assert Heartbeat.objects.count() == 0
+
+
+def test_replayed_batch_and_out_of_order_entries_are_refused(client, devices):
+    (panel, ps), _ = devices
+    now = int(timezone.now().timestamp())
+    body = {"heartbeats": [entry(panel, ps, now - 5)]}
+    assert post(client, body).status_code == 200
+    r = post(client, body)
+    assert r.status_code == 409 and "重复" in r.json()["detail"]
+    assert post(client, {"heartbeats": [entry(panel, ps, now), entry(panel, ps, now - 1)]}).status_code == 409
+    assert Heartbeat.objects.count() == 1
+
+
+def test_inactive_device_is_unknown(client, devices):
+    (panel, ps), _ = devices
+    Device.objects.filter(pk=panel.pk).update(active=False)
+    now = int(timezone.now().timestamp())
+    assert post(client, {"heartbeats": [entry(panel, ps, now)]}).status_code == 401
+
+
+@pytest.mark.parametrize("body", [
+    b"not json", b"", b"[]", {"heartbeats": []}, {"heartbeats": "x"}, {"beats": []},
+    {"heartbeats": [{"serial": "HB-PANEL-1", "ts": "soon", "sig": "a" * 64}]},
+    {"heartbeats": [{"serial": "HB-PANEL-1", "ts": 1, "sig": "xyz"}]},
+    {"heartbeats": [{"serial": "HB-PANEL-1", "sig": "a" * 64}]},
+    {"heartbeats": [{"serial": "", "ts": 1, "sig": "a" * 64}]},
+    {"heartbeats": [{"serial": "HB-PANEL-1", "ts": -5, "sig": "a" * 64}]},
+    {"heartbeats": [{"serial": "HB-PANEL-1", "ts": 10**20, "sig": "a" * 64}]},
+])
+def test_malformed_batches_are_rejected_with_4xx_and_nothing_stored(client, devices, body):
+    r = post(client, body)
+    assert 400 <= r.status_code < 500, r.content
+    assert Heartbeat.objects.count() == 0
+
+
+def test_batch_size_is_limited(client, devices):
+    (panel, ps), _ = devices
+    now = int(timezone.now().timestamp())
+    body = {"heartbeats": [entry(panel, ps, now)] * 5001}
+    assert post(client, body).status_code == 422
+    assert Heartbeat.objects.count() == 0
+
+
+def test_device_silent_one_second_past_its_window_changes_the_networked_rate(client, world, devices):
+    """A heartbeat at T: networked at T+300 s (the window), not at T+301 s; the rate follows."""
+    sync_campaigns()
+    (panel, ps), (camera, cs) = devices
+    t = timezone.now().replace(microsecond=0)
+    now = int(t.timestamp())
+    assert post(client, {"heartbeats": [entry(panel, ps, now), entry(camera, cs, now)]}).status_code == 200
+
+    def networked_status(at):
+        sweep_networked(now=at)
+        return RuleStatus.objects.get(school=world.schools["a1"], rule_id="JT-2", campaign__code="jintan-2023")
+
+    row = networked_status(t + datetime.timedelta(seconds=300))
+    assert row.status == "met", row.reason
+    row = networked_status(t + datetime.timedelta(seconds=301))
+    assert row.status == "not_met"
+    assert "超出监测窗口" in row.reason
+    c = client
+    c.force_login(world.users["edu_a"])
+    rates = c.get("/api/v1/compliance/rates?region=320413&campaign=jintan-2023").json()
+    jt2 = next(r for r in rates["rules"] if r["rule_id"] == "JT-2")
+    assert jt2["met"] == 0 and jt2["applicable"] == 2
+
+
+def test_heartbeat_bringing_a_device_back_reevaluates_at_once(client, world, devices):
+    sync_campaigns()
+    (panel, ps), (camera, cs) = devices
+    now = int(timezone.now().timestamp())
+    assert post(client, {"heartbeats": [entry(panel, ps, now - 2)]}).status_code == 200
+    row = RuleStatus.objects.get(school=world.schools["a1"], rule_id="JT-2", campaign__code="jintan-2023")
+    assert row.status == "not_met" and "0/1 台联网" in row.reason  # the gate camera is still silent
+    assert post(client, {"heartbeats": [entry(camera, cs, now)]}).status_code == 200
+    row.refresh_from_db()
+    assert row.status == "met"
