@@ -1,27 +1,15 @@
 """Play the demo's alarm panels over DC-09: supervision heartbeats, periodic tests, the occasional alarm."""
 
 import random
-import socket
 import time
 
 from django.core.management.base import BaseCommand
 
 from huxiao.alarms.constants import DC09_DEFAULT_PORT
-from huxiao.alarms.dc09.frames import build, parse_response
+from huxiao.alarms.dc09.frames import build
+from huxiao.alarms.dc09.sender import send
 from huxiao.devices.models import Device
 from huxiao.devices.services import device_dc09_key
-
-
-def send(host, port, data: bytes, timeout=5.0) -> str:
-    with socket.create_connection((host, port), timeout=timeout) as sock:
-        sock.sendall(data)
-        answer = b""
-        while not answer.endswith(b"\r"):
-            chunk = sock.recv(1024)
-            if not chunk:
-                break
-            answer += chunk
-    return parse_response(answer)
 
 
 class Command(BaseCommand):

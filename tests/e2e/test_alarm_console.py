@@ -1,0 +1,58 @@
+"""An alarm sent over DC-09 reaches the logged-in station officer's console within a second, and is
+acknowledged, dispatched, arrived and closed there."""
+
+import random
+import time
+
+import pytest
+
+from huxiao.alarms.dc09.frames import build
+from huxiao.alarms.dc09.sender import send
+from tests.e2e.conftest import login, screenshot
+
+pytestmark = pytest.mark.browser
+
+
+def status(page, zone, value):
+    page.locator(f".hx-alarm[data-status={value}]", has_text=f"防区 {zone}").wait_for(timeout=5_000)
+
+
+def test_dc09_alarm_on_station_console(demo_server, new_page):
+    page = new_page(1400, 1000)
+    login(page, demo_server, "minjing")
+    page.goto(demo_server.url + "/alarms/console/")
+    page.wait_for_selector("#hx-conn[data-state=live]", timeout=10_000)
+    screenshot(page, "alarm-console-idle")
+
+    zone = str(random.randint(60, 99))
+    frame = build("1001", seq=random.randint(1, 9999), code="PA", zone=zone)
+    sent_at = time.time()
+    assert send("127.0.0.1", demo_server.dc09_port, frame) == "ACK"
+    card = page.locator(".hx-alarm", has_text=f"防区 {zone}")
+    card.wait_for(timeout=1_000)
+    shown_at = page.evaluate("window.hxAlarmConsole.received.length ? "
+                             "window.hxAlarmConsole.received[window.hxAlarmConsole.received.length - 1].at : 0")
+    latency = shown_at / 1000 - sent_at
+    assert latency < 1.0, latency
+    text = card.inner_text()
+    assert "金坛区华罗庚实验学校" in text and "紧急报警" in text and "一键报警主机" in text
+    screenshot(page, "alarm-console-new-alarm")
+
+    card.locator("[data-step=acknowledge]").click()
+    status(page, zone, "acknowledged")
+    card.locator("[data-field=officer]").fill("张警官")
+    card.locator("[data-step=dispatch]").click()
+    status(page, zone, "dispatched")
+    card.locator("[data-step=arrive]").click()
+    status(page, zone, "arrived")
+    screenshot(page, "alarm-console-arrived")
+    card.locator("[data-field=disposition]").select_option("real")
+    card.locator("[data-field=notes]").fill("民警到场处置，已排除险情")
+    alarm_url = card.locator(".hx-link").get_attribute("href")
+    card.locator("[data-step=close]").click()
+    card.wait_for(state="detached", timeout=5_000)
+
+    page.goto(demo_server.url + alarm_url)
+    body = page.locator("main").inner_text()
+    assert "处置完毕" in body and "真实警情" in body and "张警官" in body
+    screenshot(page, "alarm-detail-closed")
