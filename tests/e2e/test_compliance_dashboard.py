@@ -1,0 +1,82 @@
+"""The 达标看板 in a real browser: the district official's dashboard with ECharts, drill-down to a failing
+school and its reasons, the school's own checklist, and a device going silent lowering the networked rate."""
+
+import re
+
+from tests.e2e.conftest import login, screenshot
+
+SILENCE_FLAGSHIP = """
+import datetime
+from django.utils import timezone
+from huxiao.devices.models import Device
+from huxiao.compliance.services import sweep_networked
+Device.objects.filter(school__name='金坛区华罗庚实验学校', kind='camera', location='gate').update(
+    last_seen_at=timezone.now() - datetime.timedelta(hours=3))
+print(sweep_networked())
+"""
+
+
+def _three(page, key):
+    return page.locator(f"[data-three='{key}']").inner_text().strip()
+
+
+def test_district_dashboard_drill_down_and_checklist(demo_server, new_page):
+    page = new_page(width=1400, height=1000)
+    login(page, demo_server, "jiaoyuju")
+    page.goto(demo_server.url + "/compliance/")
+    assert "金坛区" in page.locator("#dashboard-title").inner_text()
+    assert page.locator("#three-100 .card").count() == 3
+    page.wait_for_selector("#chart-rules canvas")
+    page.wait_for_selector("#chart-trend canvas")
+    rows = page.locator("#rates-table tbody tr")
+    assert rows.count() == 7  # the seven indicators of the Jintan 2023 campaign
+    headers = page.locator("#rates-table thead th").all_inner_texts()
+    assert "东城街道" in headers and "薛埠镇" in headers  # one column per town
+    screenshot(page, "compliance-dashboard-district")
+
+    page.locator("#rates-table tbody tr[data-rule='JT-4'] td:nth-child(5) a").click()
+    page.wait_for_load_state("networkidle")
+    assert "未达标学校" in page.locator("#failing-title").inner_text()
+    reasons = page.locator("#failing-table tbody tr td:nth-child(3)").all_inner_texts()
+    assert reasons and all(re.search(r"专职保安员 \d+ 人，按在校生 [\d,]+ 人应不少于 \d+ 人", r) for r in reasons)
+    screenshot(page, "compliance-failing-jt4")
+
+    page.locator("#failing-table tbody tr a").first.click()
+    page.wait_for_load_state("networkidle")
+    assert "三防达标清单" in page.locator("#checklist-title").inner_text()
+    assert page.locator("[data-rule='JT-4'][data-status='not_met']").count() >= 1
+    screenshot(page, "compliance-checklist-from-drilldown")
+
+    page.goto(demo_server.url + "/compliance/?region=320413&campaign=jiangsu-2019")
+    page.wait_for_selector("#chart-rules canvas")
+    assert page.locator("#rates-table tbody tr").count() == 12
+    with page.expect_download() as download:
+        page.click("#export-link")
+    assert download.value.suggested_filename.startswith("compliance-jiangsu-2019-320413")
+
+
+def test_school_user_sees_own_checklist(demo_server, new_page):
+    page = new_page(width=390, height=844)
+    login(page, demo_server, "xiaozhang")
+    page.goto(demo_server.url + "/compliance/my/")
+    assert "金坛区华罗庚实验学校" in page.locator("#checklist-title").inner_text()
+    todo = page.locator("[data-status='not_met']")
+    assert todo.count() >= 1
+    assert "待整改" in todo.first.inner_text()
+    screenshot(page, "compliance-checklist-school-phone")
+    response = page.goto(demo_server.url + "/compliance/")
+    assert response.status == 403
+
+
+def test_device_going_silent_lowers_the_networked_rate(demo_server, new_page):
+    page = new_page(width=1400, height=1000)
+    login(page, demo_server, "jiaoyuju")
+    page.goto(demo_server.url + "/compliance/?region=320413&campaign=jintan-2023")
+    before = float(_three(page, "networked").rstrip("%"))
+    demo_server.manage("shell", "-c", SILENCE_FLAGSHIP)
+    page.reload()
+    after = float(_three(page, "networked").rstrip("%"))
+    assert after < before, (before, after)
+    screenshot(page, "compliance-dashboard-after-silence")
+    page.goto(demo_server.url + "/defense/")
+    page.wait_for_load_state("networkidle")
