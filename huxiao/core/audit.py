@@ -61,3 +61,11 @@ def record(action, obj=None, *, actor=None, before=None, after=None, region_code
         before=before,
         after=after,
     )
+
+
+def record_read(obj, *, actor, request=None, reason=""):
+    """Write down that ``actor`` read a sensitive record (key persons, case details, minors' records)."""
+    from huxiao.core.choices import AuditAction
+
+    return record(AuditAction.READ, obj, actor=actor, request=request,
+                  after={"reason": reason} if reason else None)

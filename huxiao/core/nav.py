@@ -12,13 +12,14 @@ class NavItem:
     perm: str
     icon: str = "circle"
     order: int = 100
+    group: str = ""  # menu group; empty: the app's group in context_processors.APP_GROUPS
 
 
 NAV = [
     NavItem(_("首页"), "home", "core.view_school", "house", 0),
-    NavItem(_("学校台账"), "school-list", "core.view_school", "building", 10),
-    NavItem(_("区划导航"), "region-root", "core.view_school", "diagram-3", 11),
-    NavItem(_("学校导入"), "school-import", "core.import_school", "upload", 12),
-    NavItem(_("用户管理"), "user-list", "core.manage_users", "people", 90),
-    NavItem(_("审计日志"), "audit-list", "core.view_audit", "journal-text", 91),
+    NavItem(_("学校台账"), "school-list", "core.view_school", "building", 10, _("学校")),
+    NavItem(_("区划导航"), "region-root", "core.view_school", "diagram-3", 11, _("学校")),
+    NavItem(_("学校导入"), "school-import", "core.import_school", "upload", 12, _("学校")),
+    NavItem(_("用户管理"), "user-list", "core.manage_users", "people", 90, _("系统")),
+    NavItem(_("审计日志"), "audit-list", "core.view_audit", "journal-text", 91, _("系统")),
 ]

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -79,10 +80,15 @@ def do_delete_school(school: School, *, actor):
     before = audit.snapshot(school)
     audit.record(AuditAction.DELETE, school, actor=actor, before=before)
     unit = school.unit
-    school.delete()
-    if unit is not None:
-        unit.role_assignments.all().delete()
-        unit.delete()
+    try:
+        with transaction.atomic():
+            school.delete()
+            if unit is not None:
+                unit.role_assignments.all().delete()
+                unit.delete()
+    except ProtectedError as exc:
+        kinds = sorted({str(obj._meta.verbose_name) for obj in exc.protected_objects})
+        raise ValidationError(_("该学校已有业务记录（%(kinds)s），不能删除") % {"kinds": "、".join(kinds)}) from exc
 
 
 # --- users, roles, tokens --------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Pages of the school registry: home, region navigation, school list/detail/edit."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,6 +16,8 @@ from huxiao.core.choices import SchoolType
 from huxiao.core.forms import SchoolFilterForm, SchoolForm
 from huxiao.core.models import Region, School
 from huxiao.core.scoping import can, has_perm, scope_for
+
+MAP_POINT_LIMIT = 3000
 
 
 def require_perm(perm):
@@ -90,7 +93,12 @@ def region_detail(request, code):
                 if row["region_code"].startswith(child.prefix):
                     counts[child.code] = counts.get(child.code, 0) + row["n"]
     child_rows = [(c, counts.get(c.code, 0)) for c in children]
+    points = [{"id": p["id"], "name": p["name"], "lat": float(p["latitude"]), "lon": float(p["longitude"]),
+               "type": p["school_type"]}
+              for p in schools.filter(latitude__isnull=False).values("id", "name", "latitude", "longitude",
+                                                                     "school_type")[:MAP_POINT_LIMIT]]
     return render(request, "core/region_detail.html", {
+        "map_points": points, "map_tile_url": settings.MAP_TILE_URL,
         "region": region, "ancestors": [a for a in region.ancestors() if scope.everything or any(
             a.prefix.startswith(p) for p in scope.region_prefixes)],
         "child_rows": child_rows, "total": schools.count()})
@@ -127,9 +135,12 @@ def school_list(request):
 def school_detail(request, pk):
     school = get_object_or_404(visible_schools(request).select_related("region", "district", "police_station"),
                                pk=pk)
+    from huxiao.core.panels import school_panels
+
     return render(request, "core/school_detail.html", {
         "school": school, "can_edit": can(request.user, "core.change_school", school),
-        "can_delete": can(request.user, "core.delete_school", school)})
+        "can_delete": can(request.user, "core.delete_school", school),
+        "panels": school_panels(request, school)})
 
 
 def _school_form_page(request, school, form, title):
@@ -183,12 +194,10 @@ def school_create(request):
 @require_perm("core.delete_school")
 def school_delete(request, pk):
     school = get_object_or_404(visible_schools(request, "core.delete_school"), pk=pk)
-    from django.db.models import ProtectedError
-
     try:
         services.do_delete_school(school, actor=request.user)
-    except ProtectedError:
-        messages.error(request, _("该学校已有业务记录，不能删除"))
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
         return redirect("school-detail", pk=pk)
     messages.success(request, _("已删除学校 %(n)s") % {"n": school.name})
     return redirect("school-list")

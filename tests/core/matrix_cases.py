@@ -3,7 +3,7 @@
 from huxiao.core.choices import Role
 from huxiao.core.models import ImportJob
 from tests.matrix import Case
-from tests.world import REACH_A1, WORLD_USERS
+from tests.world import REACH_A1, WORLD_USERS, make_school
 
 ROLE_USERS = set(WORLD_USERS)
 LOGGED_IN = ROLE_USERS | {"norole"}
@@ -21,6 +21,7 @@ def extend_world(w):
                                                      created_by=w.users["edu_a"], status="failed")
     w.extra["token"], _raw = services.do_issue_token(w.users["edu_a"], "t", actor=w.users["edu_a"])
     w.extra["assignment_a1"] = w.users["principal_a1"].role_assignments.first()
+    w.extra["deletable"] = make_school("2132413077", "待撤并小学", w.regions["town_a1"], w.units["station_a1"])
 
 
 def school_form(w, region="town_a2", code="2132413099", name="新建测试小学"):
@@ -58,7 +59,7 @@ CASES = [
          hidden={"principal_a2", "edu_b", "admin_b"}),
     Case("school-create", lambda w: "/schools/new/", IMPORTERS),
     Case("school-create", lambda w: "/schools/new/", ADD_IN_A, method="POST", data=school_form),
-    Case("school-delete", lambda w: f"/schools/{a1(w)}/delete/", ADD_IN_A, method="POST",
+    Case("school-delete", lambda w: f"/schools/{w.extra['deletable'].pk}/delete/", ADD_IN_A, method="POST",
          hidden={"edu_b", "admin_b"}),
     Case("school-import", lambda w: "/schools/import/", IMPORTERS),
     Case("school-import-template", lambda w: "/schools/import/template.xlsx", IMPORTERS),
@@ -86,7 +87,8 @@ CASES = [
     Case("PATCH /api/v1/schools/{school_id}", lambda w: f"/api/v1/schools/{a1(w)}", CHANGE_A1, method="PATCH",
          data=lambda w: {"students": 1400, "afternoon_dismissal_time": "16:50"},
          hidden={"principal_a2", "edu_b", "admin_b", "norole"}),
-    Case("DELETE /api/v1/schools/{school_id}", lambda w: f"/api/v1/schools/{a1(w)}", ADD_IN_A, method="DELETE",
+    Case("DELETE /api/v1/schools/{school_id}", lambda w: f"/api/v1/schools/{w.extra['deletable'].pk}", ADD_IN_A,
+         method="DELETE",
          hidden={"principal_a2", "edu_b", "admin_b", "norole"}),
     Case("GET /api/v1/users", lambda w: "/api/v1/users", ADMINS),
     Case("POST /api/v1/users", lambda w: "/api/v1/users", {"admin_province"}, method="POST",

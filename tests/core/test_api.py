@@ -126,3 +126,14 @@ def test_same_name_in_same_region_is_refused(world, client, edu_token):
     assert r.status_code == 400 and "已有同名学校" in r.json()["errors"]["name"][0]
     r = call(client, "patch", f"/api/v1/schools/{world.schools['a2'].pk}", {"name": "东城实验小学"}, token=edu_token)
     assert r.status_code == 200  # another town: allowed
+
+
+def test_school_with_records_cannot_be_deleted(world, client, edu_token):
+    from huxiao.core.models import Attachment
+
+    Attachment.objects.create(original_name="x.png", content_type="image/png", extension=".png", size=1,
+                              sha256="0" * 64, region_code="320413001", school=world.schools["a1"],
+                              uploaded_by=world.users["edu_a"], file="x.png")
+    r = call(client, "delete", f"/api/v1/schools/{world.schools['a1'].pk}", token=edu_token)
+    assert r.status_code == 400 and "已有业务记录" in r.json()["detail"]
+    assert School.objects.filter(pk=world.schools["a1"].pk).exists()

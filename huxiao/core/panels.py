@@ -1,0 +1,33 @@
+"""Sections other apps add to the school detail page.
+
+An app provides ``school_panels(request, school) -> list[Panel]`` in its ``panels.py``; each panel
+is rendered from the app's own template with its own context, only for users the app lets see it.
+"""
+
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from django.conf import settings
+
+
+@dataclass
+class Panel:
+    title: str
+    template: str
+    context: dict = field(default_factory=dict)
+    order: int = 100
+
+
+def school_panels(request, school) -> list[Panel]:
+    panels = []
+    for app in settings.HUXIAO_APPS:
+        if app == "huxiao.core":
+            continue
+        try:
+            module = import_module(f"{app}.panels")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.panels":
+                raise
+            continue
+        panels.extend(module.school_panels(request, school))
+    return sorted(panels, key=lambda p: p.order)
