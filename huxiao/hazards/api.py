@@ -68,17 +68,18 @@ def list_hazards(request, filters: HazardFilter = Query(...)):
         data["status"] = "open"
     qs = apply_filters(_visible(request), data)
     order = ("deadline", "id") if data.get("overdue") else ("-created_at", "-id")
-    return _LazyOut(qs.order_by(*order), timezone.localdate())
+    today = timezone.localdate()
+    return LazyOut(qs.order_by(*order), lambda h: hazard_out(h, today))
 
 
-class _LazyOut:
+class LazyOut:
     """A sliceable view of a queryset that serialises only the page the paginator takes."""
 
-    def __init__(self, qs, today):
-        self.qs, self.today = qs, today
+    def __init__(self, qs, convert):
+        self.qs, self.convert = qs, convert
 
     def __getitem__(self, item):
-        return [hazard_out(h, self.today) for h in self.qs[item]]
+        return [self.convert(row) for row in self.qs[item]]
 
     def count(self):
         return self.qs.count()
@@ -129,7 +130,7 @@ def list_self_checks(request, month: str | None = None):
         "school", "filed_by").prefetch_related("hazards")
     if month:
         qs = qs.filter(month__startswith=month[:7])
-    return [self_check_out(c) for c in qs.order_by("-month", "school_id")[:2000]]
+    return LazyOut(qs.order_by("-month", "school_id"), self_check_out)
 
 
 def self_check_out(c) -> dict:

@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 from huxiao.core.models import Region, School
 from huxiao.core.pagination import CountedPagination
 from huxiao.core.scoping import has_perm
+from huxiao.hazards.api import LazyOut
 from huxiao.hazards.choices import HazardCategory, Severity
 from huxiao.hazards.stats import dashboard_region
 from huxiao.inspections import services
@@ -194,17 +195,6 @@ def inspection_out(i) -> dict:
             "results": results}
 
 
-class _Lazy:
-    def __init__(self, qs):
-        self.qs = qs
-
-    def __getitem__(self, item):
-        return [inspection_out(i) for i in self.qs[item]]
-
-    def count(self):
-        return self.qs.count()
-
-
 @router.get("/", response=list[InspectionOut], summary="检查记录（管辖范围内）")
 @paginate(CountedPagination)
 def list_inspections(request, school: int | None = None, region: str | None = None):
@@ -214,7 +204,7 @@ def list_inspections(request, school: int | None = None, region: str | None = No
         qs = qs.filter(school_id=school)
     if region:
         qs = qs.filter(region_code__startswith=region)
-    return _Lazy(qs.order_by("-inspected_on", "-id"))
+    return LazyOut(qs.order_by("-inspected_on", "-id"), inspection_out)
 
 
 @router.post("/", response={201: InspectionOut}, summary="录入检查结果（不合格项自动生成隐患）")
