@@ -27,7 +27,8 @@ class LoginForm(AuthenticationForm):
             return
         from django_otp import match_token
 
-        device = match_token(user, self.cleaned_data.get("otp_token") or "")
+        code = (self.cleaned_data.get("otp_token") or "").strip()
+        device = match_token(user, code) if code else None
         if device is None:
             raise forms.ValidationError(_("公安用户须输入有效的动态口令"), code="otp")
         self.otp_device = device
