@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from huxiao.core import crypto
 from huxiao.devices.models import Device
-from huxiao.devices.services import record_heartbeats
+from huxiao.devices.services import StaleHeartbeat, record_heartbeats
 from huxiao.devices.signing import MAX_SKEW
 
 MAX_BATCH = 5000
@@ -56,9 +56,10 @@ def accept_batch(entries: list, *, now=None) -> int:
         raise BatchError("heartbeats", f"每批最多 {MAX_BATCH} 条心跳，本批 {len(entries)} 条")
     serials = {e.serial for e in entries}
     with transaction.atomic():
+        # no row locks here: the strict UPDATE below re-checks "newer than last_seen_at" under its own
+        # row locks, so two concurrent batches with the same entry cannot both be stored
         devices = {serial: (pk, enc, last) for serial, pk, enc, last in Device.objects.filter(
-            serial__in=serials, active=True).select_for_update(of=("self",)).values_list(
-            "serial", "pk", "secret_encrypted", "last_seen_at")}
+            serial__in=serials, active=True).values_list("serial", "pk", "secret_encrypted", "last_seen_at")}
         newest: dict[str, int] = {}
         rows = []
         for i, e in enumerate(entries):
@@ -78,4 +79,7 @@ def accept_batch(entries: list, *, now=None) -> int:
                 raise BatchError(f"heartbeats[{i}].ts", "重复或过期的心跳（不晚于该设备上一次心跳），已拒绝", 409)
             newest[e.serial] = e.ts
             rows.append((pk, datetime.datetime.fromtimestamp(e.ts, tz=datetime.UTC)))
-        return record_heartbeats(rows)
+        try:
+            return record_heartbeats(rows, strict=True)
+        except StaleHeartbeat as exc:
+            raise BatchError("heartbeats", "重复或过期的心跳（并发上报中已有更新的心跳），已拒绝", 409) from exc

@@ -30,7 +30,7 @@ class Device(models.Model):
     """One technical-defence device of a school: alarm panel or button, camera, NVR, intrusion, …"""
 
     school = models.ForeignKey("core.School", models.PROTECT, related_name="devices", verbose_name=_("学校"))
-    region_code = models.CharField(_("区划代码"), max_length=12, db_index=True, editable=False)
+    region_code = models.CharField(_("区划代码"), max_length=12, editable=False)  # indexed below (prefix)
     kind = models.CharField(_("设备类型"), max_length=20, choices=DeviceKind.choices)
     location = models.CharField(_("安装位置"), max_length=20, choices=DeviceLocation.choices)
     name = models.CharField(_("名称"), max_length=100)
@@ -44,7 +44,9 @@ class Device(models.Model):
     dc09_key_encrypted = models.CharField(max_length=200, blank=True)
     # per-device secret for signed HTTP heartbeats and alarms (encrypted with core.crypto)
     secret_encrypted = models.CharField(max_length=200, blank=True)
-    last_seen_at = models.DateTimeField(_("最近心跳"), null=True, blank=True, db_index=True)
+    # not indexed: heartbeats update it thousands of times a second, and without an index on it
+    # PostgreSQL updates the row in place (HOT, with the table's fillfactor leaving room)
+    last_seen_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
     # networked state as last computed from last_seen_at (heartbeat ingestion and the periodic sweep),
     # so that a change of state re-evaluates the school's compliance exactly once
     network_state = models.BooleanField(_("联网状态"), default=False, editable=False)
@@ -75,7 +77,7 @@ class Device(models.Model):
 class Heartbeat(models.Model):
     """One supervision signal from a device (HTTP heartbeat or DC-09 NULL/supervision message)."""
 
-    device = models.ForeignKey(Device, models.CASCADE, related_name="heartbeats")
+    device = models.ForeignKey(Device, models.CASCADE, related_name="heartbeats", db_index=False)  # (device, at) below
     at = models.DateTimeField(_("设备时间"))
     received_at = models.DateTimeField(_("接收时间"), default=timezone.now)
     source = models.CharField(_("来源"), max_length=8, choices=HeartbeatSource.choices, default=HeartbeatSource.HTTP)

@@ -60,12 +60,19 @@ def device_dc09_key(device: Device) -> str:
     return crypto.decrypt(device.dc09_key_encrypted) if device.dc09_key_encrypted else ""
 
 
+class StaleHeartbeat(Exception):
+    """``strict`` ingestion found a device whose last heartbeat is not older than the new one (a replay,
+    or a concurrent batch that got there first); the transaction is rolled back."""
+
+
 @transaction.atomic
-def record_heartbeats(entries: Iterable[tuple[int, object]], source=HeartbeatSource.HTTP) -> int:
+def record_heartbeats(entries: Iterable[tuple[int, object]], source=HeartbeatSource.HTTP, *, strict=False) -> int:
     """Store heartbeats ``(device_id, at)`` and move each device's ``last_seen_at`` forward (never back).
 
     On PostgreSQL the rows go in with one COPY and the devices with one UPDATE … FROM unnest(…); devices
     whose networked state changes are announced (``network_state_changed``) so compliance follows.
+    With ``strict``, every device must move forward, else StaleHeartbeat (the row locks taken by the
+    UPDATE make this exact under concurrent batches).
     """
     now = timezone.now()
     rows = [(device_id, at) for device_id, at in entries]
@@ -77,15 +84,17 @@ def record_heartbeats(entries: Iterable[tuple[int, object]], source=HeartbeatSou
         if device_id not in latest or at > latest[device_id]:
             latest[device_id] = at
     if connection.vendor == "postgresql":
-        changed = _record_pg(rows, latest, now, source)
+        moved, changed = _record_pg(rows, latest, now, source)
     else:
-        changed = _record_orm(rows, latest, now, source)
+        moved, changed = _record_orm(rows, latest, now, source)
+    if strict and moved != len(latest):
+        raise StaleHeartbeat(len(latest) - moved)
     if changed:
         network_state_changed.send(Device, school_ids=changed)
     return len(rows)
 
 
-def _record_pg(rows, latest, now, source) -> set:
+def _record_pg(rows, latest, now, source) -> tuple[int, set]:
     with connection.cursor() as cursor:
         raw = cursor.cursor
         table = Heartbeat._meta.db_table
@@ -94,19 +103,23 @@ def _record_pg(rows, latest, now, source) -> set:
                 copy.write_row((device_id, at, now, source))
         ids, ats = list(latest), list(latest.values())
         device_table = Device._meta.db_table
+        # "= ANY(ids)" on both sides lets the planner fetch the devices by primary key instead of
+        # hashing the whole table; "old" is the row as it was before this statement (for the state change)
         raw.execute(
             f"UPDATE {device_table} AS d SET last_seen_at = v.at, "
             f"network_state = (d.active AND v.at >= %s - d.supervision_window) "
             f"FROM unnest(%s::bigint[], %s::timestamptz[]) AS v(id, at), {device_table} AS old "
-            f"WHERE d.id = v.id AND old.id = v.id AND (d.last_seen_at IS NULL OR d.last_seen_at < v.at) "
-            f"RETURNING d.school_id, old.network_state, d.network_state", (now, ids, ats))
-        return {school_id for school_id, was, is_now in raw.fetchall() if was != is_now}
+            f"WHERE d.id = v.id AND old.id = v.id AND d.id = ANY(%s) AND old.id = ANY(%s) "
+            f"AND (d.last_seen_at IS NULL OR d.last_seen_at < v.at) "
+            f"RETURNING d.school_id, old.network_state, d.network_state", (now, ids, ats, ids, ids))
+        result = raw.fetchall()
+        return len(result), {school_id for school_id, was, is_now in result if was != is_now}
 
 
-def _record_orm(rows, latest, now, source) -> set:
+def _record_orm(rows, latest, now, source) -> tuple[int, set]:
     Heartbeat.objects.bulk_create([Heartbeat(device_id=d, at=at, received_at=now, source=source) for d, at in rows],
                                   batch_size=5000)
-    changed = set()
+    changed, moved = set(), 0
     current = Device.objects.filter(pk__in=list(latest)).values_list(
         "pk", "school_id", "last_seen_at", "network_state", "active", "supervision_window")
     for pk, school_id, last_seen, state, active, window in current:
@@ -114,11 +127,11 @@ def _record_orm(rows, latest, now, source) -> set:
         if last_seen is not None and last_seen >= at:
             continue
         new_state = bool(active and at >= now - window)
-        Device.objects.filter(pk=pk).filter(Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=at)).update(
+        moved += Device.objects.filter(pk=pk).filter(Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=at)).update(
             last_seen_at=at, network_state=new_state)
         if new_state != state:
             changed.add(school_id)
-    return changed
+    return moved, changed
 
 
 def models_q_last_seen_before(at):
