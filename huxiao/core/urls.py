@@ -27,4 +27,5 @@ urlpatterns = [
     path("me/tokens/<int:pk>/revoke/", views_admin.token_revoke, name="token-revoke"),
     path("notifications/", views_admin.notification_list, name="notification-list"),
     path("audit/", views_admin.audit_list, name="audit-list"),
+    path("attachments/<int:pk>/", views_admin.attachment_download, name="attachment-download"),
 ]

@@ -136,3 +136,22 @@ def audit_list(request):
         entries = entries.filter(Q(username__icontains=q) | Q(object_repr__icontains=q))
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit_list.html", {"page": page, "action": action, "q": q})
+
+
+@login_required
+def attachment_download(request, pk):
+    """Serve an attachment to users whose jurisdiction covers it (404 otherwise)."""
+    from django.http import FileResponse
+
+    from huxiao.core.models import Attachment
+
+    att = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
+    try:
+        handle = att.file.open("rb")
+    except FileNotFoundError as exc:
+        from django.http import Http404
+
+        raise Http404(_("附件文件已不存在")) from exc
+    inline = att.content_type.startswith("image/") or att.content_type == "application/pdf"
+    return FileResponse(handle, content_type=att.content_type, as_attachment=not inline,
+                        filename=att.original_name)

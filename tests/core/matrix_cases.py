@@ -21,6 +21,11 @@ def extend_world(w):
                                                      created_by=w.users["edu_a"], status="failed")
     w.extra["token"], _raw = services.do_issue_token(w.users["edu_a"], "t", actor=w.users["edu_a"])
     w.extra["assignment_a1"] = w.users["principal_a1"].role_assignments.first()
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    w.extra["attachment"] = services.do_store_attachment(
+        SimpleUploadedFile("校门.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32), actor=w.users["principal_a1"],
+        school=w.schools["a1"])
     w.extra["deletable"] = make_school("2132413077", "待撤并小学", w.regions["town_a1"], w.units["station_a1"])
 
 
@@ -76,6 +81,8 @@ CASES = [
     Case("token-revoke", lambda w: f"/me/tokens/{w.extra['token'].pk}/revoke/", {"edu_a"}, method="POST"),
     Case("notification-list", lambda w: "/notifications/", LOGGED_IN),
     Case("audit-list", lambda w: "/audit/", ADMINS),
+    Case("attachment-download", lambda w: f"/attachments/{w.extra['attachment'].pk}/", REACH_A1,
+         hidden={"principal_a2", "edu_b", "admin_b", "norole"}),
     # API
     Case("GET /api/v1/me", lambda w: "/api/v1/me", LOGGED_IN),
     Case("GET /api/v1/regions", lambda w: "/api/v1/regions?parent=320400", LOGGED_IN),
