@@ -43,23 +43,32 @@ def test_encrypted_sia_and_adm_cid(receiver, enc_panel):
     assert codes == [("BA", "005"), ("FA", "1")]
 
 
-@pytest.mark.parametrize("name,data,expected", [
-    ("bad crc", build("1234", seq=3).replace(b"Nri1/PA", b"Nri1/PB"), "NAK"),
-    ("bad length", b"\n" + build("1234", seq=3)[1:5] + b"0099" + build("1234", seq=3)[9:], "NAK"),
-    ("unknown account", build("9999", seq=3), "NAK"),
-    ("stale timestamp", build("1234", seq=3, at=datetime.datetime.now(datetime.UTC) - datetime.timedelta(minutes=5)),
-     "NAK"),
-    ("future timestamp", build("1234", seq=3, at=datetime.datetime.now(datetime.UTC) + datetime.timedelta(minutes=5)),
-     "NAK"),
-    ("wrong key", build("ABCD", seq=3, key="FEDCBA9876543210FEDCBA9876543210"), "NAK"),
-    ("encrypted for a plain account", build("1234", seq=3, key=AES_KEY), "NAK"),
-    ("unknown code", build("1234", seq=3, code="QQ"), "DUH"),
-    ("garbage", frame("hello world"), "NAK"),
-])
-def test_refused_frames_store_nothing(receiver, name, data, expected):
-    assert parse_response(receiver.send(data)) == expected, name
+def refused_frames():
+    now = datetime.datetime.now(datetime.UTC)
+    good = build("1234", seq=3)
+    return [
+        ("bad crc", good.replace(b"Nri1/PA", b"Nri1/PB"), "NAK"),
+        ("bad length", good[:5] + b"0099" + good[9:], "NAK"),
+        ("unknown account", build("9999", seq=3), "NAK"),
+        ("stale timestamp", build("1234", seq=3, at=now - datetime.timedelta(minutes=5)), "NAK"),
+        ("future timestamp", build("1234", seq=3, at=now + datetime.timedelta(minutes=5)), "NAK"),
+        ("wrong key", build("ABCD", seq=3, key="FEDCBA9876543210FEDCBA9876543210"), "NAK"),
+        ("encrypted for a plain account", build("1234", seq=3, key=AES_KEY), "NAK"),
+        ("unknown code", build("1234", seq=3, code="QQ"), "DUH"),
+        ("garbage", frame("hello world"), "NAK"),
+        ("non-hex encrypted data", build("ABCD", seq=3, key=AES_KEY)[:40] + b"ZZ" + build("ABCD", seq=3,
+                                                                                          key=AES_KEY)[42:], "NAK"),
+        ("binary junk", bytes(range(1, 200)) + b"\r", "NAK"),
+    ]
+
+
+def test_refused_frames_store_nothing(receiver):
+    for name, data, expected in refused_frames():
+        assert parse_response(receiver.send(data)) == expected, name
     assert stored() == 0
     assert not Heartbeat.objects.exists()
+    # the receiver is still serving
+    assert parse_response(receiver.send(build("1234", seq=4))) == "ACK"
 
 
 def test_supervision_message_is_a_heartbeat_not_an_alarm(receiver, panel, enc_panel):
