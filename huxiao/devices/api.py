@@ -7,6 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Router, Schema
+from pydantic import BaseModel
 
 from huxiao.core.models import School
 from huxiao.core.scoping import can, has_perm
@@ -18,13 +19,13 @@ from huxiao.devices.models import Device
 router = Router(tags=["devices"])
 
 
-class HeartbeatEntry(Schema):
-    serial: str = Field(..., min_length=1, max_length=64)
+class HeartbeatEntry(BaseModel):  # plain pydantic: ninja's Schema adds a per-object validator we don't need
+    serial: str = Field(..., min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")
     ts: int = Field(..., ge=0, le=2**40, description="Unix 秒")
     sig: str = Field(..., min_length=64, max_length=64, pattern="^[0-9a-fA-F]{64}$")
 
 
-class HeartbeatBatch(Schema):
+class HeartbeatBatch(BaseModel):
     heartbeats: list[HeartbeatEntry] = Field(..., min_length=1, max_length=MAX_BATCH)
 
 
