@@ -6,13 +6,14 @@ class ComplianceConfig(AppConfig):
     label = "compliance"
 
     def ready(self):
-        from django.db.models.signals import post_save
+        from django.db.models.signals import post_save, pre_delete
 
         from huxiao.devices.signals import network_state_changed, registry_changed
 
         network_state_changed.connect(_devices_changed, dispatch_uid="compliance-network")
         registry_changed.connect(_devices_changed, dispatch_uid="compliance-registry")
         post_save.connect(_school_saved, sender="core.School", dispatch_uid="compliance-school")
+        pre_delete.connect(_school_deleted, sender="core.School", dispatch_uid="compliance-school-delete")
 
 
 def _devices_changed(sender, school_ids, **kwargs):
@@ -28,3 +29,9 @@ def _school_saved(sender, instance, raw=False, **kwargs):
     from huxiao.compliance.services import refresh_school
 
     refresh_school(instance)
+
+
+def _school_deleted(sender, instance, **kwargs):
+    from huxiao.compliance.services import forget_school
+
+    forget_school(instance)

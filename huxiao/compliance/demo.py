@@ -7,7 +7,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from huxiao.compliance.models import RateSnapshot, RuleStatus
+from huxiao.compliance.models import RateSnapshot, RegionRuleCount, RuleStatus
 from huxiao.compliance.services import evaluate_all, evaluate_schools, sync_campaigns, take_snapshot
 from huxiao.core.models import School
 from huxiao.defense.models import Facility, Guard
@@ -47,3 +47,4 @@ def _history(ctx, weeks=4):
             transaction.set_rollback(True)
         RateSnapshot.objects.bulk_create([RateSnapshot(**s) for s in snapshots])
     RuleStatus.objects.all().delete()
+    RegionRuleCount.objects.all().delete()

@@ -88,3 +88,23 @@ class RateSnapshot(models.Model):
     @property
     def rate(self):
         return self.met / self.applicable if self.applicable else None
+
+
+class RegionRuleCount(models.Model):
+    """Per campaign, rule and school region code: how many schools the rule applies to and how many meet
+    it. Kept in step with RuleStatus by the evaluation (deltas in the same transaction), so regional rates
+    are a GROUP BY over a few thousand rows instead of one row per school and rule."""
+
+    campaign = models.ForeignKey(Campaign, models.CASCADE, related_name="counts")
+    rule_id = models.CharField(_("指标"), max_length=20)
+    region_code = models.CharField(_("区划代码"), max_length=12)
+    applicable = models.IntegerField(_("适用学校数"), default=0)
+    met = models.IntegerField(_("达标学校数"), default=0)
+
+    class Meta:
+        verbose_name = _("区划达标计数")
+        verbose_name_plural = _("区划达标计数")
+        constraints = [models.UniqueConstraint(fields=["campaign", "rule_id", "region_code"],
+                                               name="regionrulecount_unique")]
+        indexes = [models.Index(fields=["campaign", "region_code"], name="regionrulecount_region",
+                                opclasses=["int8_ops", "varchar_pattern_ops"])]

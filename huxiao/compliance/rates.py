@@ -2,14 +2,14 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count
+from django.db.models import Sum
 from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huxiao.compliance.choices import Status, ThreeHundred
-from huxiao.compliance.models import Campaign, RateSnapshot, RuleStatus
+from huxiao.compliance.models import Campaign, RateSnapshot, RegionRuleCount, RuleStatus
 from huxiao.compliance.services import campaigns_for
 from huxiao.core.models import Region
 from huxiao.core.models.regions import PREFIX_LENGTH
@@ -48,6 +48,23 @@ class RuleRow:
         return self.total.rate is not None and self.total.rate >= self.rule.target
 
 
+class Nation:
+    """The whole country, for users whose jurisdiction is everything (its children are the provinces)."""
+
+    code, name, prefix, level = "000000", "全国", "", "nation"
+
+    class children:  # noqa: N801 - quacks like a related manager
+        @staticmethod
+        def order_by(*fields):
+            return Region.objects.filter(level="province").order_by(*fields)
+
+    def ancestors(self):
+        return []
+
+
+NATION = Nation()
+
+
 def user_regions(user) -> list[Region]:
     """Top regions of the user's dashboard jurisdiction."""
     scope = scope_for(user, PERM)
@@ -69,10 +86,16 @@ def resolve_region(user, code: str | None) -> Region:
     """The region the user asked for, if inside their jurisdiction (404 otherwise), else their top one."""
     scope = scope_for(user, PERM)
     if not code:
+        if scope.everything:
+            return NATION
         regions = user_regions(user)
         if not regions:
             raise Http404(_("没有可查看的区划"))
         return regions[0]
+    if code == NATION.code:
+        if scope.everything:
+            return NATION
+        raise Http404(_("该区划不在您的管辖范围内"))
     region = Region.objects.filter(pk=code).first()
     if region is None or not (scope.everything or any(region.prefix.startswith(p) for p in scope.region_prefixes)):
         raise Http404(_("该区划不在您的管辖范围内"))
@@ -102,32 +125,34 @@ def region_table(user, campaign: Campaign, region: Region) -> dict:
     """Every rule's rate in ``region`` and per sub-region, in one GROUP BY over the evaluation table."""
     children = child_regions(region)
     child_len = PREFIX_LENGTH[children[0].level] if children else None
-    qs = RuleStatus.objects.visible_to(user, PERM).filter(campaign=campaign, region_code__startswith=region.prefix)
-    qs = qs.exclude(status=Status.NOT_APPLICABLE)
+    # the region counters, filtered by the same jurisdiction (dashboard scopes are regions, never schools)
+    scope = scope_for(user, PERM)
+    if not scope.everything and not scope.region_prefixes:
+        return {"rows": [], "children": children, "three": [], "has_direct": False}
+    qs = RegionRuleCount.objects.filter(scope.q("region_code", None)).filter(
+        campaign=campaign, region_code__startswith=region.prefix)
     if child_len:
-        rows = qs.annotate(sub=Substr("region_code", 1, child_len)).values_list("sub", "rule_id", "status")
+        rows = qs.annotate(sub=Substr("region_code", 1, child_len)).values_list("sub", "rule_id")
     else:
-        rows = qs.values_list("rule_id", "rule_id", "status")
-    rows = rows.annotate(n=Count("id")).order_by()
+        rows = qs.values_list("rule_id", "rule_id")
+    rows = rows.annotate(a=Sum("applicable"), m=Sum("met")).order_by()
     today = timezone.localdate()
     table = {}
     for rule in campaign.ruleset.rules:
         days = (rule.deadline - today).days if rule.deadline else None
         table[rule.id] = RuleRow(rule=rule, total=Cell(), days_left=days)
     child_prefixes = {c.prefix for c in children}
-    for sub, rule_id, status, n in rows:
+    for sub, rule_id, applicable, met in rows:
         row = table.get(rule_id)
-        if row is None:
+        if row is None or not applicable:
             continue
-        row.total.applicable += n
-        if status == Status.MET:
-            row.total.met += n
+        row.total.applicable += applicable
+        row.total.met += met
         if child_len:
             key = sub if sub in child_prefixes else ""
             cell = row.by_child.setdefault(key, Cell())
-            cell.applicable += n
-            if status == Status.MET:
-                cell.met += n
+            cell.applicable += applicable
+            cell.met += met
     three = {}
     for row in table.values():
         if row.rule.three_100:

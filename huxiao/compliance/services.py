@@ -8,13 +8,13 @@ records and rewrites only the rows whose status or reason changed. The 三防 se
 
 import datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 
 from huxiao.compliance.choices import Status
 from huxiao.compliance.facts import load_facts
-from huxiao.compliance.models import Campaign, RateSnapshot, RuleStatus
+from huxiao.compliance.models import Campaign, RateSnapshot, RegionRuleCount, RuleStatus
 from huxiao.compliance.rules import shipped_rulesets
 from huxiao.core.models import Region, School
 
@@ -46,8 +46,33 @@ def campaigns_for(region_code: str) -> list[Campaign]:
     return [c for c in _campaigns() if region_code.startswith(c.region_code) or c.region_code.startswith(region_code)]
 
 
+class Deltas(dict):
+    """(campaign_id, rule_id, region_code) -> [applicable, met] changes of the region counters."""
+
+    def count(self, campaign_id, rule_id, region_code, status, sign):
+        if status == Status.NOT_APPLICABLE:
+            return
+        cell = self.setdefault((campaign_id, rule_id, region_code), [0, 0])
+        cell[0] += sign
+        if status == Status.MET:
+            cell[1] += sign
+
+    def apply(self):
+        rows = [(c, r, code, a, m) for (c, r, code), (a, m) in sorted(self.items()) if a or m]
+        if not rows:
+            return
+        table = RegionRuleCount._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {table} (campaign_id, rule_id, region_code, applicable, met) VALUES (%s, %s, %s, %s, %s) "
+                f"ON CONFLICT (campaign_id, rule_id, region_code) DO UPDATE SET "
+                f"applicable = {table}.applicable + excluded.applicable, met = {table}.met + excluded.met", rows)
+
+
+@transaction.atomic
 def evaluate_schools(schools, now=None, campaigns=None) -> int:
-    """Re-evaluate ``schools`` for every campaign covering them; returns the number of rows written."""
+    """Re-evaluate ``schools`` for every campaign covering them; returns the number of rows written.
+    The region counters move by the same changes in the same transaction."""
     now = now or timezone.now()
     campaigns = campaigns if campaigns is not None else _campaigns()
     written = 0
@@ -56,8 +81,10 @@ def evaluate_schools(schools, now=None, campaigns=None) -> int:
         chunk = schools[start:start + BATCH]
         facts = load_facts(chunk, now)
         ids = [s.pk for s in chunk]
-        existing = {(r.campaign_id, r.school_id, r.rule_id): r for r in RuleStatus.objects.filter(school_id__in=ids)}
-        create, update = [], []
+        wanted = {c.pk for c in campaigns}
+        existing = {(r.campaign_id, r.school_id, r.rule_id): r for r in RuleStatus.objects.filter(
+            school_id__in=ids, campaign_id__in=wanted)}
+        create, update, deltas = [], [], Deltas()
         for school in chunk:
             f = facts[school.pk]
             for campaign in campaigns:
@@ -71,16 +98,47 @@ def evaluate_schools(schools, now=None, campaigns=None) -> int:
                         create.append(RuleStatus(campaign=campaign, rule_id=rule.id, school_id=school.pk,
                                                  region_code=school.region_code, status=status, reason=reason,
                                                  evaluated_at=now))
+                        deltas.count(campaign.pk, rule.id, school.region_code, status, 1)
                     elif (row.status, row.reason, row.region_code) != (status, reason, school.region_code):
+                        deltas.count(campaign.pk, rule.id, row.region_code, row.status, -1)
+                        deltas.count(campaign.pk, rule.id, school.region_code, status, 1)
                         row.status, row.reason, row.region_code, row.evaluated_at = (
                             status, reason, school.region_code, now)
                         update.append(row)
         RuleStatus.objects.bulk_create(create, batch_size=2000)
         RuleStatus.objects.bulk_update(update, ["status", "reason", "region_code", "evaluated_at"], batch_size=2000)
         if existing:  # rules no longer shipped, campaigns no longer covering the school
+            for r in existing.values():
+                deltas.count(r.campaign_id, r.rule_id, r.region_code, r.status, -1)
             RuleStatus.objects.filter(pk__in=[r.pk for r in existing.values()]).delete()
+        deltas.apply()
         written += len(create) + len(update)
     return written
+
+
+@transaction.atomic
+def forget_school(school):
+    """Before a school is deleted: take its evaluations out of the region counters."""
+    deltas = Deltas()
+    for r in RuleStatus.objects.filter(school=school):
+        deltas.count(r.campaign_id, r.rule_id, r.region_code, r.status, -1)
+    deltas.apply()
+
+
+@transaction.atomic
+def rebuild_counts(campaign=None) -> int:
+    """Recompute the region counters from the evaluation table (after bulk loads; a daily check)."""
+    qs = RuleStatus.objects.exclude(status=Status.NOT_APPLICABLE)
+    counters = RegionRuleCount.objects.all()
+    if campaign is not None:
+        qs, counters = qs.filter(campaign=campaign), counters.filter(campaign=campaign)
+    counters.delete()
+    rows = [RegionRuleCount(campaign_id=r["campaign_id"], rule_id=r["rule_id"], region_code=r["region_code"],
+                            applicable=r["n"], met=r["m"])
+            for r in qs.values("campaign_id", "rule_id", "region_code").annotate(
+                n=Count("id"), m=Count("id", filter=Q(status=Status.MET))).order_by()]
+    RegionRuleCount.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
 
 
 def refresh_school(school, now=None) -> int:
@@ -123,19 +181,15 @@ def take_snapshot(day: datetime.date | None = None) -> int:
     day = day or timezone.localdate()
     RateSnapshot.objects.filter(day=day).delete()
     rows = []
+    counters = list(RegionRuleCount.objects.values_list("campaign_id", "rule_id", "region_code", "applicable", "met"))
     for length in (2, 4, 6, 9):
         counts = {}
-        from django.db.models.functions import Substr
-
-        qs = (RuleStatus.objects.exclude(status=Status.NOT_APPLICABLE)
-              .annotate(prefix=Substr("region_code", 1, length))
-              .values("campaign_id", "rule_id", "prefix", "status").annotate(n=Count("id")))
-        for r in qs:
-            if len(r["prefix"]) < length:
+        for campaign_id, rule_id, code, applicable, met in counters:
+            if len(code) < length or not applicable:
                 continue
-            key = (r["campaign_id"], r["rule_id"], r["prefix"])
-            applicable, met = counts.get(key, (0, 0))
-            counts[key] = (applicable + r["n"], met + (r["n"] if r["status"] == Status.MET else 0))
+            key = (campaign_id, rule_id, code[:length])
+            a, m = counts.get(key, (0, 0))
+            counts[key] = (a + applicable, m + met)
         rows += [RateSnapshot(day=day, campaign_id=c, rule_id=rule, region_prefix=p, applicable=a, met=m)
                  for (c, rule, p), (a, m) in counts.items()]
     RateSnapshot.objects.bulk_create(rows, batch_size=2000)

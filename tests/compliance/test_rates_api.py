@@ -120,3 +120,33 @@ def test_school_checklist_lists_what_to_fix_first(scenario, client_for):
     assert c.get("/compliance/").status_code == 403  # a school sees its checklist, not the dashboard
     other = scenario.schools["a2"]
     assert c.get(f"/api/v1/compliance/schools/{other.pk}/checklist").status_code == 404
+
+
+def _counters():
+    from huxiao.compliance.models import RegionRuleCount
+
+    return sorted(RegionRuleCount.objects.filter(applicable__gt=0).values_list(
+        "campaign__code", "rule_id", "region_code", "applicable", "met"))
+
+
+def test_region_counters_stay_equal_to_a_rebuild_from_the_evaluation_table(scenario, client_for):
+    from huxiao.compliance.services import rebuild_counts
+    from huxiao.core import services as core
+    from tests.defense.fixtures import add_device
+
+    a1, a2 = scenario.schools["a1"], scenario.schools["a2"]
+    add_guard(a2, name="周保安", seq=7)
+    add_device(a1, serial="CNT-1", seen=timezone.now())
+    set_facility(a2, closed_management=True)
+    core.do_update_school(a2, {"students": 1200, "setting": "urban"}, actor=None)
+    school = core.do_create_school({"code": "2132413050", "name": "新建小学", "school_type": "primary",
+                                    "ownership": "public", "setting": "town", "students": 300,
+                                    "address": "金城镇新路 1 号", "region": scenario.regions["town_a2"]},
+                                   actor=scenario.users["edu_a"])
+    live = _counters()
+    rebuild_counts()
+    assert live == _counters()
+    core.do_delete_school(school, actor=scenario.users["edu_a"])
+    live = _counters()
+    rebuild_counts()
+    assert live == _counters()
