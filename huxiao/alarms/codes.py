@@ -3,6 +3,9 @@
 ADM-CID frames are mapped to SIA two-letter codes by pysiaalarm's ADM mapping before they get here.
 """
 
+import functools
+
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from huxiao.alarms.choices import AlarmCategory as C
@@ -43,7 +46,11 @@ PREFIX_LABEL = {C.EMERGENCY: _("紧急报警"), C.INTRUSION: _("入侵"), C.FIRE
 
 def classify(code: str) -> tuple[str, str]:
     """(category, Chinese label) of a SIA event code."""
-    code = (code or "").upper()
+    return _classify((code or "").upper(), get_language())
+
+
+@functools.lru_cache(maxsize=1024)
+def _classify(code: str, language) -> tuple[str, str]:
     if code in SIA_CODES:
         category, label = SIA_CODES[code]
         return category, str(label)

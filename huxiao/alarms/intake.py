@@ -5,13 +5,14 @@ after it returned, i.e. after the commit.
 """
 
 import datetime
+import json
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from huxiao.alarms import realtime
-from huxiao.alarms.choices import RESPONSE_CATEGORIES, AlarmCategory, AlarmStatus, EventKind
+from huxiao.alarms.choices import RESPONSE_CATEGORIES, AlarmCategory, AlarmSource, AlarmStatus, EventKind
 from huxiao.alarms.codes import classify
 from huxiao.alarms.models import Alarm, AlarmEvent
 from huxiao.core.choices import AuditAction
@@ -36,44 +37,102 @@ class Incoming:
     raw: str = ""
 
 
-def _alarm(item: Incoming, now) -> Alarm:
+@dataclass
+class _Row:
+    """An alarm row about to be inserted (a plain object: a burst should not pay for model instances)."""
+
+    school_id: int
+    region_code: str
+    device_id: int
+    source: str
+    dedup_key: str
+    code: str
+    label: str
+    category: str
+    zone: str
+    message: str
+    is_test: bool
+    raw: str
+    occurred_at: object
+    status: str
+    pk: int | None = None
+
+
+def _alarm(item: Incoming) -> _Row:
     category, label = classify(item.code)
-    needs_police = category in RESPONSE_CATEGORIES and item.code.upper() not in RESTORE_CODES
-    return Alarm(school_id=item.device.school_id, region_code=item.device.region_code, device=item.device,
-                 source=item.source, dedup_key=item.dedup_key[:160], code=item.code.upper()[:8], label=label[:64],
-                 category=category, zone=item.zone[:16], message=item.message[:200],
-                 is_test=category == AlarmCategory.TEST, raw=item.raw[:2000], occurred_at=item.occurred_at,
-                 received_at=now, status=AlarmStatus.RECEIVED if needs_police else AlarmStatus.RECORDED)
+    code = item.code.upper()[:8]
+    needs_police = category in RESPONSE_CATEGORIES and code not in RESTORE_CODES
+    return _Row(item.device.school_id, item.device.region_code, item.device.pk, item.source, item.dedup_key[:160],
+                code, label[:64], category, item.zone[:16], item.message[:200], category == AlarmCategory.TEST,
+                item.raw[:2000], item.occurred_at,
+                AlarmStatus.RECEIVED.value if needs_police else AlarmStatus.RECORDED.value)
+
+
+def _insert(model, cols, rows, chunk=500):
+    """Multi-row INSERT, one statement per ``chunk`` rows: a burst of alarms costs a few round trips,
+    not the ORM's per-object work."""
+    qn = connection.ops.quote_name
+    if connection.vendor == "postgresql":  # COPY: the cheapest way in, one round trip
+        with connection.cursor() as cursor, cursor.cursor.copy(
+                f"COPY {qn(model._meta.db_table)} ({', '.join(qn(c) for c in cols)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in cols)}) VALUES "
+    one = "(" + ", ".join(["%s"] * len(cols)) + ")"
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), chunk):
+            part = rows[i:i + chunk]
+            cursor.execute(head + ", ".join([one] * len(part)), [v for row in part for v in row])
+
+
+ALARM_COLS = ["school_id", "region_code", "device_id", "source", "dedup_key", "code", "label", "category", "zone",
+              "message", "is_test", "raw", "occurred_at", "received_at", "status", "dispatch_officer", "disposition",
+              "notes", "escalation_level"]
 
 
 @transaction.atomic
-def do_receive_alarms(items: list[Incoming], *, now=None) -> list[tuple[int, bool]]:
-    """Store the alarms not stored yet; returns ``(alarm id, newly stored)`` for each item, in order."""
+def do_receive_alarms(items: list[Incoming], *, now=None, publish=True) -> list[tuple[int, bool]]:
+    """Store the alarms not stored yet; returns ``(alarm id, newly stored)`` for each item, in order.
+
+    ``publish=False``: the caller wakes the consoles itself (the DC-09 receiver does it from its event
+    loop, on a channel-layer connection it keeps)."""
     now = now or timezone.now()
     keys = [i.dedup_key[:160] for i in items]
-    stored = dict(Alarm.objects.filter(dedup_key__in=set(keys)).values_list("dedup_key", "id"))
+    stored = {}
+    unique = list(dict.fromkeys(keys))
+    for i in range(0, len(unique), 900):
+        stored.update(Alarm.objects.filter(dedup_key__in=unique[i:i + 900]).values_list("dedup_key", "id"))
     new, fresh = [], set()
     for item, key in zip(items, keys, strict=True):
         if key in stored or key in fresh:
             continue
         fresh.add(key)
-        new.append(_alarm(item, now))
+        new.append(_alarm(item))
     if new:
-        Alarm.objects.bulk_create(new, batch_size=1000)
-        if any(a.pk is None for a in new):  # backends without RETURNING
-            ids = dict(Alarm.objects.filter(dedup_key__in=fresh).values_list("dedup_key", "id"))
-            for alarm in new:
-                alarm.pk = alarm.id = ids[alarm.dedup_key]
-        stored.update({a.dedup_key: a.pk for a in new})
-        AlarmEvent.objects.bulk_create([
-            AlarmEvent(alarm_id=a.pk, region_code=a.region_code, school_id=a.school_id, kind=EventKind.RECEIVED,
-                       at=now, detail=f"{a.get_source_display()} {a.label}"[:300]) for a in new], batch_size=1000)
-        AuditLog.objects.bulk_create([
-            AuditLog(username="", action=AuditAction.CREATE, model="alarms.Alarm", object_id=str(a.pk),
-                     object_repr=str(a)[:200], region_code=a.region_code, school_id=a.school_id,
-                     after={"code": a.code, "source": a.source, "device": a.device_id, "zone": a.zone})
-            for a in new], batch_size=1000)
-        transaction.on_commit(_publish_latest)
+        adapt = connection.ops.adapt_datetimefield_value
+        at = adapt(now)
+        _insert(Alarm, ALARM_COLS, [
+            (a.school_id, a.region_code, a.device_id, a.source, a.dedup_key, a.code, a.label, a.category, a.zone,
+             a.message, a.is_test, a.raw, adapt(a.occurred_at) if a.occurred_at else None, at, a.status, "", "", "",
+             0) for a in new])
+        fresh_list = list(fresh)
+        for i in range(0, len(fresh_list), 900):
+            stored.update(Alarm.objects.filter(dedup_key__in=fresh_list[i:i + 900]).values_list("dedup_key", "id"))
+        for a in new:
+            a.pk = stored[a.dedup_key]
+        source_labels = dict(AlarmSource.choices)
+        _insert(AlarmEvent, ["alarm_id", "region_code", "school_id", "kind", "at", "detail"], [
+            (a.pk, a.region_code, a.school_id, EventKind.RECEIVED.value, at,
+             f"{source_labels[a.source]} {a.label}"[:300]) for a in new])
+        _insert(AuditLog, ["at", "username", "action", "model", "object_id", "object_repr", "region_code",
+                           "school_id", "after"], [
+            (at, "", AuditAction.CREATE.value, "alarms.Alarm", str(a.pk), f"{a.label}（{a.school_id}）#{a.pk}"[:200],
+             a.region_code, a.school_id,
+             json.dumps({"code": a.code, "source": a.source, "device": a.device_id, "zone": a.zone},
+                        ensure_ascii=False)) for a in new])
+        if publish:
+            transaction.on_commit(_publish_latest)
     heard = {}
     for item in items:
         at = min(item.occurred_at or now, now)
@@ -90,9 +149,9 @@ def _publish_latest():
         realtime.publish(last)
 
 
-def receive_alarms(items: list[Incoming], *, now=None) -> list[tuple[int, bool]]:
+def receive_alarms(items: list[Incoming], *, now=None, publish=True) -> list[tuple[int, bool]]:
     """``do_receive_alarms``, retried once when another process stored one of the same alarms meanwhile."""
     try:
-        return do_receive_alarms(items, now=now)
+        return do_receive_alarms(items, now=now, publish=publish)
     except IntegrityError:
-        return do_receive_alarms(items, now=now)
+        return do_receive_alarms(items, now=now, publish=publish)

@@ -10,15 +10,20 @@ import asyncio
 import concurrent.futures
 import datetime
 import logging
+import os
+import sys
 import time
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
+from huxiao.alarms import realtime
 from huxiao.alarms.constants import DC09_TIMEBAND, ESCALATION_TICK_SECONDS
 from huxiao.alarms.dc09.frames import Verdict, judge, make_account, response_bytes
 from huxiao.alarms.intake import Incoming, receive_alarms
+from huxiao.alarms.models import AlarmEvent
 from huxiao.devices.choices import HeartbeatSource
 from huxiao.devices.models import Device
 from huxiao.devices.services import device_dc09_key, record_heartbeats
@@ -27,6 +32,7 @@ log = logging.getLogger("huxiao.alarms.dc09")
 MAX_FRAME = 4096
 MAX_BATCH = 2000
 ACCOUNT_REFRESH_SECONDS = 2.0
+DEBUG = bool(os.environ.get("HUXIAO_DC09_DEBUG"))
 
 
 @dataclass
@@ -58,8 +64,9 @@ def dedup_key(verdict: Verdict, now) -> str:
     return f"dc09:{e.account}:{e.message_type.value}:{e.sequence}:{e.code}:{e.ri or ''}:{e.id or ''}:{stamp}"
 
 
-def store(jobs: list[Job]) -> None:
-    """Writer-thread body: store one batch; raises when nothing could be stored (then all are NAKed)."""
+def store(jobs: list[Job]) -> int:
+    """Writer-thread body: store one batch; raises when nothing could be stored (then all are NAKed).
+    Returns the newest feed event id when new alarms were stored (0 otherwise)."""
     close_old_connections()
     now = timezone.now()
     alarms, beats = [], {}
@@ -72,10 +79,14 @@ def store(jobs: list[Job]) -> None:
             alarms.append(Incoming(device=job.device, source="dc09", dedup_key=dedup_key(job.verdict, now),
                                    code=e.code or "", zone=e.ri or "", message=(e.message or "").strip("/ "),
                                    occurred_at=at, raw=job.raw))
+    last = 0
     if alarms:
-        receive_alarms(alarms, now=now)
+        results = receive_alarms(alarms, now=now, publish=False)
+        if any(created for _, created in results):
+            last = AlarmEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
     if beats:
         record_heartbeats([(pk, min(at, now)) for pk, at in beats.items()], source=HeartbeatSource.DC09)
+    return last
 
 
 class Receiver:
@@ -86,6 +97,8 @@ class Receiver:
         self.executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="dc09-writer")
         self.stats = {"frames": 0, "ack": 0, "nak": 0, "duh": 0, "stored_batches": 0}
         self.servers = []
+        # consoles of other processes can only be woken through a shared (Redis) channel layer
+        self.publish = "inmemory" not in settings.CHANNEL_LAYERS["default"]["BACKEND"].lower()
 
     # --- judging -----------------------------------------------------------------------------
     async def refresh_accounts(self, force=False):
@@ -119,8 +132,12 @@ class Receiver:
             jobs = [await self.queue.get()]
             while not self.queue.empty() and len(jobs) < MAX_BATCH:
                 jobs.append(self.queue.get_nowait())
+            started = time.perf_counter()
             try:
-                await loop.run_in_executor(self.executor, store, jobs)
+                last = await loop.run_in_executor(self.executor, store, jobs)
+                if DEBUG:
+                    print(f"stored {len(jobs)} DC-09 messages in {(time.perf_counter() - started) * 1000:.1f} ms",
+                          file=sys.stderr)
             except Exception:
                 log.exception("storing %d DC-09 messages failed; answering NAK so the panels retry", len(jobs))
                 for job in jobs:
@@ -133,6 +150,8 @@ class Receiver:
             for job in jobs:
                 if not job.done.done():
                     job.done.set_result(response_bytes(job.verdict))
+            if last and self.publish:
+                asyncio.ensure_future(realtime.apublish(last))
 
     # --- transports --------------------------------------------------------------------------
     async def handle_tcp(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):

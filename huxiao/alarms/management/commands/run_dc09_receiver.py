@@ -2,6 +2,7 @@
 
 import asyncio
 import logging
+import os
 
 from django.core.management.base import BaseCommand
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-escalation", action="store_true")
 
     def handle(self, *args, **options):
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+        logging.basicConfig(level=logging.DEBUG if os.environ.get("HUXIAO_DC09_DEBUG") else logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
         receiver = Receiver(options["host"], options["port"], udp=not options["no_udp"],
                             escalate=not options["no_escalation"])
         self.stdout.write(f"DC-09 接收机监听 {options['host']}:{options['port']}（TCP{'' if options['no_udp'] else '/UDP'}）",
