@@ -108,7 +108,8 @@ async def run(args, panels, cookie, web_port, dc09_port):
 
 
 def floor(n):
-    """One batch of the same rows by raw SQL in one transaction, plus one channel-layer round trip."""
+    """One batch of the same rows by raw SQL (COPY on PostgreSQL) in one transaction, plus one channel-layer
+    publish/receive round trip."""
     from asgiref.sync import async_to_sync
     from channels.layers import get_channel_layer
     from django.db import connection, transaction
@@ -125,10 +126,15 @@ def floor(n):
     stamp = time.time_ns()
     rows = [(alarm.school_id, alarm.region_code, alarm.device_id, "dc09", f"floor:{stamp}:{i}", "PA", "紧急报警",
              "emergency", str(i), "", False, "", now, now, "received", "", "", "", 0) for i in range(n)]
-    sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})"
     t0 = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cur:
-        cur.executemany(sql, rows)
+        if connection.vendor == "postgresql":  # raw COPY, the fastest way in
+            with cur.cursor.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            cur.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})",
+                            rows)
     t_insert = time.perf_counter() - t0
     Alarm.objects.filter(dedup_key__startswith=f"floor:{stamp}:").delete()
 

@@ -138,7 +138,7 @@ def do_receive_alarms(items: list[Incoming], *, now=None, publish=True) -> list[
         at = min(item.occurred_at or now, now)
         if item.device.pk not in heard or at > heard[item.device.pk]:
             heard[item.device.pk] = at
-    record_heartbeats(list(heard.items()), source=HeartbeatSource.DC09 if items and items[0].source == "dc09"
+    record_heartbeats(sorted(heard.items()), source=HeartbeatSource.DC09 if items and items[0].source == "dc09"
                       else HeartbeatSource.HTTP)
     return [(stored[k], k in fresh) for k in keys]
 

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from huxiao.alarms import realtime
@@ -33,6 +33,7 @@ MAX_FRAME = 4096
 MAX_BATCH = 2000
 ACCOUNT_REFRESH_SECONDS = 2.0
 DEBUG = bool(os.environ.get("HUXIAO_DC09_DEBUG"))
+WRITERS = int(os.environ.get("HUXIAO_DC09_WRITERS", "3"))
 
 
 @dataclass
@@ -85,7 +86,7 @@ def store(jobs: list[Job]) -> int:
         if any(created for _, created in results):
             last = AlarmEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
     if beats:
-        record_heartbeats([(pk, min(at, now)) for pk, at in beats.items()], source=HeartbeatSource.DC09)
+        record_heartbeats(sorted((pk, min(at, now)) for pk, at in beats.items()), source=HeartbeatSource.DC09)
     return last
 
 
@@ -94,7 +95,9 @@ class Receiver:
         self.host, self.port, self.udp, self.escalate = host, port, udp, escalate
         self.book = AccountBook()
         self.queue: asyncio.Queue | None = None
-        self.executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="dc09-writer")
+        # PostgreSQL commits concurrent batches in parallel; SQLite has one writer anyway
+        self.writers = WRITERS if connection.vendor == "postgresql" else 1
+        self.executor = concurrent.futures.ThreadPoolExecutor(self.writers + 1, thread_name_prefix="dc09-writer")
         self.stats = {"frames": 0, "ack": 0, "nak": 0, "duh": 0, "stored_batches": 0}
         self.servers = []
         # consoles of other processes can only be woken through a shared (Redis) channel layer
@@ -212,7 +215,7 @@ class Receiver:
             transport, _ = await loop.create_datagram_endpoint(lambda: UDPProtocol(self),
                                                                local_addr=(self.host, self.port))
             self.servers.append(transport)
-        self.tasks = [asyncio.create_task(self.writer())]
+        self.tasks = [asyncio.create_task(self.writer()) for _ in range(self.writers)]
         if self.escalate:
             self.tasks.append(asyncio.create_task(self.escalation_loop()))
         return self
