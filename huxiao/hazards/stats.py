@@ -54,7 +54,12 @@ def dashboard(user, region, today=None) -> dict:
     ).order_by("g"))
     medians = _medians(qs, width)
     names = {r.code: r.name for r in Region.objects.filter(parent=region)}
-    rows, totals = [], {"total": 0, "open": 0, "overdue": 0, "closed": 0, "major_open": 0}
+    zero = {"total": 0, "open": 0, "overdue": 0, "closed": 0, "major_open": 0}
+    counts = list(counts)
+    seen = {row["g"] for row in counts}
+    counts += [{"g": code[:width], **zero} for code in names if code[:width] not in seen]  # regions with none
+    counts.sort(key=lambda row: row["g"])
+    rows, totals = [], dict(zero)
     for row in counts:
         code = row["g"]
         code = code.ljust(6, "0") if len(code) < 6 else code

@@ -7,6 +7,7 @@ urlpatterns = [
     path("new/", views.hazard_create, name="hazard-create"),
     path("dashboard/", views.hazard_dashboard, name="hazard-dashboard"),
     path("schools/<int:school_id>/notice.docx", views.hazard_notice, name="hazard-notice"),
+    path("attachments/<int:pk>/", views.hazard_attachment, name="hazard-attachment"),
     path("self-checks/", views_selfcheck.selfcheck_list, name="selfcheck-list"),
     path("self-checks/new/", views_selfcheck.selfcheck_create, name="selfcheck-create"),
     path("policies/", views_selfcheck.policy_list, name="policy-list"),

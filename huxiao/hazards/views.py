@@ -5,13 +5,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from huxiao.core.models import School
+from huxiao.core.models import Attachment, School
 from huxiao.core.scoping import can, has_perm
 from huxiao.core.services import do_store_attachment
 from huxiao.core.views import require_perm
@@ -129,6 +129,18 @@ def hazard_dashboard(request):
              "labels": [_("未销号"), _("逾期"), _("已销号")]}
     return render(request, "hazards/dashboard.html", {**data, "chart": chart,
                                                       "ancestors": [a for a in region.ancestors()]})
+
+
+@require_perm(VIEW)
+def hazard_attachment(request, pk):
+    """A photo or evidence file, served only within the jurisdiction (never from a public media URL)."""
+    att = get_object_or_404(Attachment.objects.visible_to(request.user, VIEW), pk=pk)
+    try:
+        handle = att.file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("文件不存在")) from None
+    return FileResponse(handle, content_type=att.content_type, as_attachment=not att.is_image,
+                        filename=att.original_name)
 
 
 @require_perm("hazards.issue_document")

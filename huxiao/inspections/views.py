@@ -61,10 +61,12 @@ def inspection_create(request):
         for item in items:
             verdict = request.POST.get(f"item-{item.pk}")
             note = request.POST.get(f"note-{item.pk}", "")
-            values[item.pk] = {"verdict": verdict, "note": note, "severity": request.POST.get(f"severity-{item.pk}")}
+            values[item.pk] = {"verdict": verdict, "note": note, "severity": request.POST.get(f"severity-{item.pk}"),
+                               "place": request.POST.get(f"place-{item.pk}", "")}
             if verdict not in ("pass", "fail"):
                 errors[f"item-{item.pk}"] = _("请选择合格或不合格")
             results.append({"item": item.pk, "passed": verdict == "pass", "note": note,
+                            "place": request.POST.get(f"place-{item.pk}", "")[:200],
                             "severity": request.POST.get(f"severity-{item.pk}") or None,
                             "files": request.FILES.getlist(f"photos-{item.pk}")})
         if school is None:

@@ -40,6 +40,13 @@ def extend_world(w):
     w.extra["hazard_pending"] = _hazard(w, HazardStatus.PENDING)
     w.extra["hazard_awaiting"] = _hazard(w, HazardStatus.AWAITING, place="校门口")
     w.extra["policy_a"] = EscalationPolicy.objects.create(name="金坛区开学专项", region_code="320413")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from huxiao.core.services import do_store_attachment
+    from tests.hazards.helpers import PNG
+
+    w.extra["photo_a1"] = do_store_attachment(SimpleUploadedFile("p.png", PNG), actor=w.users["edu_a"],
+                                              school=w.schools["a1"])
 
 
 def hazard_form(w, school="a1"):
@@ -88,6 +95,8 @@ CASES = [
          data=lambda w: {"action": "close", "note": "验收合格"}, hidden=HIDDEN_A1),
     Case("hazard-transition", lambda w: f"/hazards/{awaiting(w)}/transition/", INSPECT_A1, method="POST",
          data=lambda w: {"action": "rework", "note": "仍不足 2 米"}, hidden=HIDDEN_A1),
+    Case("hazard-attachment", lambda w: f"/hazards/attachments/{w.extra['photo_a1'].pk}/", REACH_A1,
+         hidden=HIDDEN_A1),
     Case("hazard-dashboard", lambda w: "/hazards/dashboard/", OFFICIALS),
     Case("hazard-notice", lambda w: f"/hazards/schools/{w.schools['a1'].pk}/notice.docx", INSPECT_A1,
          hidden={"edu_b", "police_b"}),
