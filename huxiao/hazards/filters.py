@@ -28,6 +28,8 @@ class HazardFilterForm(forms.Form):
             css = "form-check-input" if name == "overdue" else (
                 "form-select" if isinstance(field.widget, forms.Select) else "form-control")
             field.widget.attrs["class"] = css
+        self.fields["q"].widget.attrs["placeholder"] = _("学校、部位或描述")
+        self.fields["region"].widget.attrs["placeholder"] = _("区划代码")
 
 
 def apply_filters(qs, data: dict, today=None):

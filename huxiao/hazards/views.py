@@ -40,7 +40,7 @@ def store_files(files, *, actor, school):
 @require_perm(VIEW)
 def hazard_list(request):
     form = HazardFilterForm(request.GET or None)
-    qs = Hazard.objects.visible_to(request.user, VIEW).select_related("school")
+    qs = Hazard.objects.visible_to(request.user, VIEW).prefetch_related("school")
     data = form.cleaned_data if form.is_valid() else {}
     if form.is_bound and not form.is_valid():
         qs = qs.none()
