@@ -15,6 +15,7 @@ from django.conf import settings
 from huxiao.alarms import feed, realtime
 from huxiao.core.scoping import has_perm
 
+PUSH_LIMIT = 100  # events per message: the first alarms of a burst go out before the rest is read
 POLL_SECONDS = 2.0 if "redis" in settings.CHANNEL_LAYERS["default"]["BACKEND"].lower() else 0.25
 
 
@@ -58,7 +59,7 @@ class AlarmConsoleConsumer(AsyncJsonWebsocketConsumer):
     async def push(self):
         async with self.lock:
             while True:
-                batch = await database_sync_to_async(feed.events_after)(self.user, self.cursor)
+                batch = await database_sync_to_async(feed.events_after)(self.user, self.cursor, PUSH_LIMIT)
                 if batch["events"]:
                     self.cursor = batch["last"]
                     await self.send_json({"type": "events", **batch})

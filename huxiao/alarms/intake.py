@@ -86,6 +86,18 @@ def _insert(model, cols, rows, chunk=500):
             cursor.execute(head + ", ".join([one] * len(part)), [v for row in part for v in row])
 
 
+FEED_LOCK_KEY = 0x4855584941  # "HUXIA"
+
+
+def feed_lock():
+    """Serialise the tail of every transaction that adds feed events (until its commit), so event ids
+    become visible in id order and a console's cursor can never skip an event committed late.
+    SQLite has one writer at a time already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FEED_LOCK_KEY])
+
+
 ALARM_COLS = ["school_id", "region_code", "device_id", "source", "dedup_key", "code", "label", "category", "zone",
               "message", "is_test", "raw", "occurred_at", "received_at", "status", "dispatch_officer", "disposition",
               "notes", "escalation_level"]
@@ -121,10 +133,6 @@ def do_receive_alarms(items: list[Incoming], *, now=None, publish=True) -> list[
             stored.update(Alarm.objects.filter(dedup_key__in=fresh_list[i:i + 900]).values_list("dedup_key", "id"))
         for a in new:
             a.pk = stored[a.dedup_key]
-        source_labels = dict(AlarmSource.choices)
-        _insert(AlarmEvent, ["alarm_id", "region_code", "school_id", "kind", "at", "detail"], [
-            (a.pk, a.region_code, a.school_id, EventKind.RECEIVED.value, at,
-             f"{source_labels[a.source]} {a.label}"[:300]) for a in new])
         _insert(AuditLog, ["at", "username", "action", "model", "object_id", "object_repr", "region_code",
                            "school_id", "after"], [
             (at, "", AuditAction.CREATE.value, "alarms.Alarm", str(a.pk), f"{a.label}（{a.school_id}）#{a.pk}"[:200],
@@ -140,6 +148,12 @@ def do_receive_alarms(items: list[Incoming], *, now=None, publish=True) -> list[
             heard[item.device.pk] = at
     record_heartbeats(sorted(heard.items()), source=HeartbeatSource.DC09 if items and items[0].source == "dc09"
                       else HeartbeatSource.HTTP)
+    if new:  # last: the feed lock is held from here to the commit
+        feed_lock()
+        source_labels = dict(AlarmSource.choices)
+        _insert(AlarmEvent, ["alarm_id", "region_code", "school_id", "kind", "at", "detail"], [
+            (a.pk, a.region_code, a.school_id, EventKind.RECEIVED.value, at,
+             f"{source_labels[a.source]} {a.label}"[:300]) for a in new])
     return [(stored[k], k in fresh) for k in keys]
 
 

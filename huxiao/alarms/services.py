@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from huxiao.alarms import realtime
 from huxiao.alarms.choices import AlarmStatus, Disposition, EventKind
 from huxiao.alarms.constants import ESCALATE_AFTER_SECONDS, MAX_ESCALATION_LEVEL
+from huxiao.alarms.intake import feed_lock
 from huxiao.alarms.models import Alarm, AlarmEvent
 from huxiao.core import audit, crypto
 from huxiao.core.choices import AuditAction, Role, UnitKind
@@ -39,11 +40,12 @@ def _locked(alarm: Alarm, actor) -> Alarm:
 
 def _step(alarm: Alarm, kind, before, *, actor, now, detail=""):
     alarm.save(update_fields=[f.removesuffix("_id") if f.endswith("_id") else f for f in ALARM_FIELDS])
+    audit.record(AuditAction.UPDATE, alarm, actor=actor, before=before,
+                 after=audit.snapshot(alarm, exclude=("raw",)))
+    feed_lock()  # held to the commit: feed ids become visible in order
     event = AlarmEvent.objects.create(alarm=alarm, region_code=alarm.region_code, school_id=alarm.school_id,
                                       kind=kind, at=now, actor=actor if getattr(actor, "pk", None) else None,
                                       detail=detail[:300])
-    audit.record(AuditAction.UPDATE, alarm, actor=actor, before=before,
-                 after=audit.snapshot(alarm, exclude=("raw",)))
     transaction.on_commit(lambda: realtime.publish(event.pk))
     return alarm
 
