@@ -29,6 +29,11 @@ BODY_FONT = "仿宋_GB2312"
 DIGITS = "〇一二三四五六七八九"
 
 
+def short_date(d) -> str:
+    """2026-09-01 → 2026年9月1日 (dates inside the body text)."""
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
 def chinese_date(d) -> str:
     """2026-11-23 → 二〇二六年十一月二十三日 (公文 dates are written out)."""
     def number(n):
@@ -113,16 +118,28 @@ def official_document(*, issuers, number, title, recipients, paragraphs, table=N
         else:
             _para(doc, text, indent=True)
     if table:
-        header, rows = table
+        header, rows = table[:2]
+        widths = table[2] if len(table) > 2 else None
         grid = doc.add_table(rows=1, cols=len(header))
         grid.style = "Table Grid"
         grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+        grid.autofit = widths is None
+        header_props = grid.rows[0]._tr.get_or_add_trPr()
+        repeat = OxmlElement("w:tblHeader")
+        repeat.set(qn("w:val"), "true")
+        header_props.append(repeat)  # the header row repeats on every page
         for cell, text in zip(grid.rows[0].cells, header, strict=True):
             _font(cell.paragraphs[0].add_run(text), HEADING_FONT, 11)
         for row in rows:
             cells = grid.add_row().cells
             for cell, text in zip(cells, row, strict=True):
                 _font(cell.paragraphs[0].add_run(str(text)), BODY_FONT, 11)
+        if widths:
+            for column, width in zip(grid.columns, widths, strict=True):
+                column.width = Cm(width)
+            for grid_row in grid.rows:
+                for cell, width in zip(grid_row.cells, widths, strict=True):
+                    cell.width = Cm(width)
     for text in tail:
         if text.startswith("#"):
             _para(doc, text.lstrip("# "), font=HEADING_FONT, indent=True)
@@ -176,6 +193,7 @@ def rectification_notice(school, hazards, *, actor) -> tuple[str, bytes]:
     ]
     data = official_document(
         issuers=issuers, number=number, title=title, recipients=f"{school.name}：", paragraphs=paragraphs,
-        table=(["序号", "编号", "隐患部位", "隐患描述", "等级", "责任人", "整改时限"], rows), tail=closing,
+        table=(["序号", "编号", "隐患部位", "隐患描述", "等级", "责任人", "整改时限"], rows,
+               [1.1, 3.0, 2.8, 4.6, 1.3, 1.8, 2.4]), tail=closing,
         signature=issuers, date=today)
     return f"整改通知书-{school.name}-{today:%Y%m%d}.docx", data

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from huxiao.core.models import Unit
 from huxiao.hazards.choices import HazardStatus
-from huxiao.hazards.documents import next_number, official_document
+from huxiao.hazards.documents import next_number, official_document, short_date
 from huxiao.inspections.models import Inspection, InspectionResult
 
 
@@ -28,10 +28,11 @@ def bulletin(user, region, start, end) -> tuple[str, bytes]:
     units = list(Unit.objects.filter(region_code=region.code, kind__in=["education", "police"]).order_by("kind"))
     issuers = ([u.name for u in units if u.kind == "education"][:1] + [u.name for u in units if u.kind == "police"][:1]
                ) or [region.name]
-    title = f"关于{start:%Y年%m月%d日}至{end:%Y年%m月%d日}校园安全检查情况的通报"
+    period = f"{short_date(start)}至{short_date(end)}"
+    title = f"关于{period}校园安全检查情况的通报"
     record = next_number("bulletin", region.code, today.year, title=title, actor=user)
     paragraphs = [
-        f"{start:%Y年%m月%d日}至{end:%Y年%m月%d日}，{region.name}教育、公安部门对辖区中小学幼儿园开展校园安全检查督导"
+        f"{period}，{region.name}教育、公安部门对辖区中小学幼儿园开展校园安全检查督导"
         f"{inspections.count()}次（其中联合检查{joint}次、暗访{unannounced}次），覆盖学校{schools}所，"
         f"检查项目{results.count()}项，发现问题隐患{failed.count()}处，已全部列入隐患台账挂账督办，"
         f"截至通报之日已整改销号{closed}处。现将有关情况通报如下。",
@@ -48,6 +49,6 @@ def bulletin(user, region, start, end) -> tuple[str, bytes]:
     ]
     data = official_document(issuers=issuers, number=f"安检通〔{today.year}〕{record.seq}号", title=title,
                              recipients="各中小学幼儿园，各派出所：", paragraphs=paragraphs,
-                             table=(["序号", "学校", "检查次数", "问题数"], rows), tail=tail, signature=issuers,
+                             table=(["序号", "学校", "检查次数", "问题数"], rows, [1.5, 9.0, 2.5, 2.5]), tail=tail, signature=issuers,
                              date=today)
     return f"检查通报-{region.name}-{start:%Y%m%d}-{end:%Y%m%d}.docx", data
