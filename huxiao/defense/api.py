@@ -5,7 +5,8 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, File, Form, Router, Schema
+from ninja.files import UploadedFile
 
 from huxiao.core.models import School
 from huxiao.core.scoping import has_perm
@@ -207,3 +208,25 @@ def put_equipment(request, school_id: int, data: EquipmentIn):
     counts = {str(k.value if hasattr(k, "value") else k): v for k, v in data.counts.items()}
     items = services.do_set_equipment(school, counts, actor=request.user)
     return [{"kind": e.kind, "kind_label": e.get_kind_display(), "count": e.count} for e in items]
+
+
+class EvidenceOut(Schema):
+    id: int
+    original_name: str
+    content_type: str
+    size: int
+
+
+@router.post("/schools/{school_id}/evidence", response={201: EvidenceOut},
+             summary="上传佐证材料（照片/文档），附到物防设施或某名安保人员")
+def upload_evidence(request, school_id: int, file: File[UploadedFile], guard_id: Form[int | None] = None):
+    school = _school(request, school_id)
+    if guard_id is not None:
+        record = get_object_or_404(Guard.objects.filter(school=school), pk=guard_id)
+    else:
+        record = Facility.objects.filter(school=school).first()
+        if record is None:
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"guard_id": "该校尚未登记物防设施，请先登记或指定安保人员"})
+    return 201, services.do_attach_evidence(record, file, actor=request.user)

@@ -200,3 +200,18 @@ def do_set_equipment(school, counts: dict, *, actor) -> list[Equipment]:
 def find_guards_by_id_number(id_number: str, queryset):
     """Exact look-up by ID number through the keyed hash (the number itself is never queried)."""
     return queryset.filter(id_number_index=crypto.blind_index(id_number))
+
+
+@transaction.atomic
+def do_attach_evidence(record, uploaded, *, actor):
+    """Store a photo or document (type and size checked by core) and attach it to a guard, training or the
+    facility record of the school as evidence."""
+    _require(actor, record.guard if isinstance(record, GuardTraining) else record)
+    school = record.guard.school if isinstance(record, GuardTraining) else record.school
+    from huxiao.core.services import do_store_attachment
+
+    attachment = do_store_attachment(uploaded, actor=actor, school=school)
+    record.evidence.add(attachment)
+    audit.record(AuditAction.UPDATE, record.guard if isinstance(record, GuardTraining) else record, actor=actor,
+                 after={"evidence": attachment.original_name})
+    return attachment
