@@ -82,7 +82,6 @@ def fill(n):
             with cur.cursor.copy(f"COPY hazards_hazard ({', '.join(COLUMNS)}) FROM STDIN") as copy:
                 for row in rows(left, schools, author, today, rng):
                     copy.write_row(row)
-            cur.execute("ANALYZE")
     else:
         batch = []
         for row in rows(left, schools, author, today, rng):
@@ -98,6 +97,9 @@ missing = args.schools - School.objects.filter(name__startswith="合成").count(
 if missing > 0:
     generate_schools(missing, province="32")
 fill(args.hazards)
+if connection.vendor == "postgresql":
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE hazards_hazard")  # what autovacuum does after a bulk load
 user = setup_users()
 client = Client()
 client.force_login(user)
@@ -116,14 +118,14 @@ def server_overdue():
 
 OVERDUE_SQL = """
 WITH page AS (
-  SELECT h.id, h.school_id, h.found_by_id, h.place, h.description, h.category, h.severity, h.source, h.found_on,
-         h.deadline, h.status, h.responsible_unit, h.responsible_person, h.measures, h.escalation, h.closed_at,
-         h.region_code
-  FROM hazards_hazard h
-  WHERE h.region_code LIKE %s AND h.status IN ('pending', 'rectifying') AND h.deadline < %s
-  ORDER BY h.deadline, h.id LIMIT 50)
-SELECT page.*, s.name, u.full_name FROM page JOIN core_school s ON s.id = page.school_id
-JOIN core_user u ON u.id = page.found_by_id ORDER BY page.deadline, page.id"""
+  SELECT id FROM hazards_hazard
+  WHERE region_code LIKE %s AND status IN ('pending', 'rectifying') AND deadline < %s
+  ORDER BY deadline, id LIMIT 50)
+SELECT h.id, h.school_id, h.found_by_id, h.place, h.description, h.category, h.severity, h.source, h.found_on,
+       h.deadline, h.status, h.responsible_unit, h.responsible_person, h.measures, h.escalation, h.closed_at,
+       h.region_code, s.name, u.full_name
+FROM page JOIN hazards_hazard h ON h.id = page.id JOIN core_school s ON s.id = h.school_id
+JOIN core_user u ON u.id = h.found_by_id ORDER BY h.deadline, h.id"""
 COUNT_SQL = """SELECT count(*) FROM hazards_hazard h
 WHERE h.region_code LIKE %s AND h.status IN ('pending', 'rectifying') AND h.deadline < %s"""
 

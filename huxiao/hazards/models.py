@@ -131,11 +131,15 @@ class Hazard(SchoolRecord):
         verbose_name = _("隐患")
         verbose_name_plural = _("隐患")
         indexes = [
-            models.Index(fields=["region_code", "deadline"], name="hazard_owed_region_deadline",
-                         opclasses=["varchar_pattern_ops", "date_ops"],
+            # the overdue list: owed hazards of a region by deadline, answered from the index alone
+            models.Index(fields=["region_code", "deadline", "id"], name="hazard_owed_region_deadline2",
+                         opclasses=["varchar_pattern_ops", "date_ops", "int8_ops"],
                          condition=models.Q(status__in=["pending", "rectifying"])),
-            models.Index(fields=["region_code", "status"], name="hazard_region_status",
-                         opclasses=["varchar_pattern_ops", "varchar_pattern_ops"]),
+            # the dashboard's counts and medians per region, answered from the index alone (covering)
+            models.Index(fields=["region_code", "status", "deadline", "severity", "days_to_close"],
+                         name="hazard_region_cover",
+                         opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "date_ops", "varchar_pattern_ops",
+                                    "int4_ops"]),
             models.Index(fields=["school", "status"], name="hazard_school_status"),
         ]
 

@@ -46,11 +46,11 @@ def dashboard(user, region, today=None) -> dict:
     qs = Hazard.objects.visible_to(user, PERM).filter(region_code__startswith=region.prefix)
     width = CHILD_PREFIX[region.level]
     counts = (qs.annotate(g=Substr("region_code", 1, width)).values("g").annotate(
-        total=Count("id"),
-        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-        overdue=Count("id", filter=Q(status__in=OWED_STATUSES, deadline__lt=today)),
-        closed=Count("id", filter=Q(status=HazardStatus.CLOSED)),
-        major_open=Count("id", filter=Q(status__in=OPEN_STATUSES, severity="major")),
+        total=Count("region_code"),
+        open=Count("region_code", filter=Q(status__in=OPEN_STATUSES)),
+        overdue=Count("region_code", filter=Q(status__in=OWED_STATUSES, deadline__lt=today)),
+        closed=Count("region_code", filter=Q(status=HazardStatus.CLOSED)),
+        major_open=Count("region_code", filter=Q(status__in=OPEN_STATUSES, severity="major")),
     ).order_by("g"))
     medians = _medians(qs, width)
     names = {r.code: r.name for r in Region.objects.filter(parent=region)}
