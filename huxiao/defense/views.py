@@ -50,7 +50,8 @@ def school_records(request, pk):
         "facility": Facility.objects.filter(school=school).first(),
         "equipment": Equipment.objects.filter(school=school), "devices": devices,
         "networked": sum(1 for d in devices if d.networked_now and d.active),
-        "can_change": can(request.user, CHANGE, school), "release_form": ReleaseForm()})
+        "can_change": can(request.user, CHANGE, school), "release_form": ReleaseForm(),
+        "can_register": can(request.user, "devices.register_device", school)})
 
 
 @require_perm(CHANGE)

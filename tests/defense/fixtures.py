@@ -69,4 +69,4 @@ def ensure_records(world):
     world.extra["guard_a1"] = add_guard(a1, name="李保安", seq=11)
     world.extra["guard_b1"] = add_guard(b1, name="王保安", seq=12)
     set_facility(a1)
-    # no device here: devices PROTECT their school, and core's school-delete cases must still pass
+    world.extra["device_a1"], _secret = add_device(a1, serial="A1-ALARM-1", seen=timezone.now())

@@ -22,4 +22,12 @@ CASES = [
          data=lambda w: {"school_id": w.schools["a1"].pk, "kind": "camera", "location": "gate", "name": "校门口枪机",
                          "serial": "CAM-MATRIX-1", "supervision_window_seconds": 300},
          hidden={"principal_a2", "edu_b", "police_b", "admin_b"}),
+    Case("device-register", lambda w: f"/devices/schools/{w.schools['a1'].pk}/new/", REGISTER_A1,
+         hidden={"principal_a2", "edu_b", "police_b", "admin_b"}),
+    Case("device-register", lambda w: f"/devices/schools/{w.schools['a1'].pk}/new/", REGISTER_A1, method="POST",
+         data=lambda w: {"kind": "camera", "location": "gate", "name": "校门口球机", "serial": "CAM-PAGE-1",
+                         "window_minutes": "10"},
+         hidden={"principal_a2", "edu_b", "police_b", "admin_b"}),
+    Case("device-set-active", lambda w: f"/devices/{w.extra['device_a1'].pk}/active/", REGISTER_A1, method="POST",
+         data=lambda w: {"active": "0"}, hidden={"principal_a2", "edu_b", "police_b", "admin_b"}),
 ]

@@ -1,0 +1,23 @@
+"""Registering a device from the school's 三防 page."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from huxiao.devices.choices import DeviceKind, DeviceLocation
+
+
+class DeviceForm(forms.Form):
+    kind = forms.ChoiceField(label=_("设备类型"), choices=DeviceKind.choices,
+                             widget=forms.Select(attrs={"class": "form-select"}))
+    location = forms.ChoiceField(label=_("安装位置"), choices=DeviceLocation.choices,
+                                 widget=forms.Select(attrs={"class": "form-select"}))
+    name = forms.CharField(label=_("名称"), max_length=100, widget=forms.TextInput(attrs={"class": "form-control"}))
+    serial = forms.RegexField(label=_("设备编号"), regex=r"^[A-Za-z0-9._:-]{3,64}$",
+                              error_messages={"invalid": _("设备编号为 3-64 位字母、数字或 . _ : -")},
+                              widget=forms.TextInput(attrs={"class": "form-control"}))
+    police_built = forms.BooleanField(label=_("公安自建探头"), required=False,
+                                      widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+    installed_on = forms.DateField(label=_("安装日期"), required=False,
+                                   widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+    window_minutes = forms.IntegerField(label=_("监测窗口（分钟）"), min_value=1, max_value=1440, initial=5,
+                                        widget=forms.NumberInput(attrs={"class": "form-control"}))

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from huxiao.devices import views
+
+urlpatterns = [
+    path("schools/<int:pk>/new/", views.register, name="device-register"),
+    path("<int:pk>/active/", views.set_active, name="device-set-active"),
+]
