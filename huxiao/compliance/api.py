@@ -82,6 +82,7 @@ class RuleRateOut(Schema):
     met: int
     rate: float | None
     on_target: bool
+    rate_at_deadline: float | None = Field(None, description="截止日（或之前最近一日）快照中的达标率")
     sub_regions: list[SubRegionOut]
 
 
@@ -107,7 +108,8 @@ def get_rates(request, campaign: str | None = None, region: str | None = None):
         out.append({"rule_id": row.rule.id, "name": row.rule.name, "three_100": row.rule.three_100,
                     "target": row.rule.target, "deadline": row.rule.deadline, "days_left": row.days_left,
                     "applicable": row.total.applicable, "met": row.total.met, "rate": row.total.rate,
-                    "on_target": row.on_target, "sub_regions": subs})
+                    "on_target": row.on_target, "sub_regions": subs,
+                    "rate_at_deadline": row.at_deadline.rate if row.at_deadline else None})
     return {"campaign": camp.code, "region_code": reg.code, "region_name": reg.name, "rules": out}
 
 

@@ -42,6 +42,7 @@ class RuleRow:
     total: Cell
     by_child: dict = field(default_factory=dict)  # child prefix -> Cell
     days_left: int | None = None
+    at_deadline: Cell | None = None  # from the last daily snapshot on or before the deadline
 
     @property
     def on_target(self) -> bool:
@@ -153,6 +154,13 @@ def region_table(user, campaign: Campaign, region: Region) -> dict:
             cell = row.by_child.setdefault(key, Cell())
             cell.applicable += applicable
             cell.met += met
+    deadlines = {r.rule.id: r.rule.deadline for r in table.values() if r.rule.deadline and r.rule.deadline <= today}
+    if deadlines and region.prefix:
+        for snap in RateSnapshot.objects.filter(campaign=campaign, region_prefix=region.prefix,
+                                                rule_id__in=list(deadlines),
+                                                day__lte=max(deadlines.values())).order_by("day"):
+            if snap.day <= deadlines[snap.rule_id]:
+                table[snap.rule_id].at_deadline = Cell(snap.applicable, snap.met)
     three = {}
     for row in table.values():
         if row.rule.three_100:

@@ -150,3 +150,18 @@ def test_region_counters_stay_equal_to_a_rebuild_from_the_evaluation_table(scena
     live = _counters()
     rebuild_counts()
     assert live == _counters()
+
+
+def test_rate_at_deadline_comes_from_the_snapshot_on_or_before_it(scenario, client_for):
+    import datetime as dt
+
+    from huxiao.compliance.models import Campaign, RateSnapshot
+
+    campaign = Campaign.objects.get(code="jintan-2023")
+    for day, met in ((dt.date(2024, 1, 30), 1), (dt.date(2024, 2, 5), 2)):
+        RateSnapshot.objects.create(day=day, campaign=campaign, rule_id="JT-1", region_prefix="320413",
+                                    applicable=2, met=met)
+    body = client_for(scenario.users["edu_a"]).get("/api/v1/compliance/rates?region=320413&campaign=jintan-2023")
+    jt1 = rule(body.json(), "JT-1")
+    assert jt1["rate_at_deadline"] == 0.5 and jt1["rate"] == 0.5
+    assert rule(body.json(), "JT-2")["rate_at_deadline"] is None
