@@ -70,6 +70,9 @@ def accept_batch(entries: list, *, now=None) -> int:
     if len(entries) > MAX_BATCH:
         raise BatchError("heartbeats", f"每批最多 {MAX_BATCH} 条心跳，本批 {len(entries)} 条")
     serials = {e.serial for e in entries}
+    for i, e in enumerate(entries):
+        if "\x00" in e.serial:
+            raise BatchError(f"heartbeats[{i}].serial", "设备编号含非法字符")
     with transaction.atomic():
         if connection.vendor == "postgresql" and getattr(settings, "HEARTBEAT_ASYNC_COMMIT", True):
             # a heartbeat is a supervision signal, not an alarm: do not wait for the WAL flush
