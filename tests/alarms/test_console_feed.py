@@ -87,9 +87,10 @@ def test_console_catch_up_live_and_scope(world):
         return cursor
 
     asyncio.run(scenario())
+    check_console_refuses_users_without_the_role(world)
 
 
-def test_console_refuses_users_without_the_role(world):
+def check_console_refuses_users_without_the_role(world):
     async def scenario():
         for key in ("principal_a1", "edu_a"):
             comm, ok, code = await connect(world.users[key])
