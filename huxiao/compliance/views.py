@@ -46,7 +46,10 @@ def dashboard(request):
     child_cells = []
     for row in table["rows"]:
         child_cells.append((row, [(c, row.by_child.get(c.prefix)) for c in table["children"]]))
+    today = timezone.localdate().isoformat()
+    phases = [{**p, "current": p["start"] <= today <= p["end"], "past": p["end"] < today} for p in campaign.phases]
     return render(request, "compliance/dashboard.html", {
+        "phases": phases,
         "region": region, "campaign": campaign, "campaigns": campaigns_for(region.prefix), "table": table,
         "child_cells": child_cells, "ancestors": ancestors, "chart": _chart_data(table, trend),
         "today": timezone.localdate()})
