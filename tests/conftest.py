@@ -39,3 +39,36 @@ def _fresh_cache():
 def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.VAR_DIR = tmp_path
+
+
+def pytest_collection_modifyitems(config, items):
+    """Transactional tests flush the database, which would also wipe the data that migrations load
+    (the GB/T 2260 regions, shipped checklist templates …) for the tests after them: make every
+    transactional test restore it (Django's serialized rollback)."""
+    for item in items:
+        names = getattr(item, "fixturenames", [])
+        if _is_transactional(item) and "django_db_serialized_rollback" not in names:
+            names.append("django_db_serialized_rollback")
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    names = getattr(item, "fixturenames", [])
+    return bool(marker and marker.kwargs.get("transaction")) or "transactional_db" in names or \
+        "live_server" in names
+
+
+@pytest.fixture(autouse=True)
+def _restore_migration_data(request, django_db_blocker):
+    """After a transactional test's flush, put back what migrations loaded, so the tests that follow
+    (in any order, on any xdist worker) find it."""
+    yield
+    if not _is_transactional(request.node):
+        return
+    from django.db import connections
+
+    connection = connections["default"]
+    contents = getattr(connection, "_test_serialized_contents", None)
+    if contents:
+        with django_db_blocker.unblock():
+            connection.creation.deserialize_db_from_string(contents)

@@ -230,6 +230,9 @@ def build_users(units, flagship):
 
 @transaction.atomic
 def seed_demo(seed=20261123):
+    from huxiao.core.regions_data import load_regions
+
+    load_regions(Region)  # idempotent: the division list may have been flushed or never loaded
     rng = random.Random(seed)
     district = Region.objects.get(pk=DISTRICT)
     sibling = Region.objects.get(pk=SIBLING)
