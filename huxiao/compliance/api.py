@@ -5,6 +5,7 @@ from typing import Annotated
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from pydantic import BaseModel
 
@@ -19,7 +20,7 @@ router = Router(tags=["compliance"])
 
 def _need(request, perm):
     if not has_perm(request.user, perm):
-        raise PermissionDenied("无权查看达标情况")
+        raise PermissionDenied(_("无权查看达标情况"))
 
 
 class PhaseOut(Schema):

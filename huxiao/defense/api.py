@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 
@@ -28,13 +29,13 @@ VIEW = "defense.view_records"
 
 def _school(request, school_id) -> School:
     if not has_perm(request.user, VIEW):
-        raise PermissionDenied("无权查看三防台账")
+        raise PermissionDenied(_("无权查看三防台账"))
     return get_object_or_404(School.objects.visible_to(request.user, VIEW), pk=school_id)
 
 
 def _guard(request, guard_id) -> Guard:
     if not has_perm(request.user, VIEW):
-        raise PermissionDenied("无权查看三防台账")
+        raise PermissionDenied(_("无权查看三防台账"))
     return get_object_or_404(Guard.objects.visible_to(request.user, VIEW).select_related("school"), pk=guard_id)
 
 
@@ -228,5 +229,5 @@ def upload_evidence(request, school_id: int, file: File[UploadedFile], guard_id:
         if record is None:
             from django.core.exceptions import ValidationError
 
-            raise ValidationError({"guard_id": "该校尚未登记物防设施，请先登记或指定安保人员"})
+            raise ValidationError({"guard_id": _("该校尚未登记物防设施，请先登记或指定安保人员")})
     return 201, services.do_attach_evidence(record, file, actor=request.user)

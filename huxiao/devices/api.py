@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from pydantic import BaseModel
 
@@ -78,7 +79,7 @@ def _out(d: Device, now) -> dict:
 @router.get("", response=list[DeviceOut], summary="技防设备（管辖范围内）")
 def list_devices(request, school_id: int | None = None, networked: bool | None = None):
     if not has_perm(request.user, "devices.view_device"):
-        raise PermissionDenied("无权查看技防设备")
+        raise PermissionDenied(_("无权查看技防设备"))
     now = timezone.now()
     qs = Device.objects.visible_to(request.user, "devices.view_device").select_related("school")
     if school_id is not None:
@@ -108,7 +109,7 @@ class DeviceCreated(DeviceOut):
 @router.post("", response={201: DeviceCreated}, summary="登记技防设备（返回一次性设备密钥）")
 def register_device(request, data: DeviceIn):
     if not has_perm(request.user, "devices.register_device"):
-        raise PermissionDenied("无权登记技防设备")
+        raise PermissionDenied(_("无权登记技防设备"))
     school = get_object_or_404(School.objects.visible_to(request.user, "devices.register_device"), pk=data.school_id)
     if not can(request.user, "devices.register_device", school):
         raise Http404

@@ -16,6 +16,7 @@ import hmac
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from huxiao.core import crypto
 from huxiao.devices.models import Device
@@ -66,13 +67,13 @@ def accept_batch(entries: list, *, now=None) -> int:
     now = now or timezone.now()
     now_s = int(now.timestamp())
     if not entries:
-        raise BatchError("heartbeats", "心跳批次为空")
+        raise BatchError("heartbeats", _("心跳批次为空"))
     if len(entries) > MAX_BATCH:
-        raise BatchError("heartbeats", f"每批最多 {MAX_BATCH} 条心跳，本批 {len(entries)} 条")
+        raise BatchError("heartbeats", _("每批最多 %(max)d 条心跳，本批 %(n)d 条") % {"max": MAX_BATCH, "n": len(entries)})
     serials = {e.serial for e in entries}
     for i, e in enumerate(entries):
         if "\x00" in e.serial:
-            raise BatchError(f"heartbeats[{i}].serial", "设备编号含非法字符")
+            raise BatchError(f"heartbeats[{i}].serial", _("设备编号含非法字符"))
     with transaction.atomic():
         if connection.vendor == "postgresql" and getattr(settings, "HEARTBEAT_ASYNC_COMMIT", True):
             # a heartbeat is a supervision signal, not an alarm: do not wait for the WAL flush
@@ -87,21 +88,21 @@ def accept_batch(entries: list, *, now=None) -> int:
         for i, e in enumerate(entries):
             device = devices.get(e.serial)
             if device is None:
-                raise BatchError(f"heartbeats[{i}].serial", f"未知或已停用的设备：{e.serial[:64]}", 401)
+                raise BatchError(f"heartbeats[{i}].serial", _("未知或已停用的设备：%(s)s") % {"s": e.serial[:64]}, 401)
             pk, encrypted, last_seen = device
             if abs(now_s - e.ts) > MAX_SKEW:
-                raise BatchError(f"heartbeats[{i}].ts", f"时间戳超出允许范围（±{MAX_SKEW} 秒），请校准设备时钟")
+                raise BatchError(f"heartbeats[{i}].ts", _("时间戳超出允许范围（±%(s)d 秒），请校准设备时钟") % {"s": MAX_SKEW})
             expected = entry_signature(_secret(encrypted), e.serial, e.ts)
             if not hmac.compare_digest(expected, e.sig.lower()):
-                raise BatchError(f"heartbeats[{i}].sig", "设备签名校验失败", 401)
+                raise BatchError(f"heartbeats[{i}].sig", _("设备签名校验失败"), 401)
             floor = newest.get(e.serial)
             if floor is None:
                 floor = last_seen
             if e.ts <= floor:
-                raise BatchError(f"heartbeats[{i}].ts", "重复或过期的心跳（不晚于该设备上一次心跳），已拒绝", 409)
+                raise BatchError(f"heartbeats[{i}].ts", _("重复或过期的心跳（不晚于该设备上一次心跳），已拒绝"), 409)
             newest[e.serial] = e.ts
             rows.append((pk, datetime.datetime.fromtimestamp(e.ts, tz=datetime.UTC)))
         try:
             return record_heartbeats(rows, strict=True)
         except StaleHeartbeat as exc:
-            raise BatchError("heartbeats", "重复或过期的心跳（并发上报中已有更新的心跳），已拒绝", 409) from exc
+            raise BatchError("heartbeats", _("重复或过期的心跳（并发上报中已有更新的心跳），已拒绝"), 409) from exc
