@@ -5,6 +5,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
 from huxiao.alarms import feed, services, stats
@@ -25,7 +26,7 @@ def _require(request, perm):
     from django.core.exceptions import PermissionDenied
 
     if not has_perm(request.user, perm):
-        raise PermissionDenied("您的角色无权执行此操作")
+        raise PermissionDenied(_("您的角色无权执行此操作"))
 
 
 # --- devices -------------------------------------------------------------------------------------
@@ -58,10 +59,10 @@ def device_alarm(request, payload: DeviceAlarmIn):
     except SignatureError as exc:
         return exc.status, {"detail": str(exc)}
     if device.kind not in (DeviceKind.ALARM_PANEL, DeviceKind.ALARM_BUTTON):
-        return 400, {"detail": "该设备不是一键报警设备"}
+        return 400, {"detail": _("该设备不是一键报警设备")}
     occurred = payload.occurred_at
     if occurred is not None and occurred.tzinfo is None:
-        return 400, {"detail": "occurred_at: 请带时区"}
+        return 400, {"detail": _("occurred_at: 请带时区")}
     item = Incoming(device=device, source="http", dedup_key=f"http:{device.pk}:{payload.event_id}",
                     code=payload.code, zone=payload.zone, message=payload.message, occurred_at=occurred,
                     raw=request.body.decode("utf-8", "replace")[:2000])
@@ -113,9 +114,9 @@ def _alarm(request, alarm_id, perm=VIEW) -> Alarm:
     alarm = Alarm.objects.visible_to(request.user, VIEW).select_related("school__police_station", "device").filter(
         pk=alarm_id).first()
     if alarm is None:
-        raise Http404("报警不存在")
+        raise Http404(_("报警不存在"))
     if not can(request.user, perm, alarm):
-        raise Http404("报警不存在")
+        raise Http404(_("报警不存在"))
     return alarm
 
 
@@ -152,7 +153,7 @@ def dispatch(request, alarm_id: int, payload: DispatchIn):
     if payload.unit_id is not None:
         unit = Unit.objects.filter(pk=payload.unit_id).first()
         if unit is None:
-            raise ValidationError({"unit_id": "出警单位不存在"})
+            raise ValidationError({"unit_id": _("出警单位不存在")})
     return _step_result(request, services.do_dispatch_alarm(alarm, unit=unit, officer=payload.officer,
                                                             actor=request.user))
 

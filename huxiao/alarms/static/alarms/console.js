@@ -56,7 +56,7 @@
     const cat = card.querySelector(".hx-cat");
     cat.className = "badge hx-cat " + (CAT[a.category] || "text-bg-primary");
     cat.textContent = a.category_label;
-    text(card, ".hx-label", a.label + (a.zone ? "（防区 " + a.zone + "）" : ""));
+    text(card, ".hx-label", a.label + (a.zone ? "（" + root.dataset.msgZone + " " + a.zone + "）" : ""));
     text(card, ".hx-time", new Date(a.received_at).toLocaleString("zh-CN", { hour12: false }));
     text(card, ".hx-school", a.school.name);
     text(card, ".hx-address", a.school.address + (a.school.station ? " · " + a.school.station : ""));
@@ -73,7 +73,7 @@
     text(card, ".hx-status", a.status_label);
     const esc = card.querySelector(".hx-esc");
     esc.classList.toggle("d-none", !a.escalation_level);
-    esc.textContent = a.escalation_level ? "已升级 " + a.escalation_level + " 级" : "";
+    esc.textContent = a.escalation_level ? root.dataset.msgEscalated + " " + a.escalation_level + " " + root.dataset.msgLevel : "";
     card.querySelector(".card").classList.toggle("border-danger", a.status === "received");
     card.querySelector(".hx-link").href = a.url;
     card.querySelectorAll("[data-step]").forEach(function (btn) {
@@ -119,10 +119,10 @@
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf }, body: JSON.stringify(body),
     }).then(function (r) {
       return r.json().then(function (data) {
-        if (!r.ok) { err.textContent = data.detail || ("错误 " + r.status); return; }
+        if (!r.ok) { err.textContent = data.detail || (root.dataset.msgError + " " + r.status); return; }
         render(data);
       });
-    }).catch(function () { err.textContent = "网络错误，请重试"; });
+    }).catch(function () { err.textContent = root.dataset.msgNetwork; });
   }
 
   function poll() {
