@@ -12,7 +12,15 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from huxiao.core.scoping import ScopedQuerySet
-from huxiao.defense.choices import BackgroundResult, EnclosureType, EquipmentKind, GuardCategory, HealthStatus
+from huxiao.defense.choices import (
+    BackgroundResult,
+    BarrierKind,
+    EnclosureType,
+    EquipmentKind,
+    GuardCategory,
+    HealthStatus,
+    TrafficFacility,
+)
 
 
 class SchoolRecord(models.Model):
@@ -144,3 +152,13 @@ class Facility(SchoolRecord):
     @property
     def traffic_missing(self) -> list:
         return [k for k in self.traffic_needed if k not in self.traffic_installed]
+
+    @property
+    def anti_ramming_labels(self) -> list:
+        labels = dict(BarrierKind.choices)
+        return [str(labels.get(k, k)) for k in self.anti_ramming_kinds]
+
+    @property
+    def traffic_missing_labels(self) -> list:
+        labels = dict(TrafficFacility.choices)
+        return [str(labels.get(k, k)) for k in self.traffic_missing]

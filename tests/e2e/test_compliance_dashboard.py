@@ -67,6 +67,16 @@ def test_school_user_sees_own_checklist(demo_server, new_page):
     response = page.goto(demo_server.url + "/compliance/")
     assert response.status == 403
 
+    desk = new_page(width=1280, height=900)
+    login(desk, demo_server, "anbao")
+    desk.goto(demo_server.url + "/defense/")
+    desk.wait_for_load_state("networkidle")
+    assert "三防台账" in desk.locator("#defense-title").inner_text()
+    assert desk.locator("#guard-table tbody tr").count() >= 2
+    assert desk.locator("#device-table tbody tr").count() >= 8
+    assert "****" in desk.locator("#guard-table").inner_text()  # ID numbers masked
+    screenshot(desk, "defense-school-records")
+
 
 def test_device_going_silent_lowers_the_networked_rate(demo_server, new_page):
     page = new_page(width=1400, height=1000)
