@@ -30,7 +30,7 @@ from huxiao.devices.services import device_dc09_key, record_heartbeats
 
 log = logging.getLogger("huxiao.alarms.dc09")
 MAX_FRAME = 4096
-MAX_BATCH = 2000
+MAX_BATCH = int(os.environ.get("HUXIAO_DC09_MAX_BATCH", "2000"))
 ACCOUNT_REFRESH_SECONDS = 2.0
 DEBUG = bool(os.environ.get("HUXIAO_DC09_DEBUG"))
 WRITERS = int(os.environ.get("HUXIAO_DC09_WRITERS", "3"))
@@ -100,13 +100,29 @@ class Receiver:
         self.executor = concurrent.futures.ThreadPoolExecutor(self.writers + 1, thread_name_prefix="dc09-writer")
         self.stats = {"frames": 0, "ack": 0, "nak": 0, "duh": 0, "stored_batches": 0}
         self.servers = []
+        self.reloading = None
         # consoles of other processes can only be woken through a shared (Redis) channel layer
         self.publish = "inmemory" not in settings.CHANNEL_LAYERS["default"]["BACKEND"].lower()
 
     # --- judging -----------------------------------------------------------------------------
     async def refresh_accounts(self, force=False):
+        """Reload the account book (one load at a time; frames keep being judged with the old one)."""
+        if self.reloading is not None and not force:
+            return
         if force or time.monotonic() - self.book.loaded_at > ACCOUNT_REFRESH_SECONDS:
-            await asyncio.get_running_loop().run_in_executor(self.executor, self.book.load)
+            self.reloading = asyncio.get_running_loop().run_in_executor(self.executor, self.book.load)
+            try:
+                await self.reloading
+            finally:
+                self.reloading = None
+
+    async def account_loop(self):
+        while True:
+            await asyncio.sleep(ACCOUNT_REFRESH_SECONDS)
+            try:
+                await self.refresh_accounts()
+            except Exception:
+                log.exception("reloading DC-09 accounts failed; keeping the previous ones")
 
     def submit(self, raw: bytes) -> asyncio.Future:
         """Judge one frame; the future resolves to the answer bytes (after commit when accepted)."""
@@ -181,7 +197,6 @@ class Receiver:
                     log.warning("over-long DC-09 frame from %s; closing", writer.get_extra_info("peername"))
                     break
                 if raw.strip():
-                    await self.refresh_accounts()
                     answers.put_nowait(self.submit(raw))
         except (ConnectionError, OSError):
             pass
@@ -216,6 +231,7 @@ class Receiver:
                                                                local_addr=(self.host, self.port))
             self.servers.append(transport)
         self.tasks = [asyncio.create_task(self.writer()) for _ in range(self.writers)]
+        self.tasks.append(asyncio.create_task(self.account_loop()))
         if self.escalate:
             self.tasks.append(asyncio.create_task(self.escalation_loop()))
         return self
@@ -243,7 +259,6 @@ class UDPProtocol(asyncio.DatagramProtocol):
         asyncio.ensure_future(self._handle(data, addr))
 
     async def _handle(self, data, addr):
-        await self.receiver.refresh_accounts()
         answer = await self.receiver.submit(data)
         if answer and self.transport is not None:
             self.transport.sendto(answer, addr)
