@@ -88,14 +88,17 @@ def flag_missing_self_checks(now=None) -> list:
     filed = SelfCheck.objects.filter(month=month).values("school_id")
     flagged = SelfCheckFlag.objects.filter(month=month).values("school_id")
     missing = list(School.objects.exclude(pk__in=filed).exclude(pk__in=flagged).order_by("pk"))
-    flags = []
-    for school in missing:
-        with transaction.atomic():
+    flags, per_user = [], {}
+    with transaction.atomic():
+        for school in missing:
             flag = SelfCheckFlag(school=school, month=month, flagged_at=now)
             flag.save()
-            title = _("月度自查缺报：%(school)s 未填报 %(m)s 的安全隐患自查") % {
-                "school": school.name, "m": f"{month:%Y年%m月}"}
-            recipients = responsible_users(school, roles=EDUCATION_ROLES)
-            notify(recipients, title, "", reverse("selfcheck-list") + f"?month={month:%Y-%m}", level="warning")
             flags.append(flag)
+            for user in responsible_users(school, roles=EDUCATION_ROLES):
+                per_user.setdefault(user, []).append(school.name)
+        # one summary per official, not one message per school
+        url = reverse("selfcheck-list") + f"?month={month:%Y-%m}"
+        for user, names in per_user.items():
+            title = _("月度自查缺报：%(n)d 所学校未填报 %(m)s 的安全隐患自查") % {"n": len(names), "m": f"{month:%Y年%m月}"}
+            notify([user], title, "、".join(names[:50]) + ("……" if len(names) > 50 else ""), url, level="warning")
     return flags

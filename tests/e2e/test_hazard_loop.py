@@ -96,3 +96,27 @@ def test_dashboard_and_overdue_list(demo_server, new_page):
     screenshot(page, "hazard-6-overdue-list")
     page.goto(demo_server.url + "/inspections/coverage/")
     screenshot(page, "hazard-7-coverage")
+
+
+def test_ladder_after_moving_the_clock(demo_server, new_page):
+    """Move the clock 40 days: a fresh hazard of the flagship school climbs the ladder, visible to the
+    school, its education bureau and its police at once."""
+    import datetime
+
+    page = new_page()
+    login(page, demo_server, "fenju")
+    page.goto(demo_server.url + "/hazards/?q=家长车辆占道")  # the flagship's fresh traffic hazard (demo)
+    page.click("#hazard-table tbody tr a")
+    page.wait_for_load_state("networkidle")
+    hazard_url = page.url
+    deadline = datetime.date.fromisoformat(page.locator("#deadline").inner_text().strip())
+    out = demo_server.manage("hazard_ladder", "--at", str(deadline + datetime.timedelta(days=40))).stdout
+    assert "约谈" in out
+    for user in ("xiaozhang", "jiaoyuju", "minjing"):
+        viewer = new_page()
+        login(viewer, demo_server, user)
+        viewer.goto(hazard_url)
+        assert "约谈" in viewer.locator("#escalations").inner_text()
+        screenshot(viewer, f"hazard-8-ladder-{user}")
+        viewer.goto(demo_server.url + "/notifications/")
+        assert "约谈" in viewer.locator("main").inner_text(), (user, viewer.locator("main").inner_text()[:300])
