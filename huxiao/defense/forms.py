@@ -7,6 +7,7 @@ from huxiao.defense.choices import (
     BackgroundResult,
     BarrierKind,
     EnclosureType,
+    EquipmentKind,
     GuardCategory,
     HealthStatus,
     TrafficFacility,
@@ -59,3 +60,14 @@ class FacilityForm(Styled):
 
 class ReleaseForm(forms.Form):
     left_on = forms.DateField(label=_("离岗日期"), widget=DATE)
+
+
+class EquipmentForm(Styled):
+    kind = forms.ChoiceField(label=_("装备类别"), choices=EquipmentKind.choices)
+    count = forms.IntegerField(label=_("数量"), min_value=0, max_value=10000)
+
+
+class TrainingForm(Styled):
+    held_on = forms.DateField(label=_("培训日期"), widget=DATE)
+    topic = forms.CharField(label=_("培训内容"), min_length=2, max_length=100)
+    hours = forms.DecimalField(label=_("学时"), min_value=0, max_value=200, max_digits=5, decimal_places=1)

@@ -7,5 +7,7 @@ urlpatterns = [
     path("schools/<int:pk>/", views.school_records, name="defense-school"),
     path("schools/<int:pk>/guards/new/", views.guard_add, name="defense-guard-add"),
     path("schools/<int:pk>/facility/", views.facility_edit, name="defense-facility"),
+    path("schools/<int:pk>/equipment/", views.equipment_set, name="defense-equipment"),
     path("guards/<int:pk>/release/", views.guard_release, name="defense-guard-release"),
+    path("guards/<int:pk>/trainings/", views.guard_training, name="defense-guard-training"),
 ]

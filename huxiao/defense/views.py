@@ -11,7 +11,7 @@ from huxiao.core.models import School
 from huxiao.core.scoping import can
 from huxiao.core.views import require_perm
 from huxiao.defense import services
-from huxiao.defense.forms import FacilityForm, GuardForm, ReleaseForm
+from huxiao.defense.forms import EquipmentForm, FacilityForm, GuardForm, ReleaseForm, TrainingForm
 from huxiao.defense.models import Equipment, Facility, Guard
 from huxiao.devices.models import Device
 
@@ -51,7 +51,8 @@ def school_records(request, pk):
         "equipment": Equipment.objects.filter(school=school), "devices": devices,
         "networked": sum(1 for d in devices if d.networked_now and d.active),
         "can_change": can(request.user, CHANGE, school), "release_form": ReleaseForm(),
-        "can_register": can(request.user, "devices.register_device", school)})
+        "can_register": can(request.user, "devices.register_device", school),
+        "equipment_form": EquipmentForm(), "training_form": TrainingForm()})
 
 
 @require_perm(CHANGE)
@@ -106,4 +107,34 @@ def guard_release(request, pk):
         messages.error(request, "；".join(exc.messages))
     else:
         messages.success(request, _("%(n)s 已离岗") % {"n": guard.name})
+    return redirect("defense-school", pk=guard.school_id)
+
+
+@require_POST
+@require_perm(CHANGE)
+def equipment_set(request, pk):
+    school = _school(request, pk, CHANGE)
+    form = EquipmentForm(request.POST)
+    if form.is_valid():
+        services.do_set_equipment(school, {form.cleaned_data["kind"]: form.cleaned_data["count"]}, actor=request.user)
+        messages.success(request, _("已更新防护装备"))
+    else:
+        messages.error(request, _("请选择装备类别并填写 0 到 10000 的数量"))
+    return redirect("defense-school", pk=school.pk)
+
+
+@require_POST
+@require_perm(CHANGE)
+def guard_training(request, pk):
+    guard = get_object_or_404(Guard.objects.visible_to(request.user, CHANGE).select_related("school"), pk=pk)
+    form = TrainingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(e for errors in form.errors.values() for e in errors))
+        return redirect("defense-school", pk=guard.school_id)
+    try:
+        services.do_add_training(guard, dict(form.cleaned_data), actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已登记 %(n)s 的培训记录") % {"n": guard.name})
     return redirect("defense-school", pk=guard.school_id)

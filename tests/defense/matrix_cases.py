@@ -63,6 +63,10 @@ CASES = [
          data=facility_form, hidden=OUT_A1_CHANGE),
     Case("defense-guard-release", lambda w: f"/defense/guards/{guard(w)}/release/", CHANGE_A1, method="POST",
          data=lambda w: {"left_on": "2025-06-30"}, hidden=OUT_A1_CHANGE),
+    Case("defense-equipment", lambda w: f"/defense/schools/{a1(w)}/equipment/", CHANGE_A1, method="POST",
+         data=lambda w: {"kind": "safety_fork", "count": "3"}, hidden=OUT_A1_CHANGE),
+    Case("defense-guard-training", lambda w: f"/defense/guards/{guard(w)}/trainings/", CHANGE_A1, method="POST",
+         data=lambda w: {"held_on": "2025-03-01", "topic": "岗前培训", "hours": "8"}, hidden=OUT_A1_CHANGE),
     # API
     Case("GET /api/v1/defense/schools/{school_id}", lambda w: f"/api/v1/defense/schools/{a1(w)}", REACH_A1,
          hidden=OUT_A1),

@@ -151,3 +151,22 @@ def test_pages_show_records_and_forms_refuse_bad_input(world, client_for):
     assert "孙门卫" in page and "1101**********" in page
     r = c.post(f"/defense/schools/{a1.pk}/facility/", {"enclosure_type": "none", "enclosure_height_m": "2"})
     assert r.status_code == 200 and Facility.objects.count() == 0
+
+
+def test_equipment_and_training_forms_on_the_page(world, client_for):
+    from huxiao.defense.models import GuardTraining
+    from tests.defense.fixtures import add_guard
+
+    a1 = world.schools["a1"]
+    guard = add_guard(a1, name="吴保安", seq=5)
+    c = client_for(world.users["security_a1"])
+    assert c.post(f"/defense/schools/{a1.pk}/equipment/", {"kind": "shield", "count": "-1"}).status_code == 302
+    assert Equipment.objects.count() == 0
+    c.post(f"/defense/schools/{a1.pk}/equipment/", {"kind": "shield", "count": "2"})
+    assert Equipment.objects.get().count == 2
+    url = f"/defense/guards/{guard.pk}/trainings/"
+    c.post(url, {"held_on": "2999-01-01", "topic": "未来", "hours": "2"})
+    c.post(url, {"held_on": "2025-01-01", "topic": "x", "hours": "2"})
+    assert GuardTraining.objects.count() == 0
+    c.post(url, {"held_on": "2025-01-01", "topic": "防暴器械使用", "hours": "2"})
+    assert GuardTraining.objects.get().topic == "防暴器械使用"
