@@ -9,6 +9,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
 
 from huxiao.core import audit
 from huxiao.core.choices import AuditAction
@@ -41,10 +42,10 @@ def _rank(level) -> int:
 
 
 MESSAGES = {
-    L.REMINDER: "隐患整改即将到期：%(school)s %(place)s（时限 %(deadline)s）",
-    L.NOTICE: "隐患逾期通报：%(school)s %(place)s 已逾期 %(days)d 天",
-    L.INTERVIEW: "隐患逾期约谈：%(school)s %(place)s 已逾期 %(days)d 天，请责任人接受约谈",
-    L.LISTED: "重大隐患挂牌督办：%(school)s %(place)s 已逾期 %(days)d 天，由上一级挂牌督办",
+    L.REMINDER: N_("隐患整改即将到期：%(school)s %(place)s（时限 %(deadline)s）"),
+    L.NOTICE: N_("隐患逾期通报：%(school)s %(place)s 已逾期 %(days)d 天"),
+    L.INTERVIEW: N_("隐患逾期约谈：%(school)s %(place)s 已逾期 %(days)d 天，请责任人接受约谈"),
+    L.LISTED: N_("重大隐患挂牌督办：%(school)s %(place)s 已逾期 %(days)d 天，由上一级挂牌督办"),
 }
 
 
