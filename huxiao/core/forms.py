@@ -36,7 +36,8 @@ class SchoolForm(forms.ModelForm):
 
 
 class SchoolFilterForm(forms.Form):
-    q = forms.CharField(label=_("名称/标识码/地址"), required=False)
+    q = forms.CharField(label=_("名称/标识码/地址"), required=False, max_length=64, widget=forms.TextInput(
+        attrs={"class": "form-control", "placeholder": _("名称、标识码或地址")}))
     school_type = forms.ChoiceField(label=_("类型"), required=False, choices=[("", _("全部类型")), *SchoolType.choices])
     ownership = forms.ChoiceField(label=_("办学性质"), required=False, choices=[("", _("全部")), *Ownership.choices])
     setting = forms.ChoiceField(label=_("城乡"), required=False, choices=[("", _("全部")), *Setting.choices])
