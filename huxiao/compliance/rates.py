@@ -45,6 +45,11 @@ class RuleRow:
     at_deadline: Cell | None = None  # from the last daily snapshot on or before the deadline
 
     @property
+    def direct(self):
+        """Schools registered directly at this region, not in one of its sub-regions."""
+        return self.by_child.get("")
+
+    @property
     def on_target(self) -> bool:
         return self.total.rate is not None and self.total.rate >= self.rule.target
 
