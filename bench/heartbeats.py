@@ -146,7 +146,9 @@ with connection.cursor() as cur:
             chunk = ids[i:i + args.batch]
             if connection.vendor == "postgresql":
                 with raw.connection.transaction():
-                    with raw.copy("COPY devices_heartbeat (device_id, at, received_at, source) FROM STDIN") as cp:
+                    with raw.copy("COPY devices_heartbeat (device_id, at, received_at, source) FROM STDIN "
+                                  "(FORMAT BINARY)") as cp:
+                        cp.set_types(["int8", "timestamptz", "timestamptz", "varchar"])
                         for pk in chunk:
                             cp.write_row((pk, at, now, "http"))
                     raw.execute("UPDATE devices_device AS d SET last_seen_at = v.at FROM unnest(%s::bigint[], "

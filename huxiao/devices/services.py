@@ -98,7 +98,8 @@ def _record_pg(rows, latest, now, source) -> tuple[int, set]:
     with connection.cursor() as cursor:
         raw = cursor.cursor
         table = Heartbeat._meta.db_table
-        with raw.copy(f"COPY {table} (device_id, at, received_at, source) FROM STDIN") as copy:
+        with raw.copy(f"COPY {table} (device_id, at, received_at, source) FROM STDIN (FORMAT BINARY)") as copy:
+            copy.set_types(["int8", "timestamptz", "timestamptz", "varchar"])  # binary: ~40% cheaper than text
             for device_id, at in rows:
                 copy.write_row((device_id, at, now, source))
         # arrays as text literals: psycopg's per-element list dumping costs more than the UPDATE itself
