@@ -17,6 +17,7 @@ from huxiao.core.models import Region, School
 from huxiao.core.scoping import has_perm, scope_for
 from huxiao.core.views import require_perm
 from huxiao.hazards.choices import HazardCategory, Severity
+from huxiao.hazards.services import policies_for
 from huxiao.hazards.stats import dashboard_region
 from huxiao.hazards.views import store_files
 from huxiao.inspections import services
@@ -152,7 +153,9 @@ def plan_list(request):
             services.do_create_plan({
                 "name": request.POST.get("name", ""), "region": request.POST.get("region", ""), "times": times,
                 "kind": request.POST.get("kind", PlanKind.ROUTINE), "joint": bool(request.POST.get("joint")),
-                "mode": request.POST.get("mode", InspectionMode.ANNOUNCED), "template": template}, actor=request.user)
+                "mode": request.POST.get("mode", InspectionMode.ANNOUNCED), "template": template,
+                "policy": policies_for(request.user).filter(pk=request.POST.get("policy") or 0).first()},
+                actor=request.user)
         except ValidationError as exc:
             errors = {k: "；".join(v) for k, v in exc.message_dict.items()}
         else:
@@ -162,7 +165,8 @@ def plan_list(request):
         "rows": services.plan_progress(plans), "can_manage": can_manage, "errors": errors, "post": request.POST,
         "regions": _regions_in_reach(request.user, "inspections.manage_plan") if can_manage else [],
         "templates": ChecklistTemplate.objects.available_to(request.user), "kinds": PlanKind.choices,
-        "modes": InspectionMode.choices, "semester": services.current_semester()})
+        "modes": InspectionMode.choices, "semester": services.current_semester(),
+        "policies": policies_for(request.user) if can_manage else []})
 
 
 @require_perm("inspections.view_coverage")

@@ -173,3 +173,20 @@ def test_mobile_page_records_an_inspection(world, client_for):
     r = c.post("/inspections/new/", data)
     assert r.status_code == 302
     assert Hazard.objects.get().place == "技防物防设施是否齐全"
+
+
+def test_plan_page_applies_a_campaign_policy(world, client_for):
+    from huxiao.hazards.models import EscalationPolicy
+
+    policy = EscalationPolicy.objects.create(name="开学专项", region_code="320413", notice_after_days=2,
+                                             interview_after_days=5, listing_after_days=7)
+    c = client_for(world.users["edu_a"])
+    r = c.post("/inspections/plans/", {"name": "开学专项排查", "region": "320413", "times": "2", "kind": "special",
+                                       "mode": "announced", "template": baicheng().pk, "policy": policy.pk})
+    assert r.status_code == 302
+    plan = InspectionPlan.objects.get(name="开学专项排查")
+    assert plan.policy == policy
+    r = api(world.users["edu_a"]).post("/inspections/", payload(world, plan_id=plan.pk))
+    assert Hazard.objects.get(pk=r.json()["results"][0]["hazard_id"]).policy == policy
+    r = c.post("/inspections/plans/", {"name": "太少", "region": "320413", "times": "1", "template": baicheng().pk})
+    assert r.status_code == 200 and "至少 2 次" in r.content.decode()
