@@ -63,7 +63,7 @@
     text(card, ".hx-device", a.device ? a.device.name + "（" + a.device.location + "）" : "");
     text(card, ".hx-contacts", [a.school.principal, a.school.principal_phone, a.school.security,
                                 a.school.security_phone].filter(Boolean).join(" "));
-    text(card, ".hx-guards", a.guards.map(function (g) { return g.name + " " + (g.phone || ""); }).join("；"));
+    text(card, ".hx-guards", a.guards.map(function (g) { return g.name + (g.phone ? " " + g.phone : ""); }).join("；"));
     const cams = card.querySelector(".hx-cameras");
     cams.textContent = a.cameras.length ? "" : "—";
     a.cameras.forEach(function (c) {
