@@ -5,6 +5,7 @@ from importlib import import_module
 import orjson
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from ninja import NinjaAPI
 from ninja.renderers import BaseRenderer
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
@@ -70,6 +71,14 @@ def _validation_error(request, exc):
     first_field, first = next(iter(errors.items()))
     detail = first[0] if first_field == "__all__" else f"{first_field}: {first[0]}"
     return api.create_response(request, {"detail": detail, "errors": errors}, status=400)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    message = str(exc)
+    if not message or message.startswith("No ") or "matches the given query" in message:
+        message = "对象不存在或不在您的管辖范围内"
+    return api.create_response(request, {"detail": message}, status=404)
 
 
 @api.exception_handler(PermissionDenied)

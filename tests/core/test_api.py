@@ -137,3 +137,8 @@ def test_school_with_records_cannot_be_deleted(world, client, edu_token):
     r = call(client, "delete", f"/api/v1/schools/{world.schools['a1'].pk}", token=edu_token)
     assert r.status_code == 400 and "已有业务记录" in r.json()["detail"]
     assert School.objects.filter(pk=world.schools["a1"].pk).exists()
+
+
+def test_not_found_is_explained_in_chinese(world, client, edu_token):
+    r = call(client, "get", f"/api/v1/schools/{world.schools['b1'].pk}", token=edu_token)
+    assert r.status_code == 404 and "管辖范围" in r.json()["detail"]

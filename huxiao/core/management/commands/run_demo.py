@@ -44,7 +44,7 @@ class Command(BaseCommand):
         ]
         children = [subprocess.Popen(cmd) for cmd in commands]
         self.stdout.write(self.style.SUCCESS(f"\n护校安园演示已启动：http://{options['host']}:{options['port']}/"))
-        self.stdout.write(f"DC-09 报警接收端口：{options['host']}:{options['dc09_port']} (TCP)")
+        self.stdout.write(f"DC-09 报警接收端口：{options['host']}:{options['dc09_port']} (TCP/UDP，演示账号 1001，不加密)")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, full_name, role, _unit in DEMO_USERS:
             self.stdout.write(f"  {username:<12} {full_name:<6} {role.label}")
