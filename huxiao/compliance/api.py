@@ -160,3 +160,25 @@ def get_checklist(request, school_id: int):
              "name": item["rule"].name, "status": item["status"], "status_label": item["status_label"],
              "reason": item["reason"], "deadline": item["rule"].deadline}
             for g in school_checklist(school) for item in g["items"]]
+
+
+class TrendPoint(BaseModel):
+    day: datetime.date
+    rate: float | None
+
+
+class TrendOut(BaseModel):
+    campaign: str
+    region_code: str
+    rules: dict[str, list[TrendPoint]]
+
+
+@router.get("/trend", response=TrendOut, summary="达标率每日快照趋势（默认近 90 天）")
+def get_trend(request, campaign: str | None = None, region: str | None = None, rule: str | None = None,
+              days: Annotated[int, Field(ge=1, le=3660)] = 90):
+    _need(request, rates.PERM)
+    reg = rates.resolve_region(request.user, region)
+    camp = rates.default_campaign(reg, campaign)
+    series = rates.trend(camp, reg, [rule] if rule else None, days=days)
+    return {"campaign": camp.code, "region_code": reg.code,
+            "rules": {rid: [{"day": d, "rate": r} for d, r in points] for rid, points in series.items()}}

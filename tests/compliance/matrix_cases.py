@@ -35,6 +35,8 @@ CASES = [
     Case("GET /api/v1/compliance/campaigns", lambda w: "/api/v1/compliance/campaigns", ROLE_USERS),
     Case("GET /api/v1/compliance/rates", lambda w: "/api/v1/compliance/rates?region=320413", DISTRICT_A,
          hidden=NOT_DISTRICT_A),
+    Case("GET /api/v1/compliance/trend", lambda w: "/api/v1/compliance/trend?region=320413&days=30", DISTRICT_A,
+         hidden=NOT_DISTRICT_A),
     Case("GET /api/v1/compliance/failing", lambda w: "/api/v1/compliance/failing?region=320413", DISTRICT_A,
          hidden=NOT_DISTRICT_A),
     Case("GET /api/v1/compliance/schools/{school_id}/checklist",

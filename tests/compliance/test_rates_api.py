@@ -95,6 +95,10 @@ def test_snapshot_and_trend(scenario, client_for):
     assert (today.met, today.applicable) == (2, 2)
     page = client_for(scenario.users["edu_a"]).get("/compliance/?region=320413&campaign=jintan-2023")
     assert yesterday.isoformat() in page.content.decode()
+    trend = client_for(scenario.users["edu_a"]).get(
+        "/api/v1/compliance/trend?region=320413&campaign=jintan-2023&rule=JT-1").json()
+    assert trend["rules"]["JT-1"] == [{"day": yesterday.isoformat(), "rate": 0.5},
+                                      {"day": timezone.localdate().isoformat(), "rate": 1.0}]
 
 
 def test_excel_export_has_the_same_numbers(scenario, client_for):
