@@ -35,7 +35,9 @@ def sync_campaigns() -> list[Campaign]:
 
 
 def _campaigns():
-    campaigns = list(Campaign.objects.all())
+    """Campaigns whose rule set is shipped (a campaign whose file was removed keeps its history, unused)."""
+    shipped = shipped_rulesets()
+    campaigns = [c for c in Campaign.objects.all() if c.code in shipped]
     if not campaigns:
         campaigns = sync_campaigns()
     return campaigns

@@ -184,3 +184,14 @@ def test_schools_registered_at_the_district_itself_show_as_direct(scenario, clie
     assert subs["金坛区（直属）"] == 1 and rule(body, "JT-1")["applicable"] == 3
     page = c.get("/compliance/?region=320413&campaign=jintan-2023").content.decode()
     assert "直属" in page
+
+
+def test_a_campaign_whose_rule_set_was_removed_is_ignored(scenario, client_for):
+    from huxiao.compliance.models import Campaign
+
+    Campaign.objects.create(code="gone-2018", name="已撤销的行动", issuer="某局", region_code="32",
+                            start=datetime.date(2018, 1, 1), end=datetime.date(2018, 12, 31), filename="gone.yaml")
+    c = client_for(scenario.users["edu_a"])
+    assert "gone-2018" not in {x["code"] for x in c.get("/api/v1/compliance/campaigns").json()}
+    assert c.get("/compliance/?region=320413&campaign=gone-2018").status_code == 404
+    assert c.get("/compliance/?region=320413").status_code == 200
