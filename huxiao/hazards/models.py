@@ -140,6 +140,9 @@ class Hazard(SchoolRecord):
                          name="hazard_region_cover",
                          opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "date_ops", "varchar_pattern_ops",
                                     "int4_ops"]),
+            # the default list, newest first, within a region (status last: filtered in the index too)
+            models.Index(fields=["region_code", "created_at", "id", "status"], name="hazard_region_created",
+                         opclasses=["varchar_pattern_ops", "timestamptz_ops", "int8_ops", "varchar_pattern_ops"]),
             models.Index(fields=["school", "status"], name="hazard_school_status"),
         ]
 
