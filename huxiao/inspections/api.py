@@ -96,8 +96,9 @@ class PlanOut(Schema):
     joint: bool
     mode: str
     template_id: int
-    rounds_done: int
+    rounds_done: int = Field(..., description="完成轮次：区域内每所学校均已按本计划检查的次数")
     schools_done: int
+    schools_total: int
 
 
 class PlanIn(Schema):
@@ -111,10 +112,11 @@ class PlanIn(Schema):
     policy_id: int | None = Field(None, description="督办规则（专项行动）；计划中发现的隐患按此规则督办")
 
 
-def plan_out(plan, rounds, schools) -> dict:
+def plan_out(plan, rounds, schools, total) -> dict:
     return {"id": plan.pk, "name": plan.name, "region_code": plan.region_code, "level": plan.level,
             "semester": plan.semester.name, "times": plan.times, "kind": plan.kind, "joint": plan.joint,
-            "mode": plan.mode, "template_id": plan.template_id, "rounds_done": rounds, "schools_done": schools}
+            "mode": plan.mode, "template_id": plan.template_id, "rounds_done": rounds, "schools_done": schools,
+            "schools_total": total}
 
 
 @router.get("/plans", response=list[PlanOut], summary="检查督导计划（管辖范围内）")
@@ -135,7 +137,7 @@ def create_plan(request, payload: PlanIn):
 
         policy = get_object_or_404(policies_for(request.user), pk=payload.policy_id)
     plan = services.do_create_plan(dict(payload.dict(), template=template, policy=policy), actor=request.user)
-    return Status(201, plan_out(plan, 0, 0))
+    return Status(201, plan_out(*services.plan_progress([plan])[0]))
 
 
 class ResultIn(Schema):

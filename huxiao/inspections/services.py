@@ -147,10 +147,16 @@ def do_create_plan(data: dict, *, actor) -> InspectionPlan:
 
 
 def plan_progress(plans):
-    """How many inspection rounds (distinct days) and schools each plan has done."""
-    stats = {r["plan"]: r for r in Inspection.objects.filter(plan__in=plans).values("plan").annotate(
-        schools=Count("school", distinct=True), rounds=Count("inspected_on", distinct=True))}
-    return [(p, stats.get(p.pk, {}).get("rounds", 0), stats.get(p.pk, {}).get("schools", 0)) for p in plans]
+    """Per plan: completed rounds (a round = every school of the region inspected once under the plan),
+    schools inspected, and schools in the region."""
+    out = []
+    for plan in plans:
+        per_school = list(Inspection.objects.filter(plan=plan).values("school").annotate(n=Count("id"))
+                          .values_list("n", flat=True))
+        total = School.objects.filter(region_code__startswith=plan.region.prefix).count()
+        rounds = min(per_school) if total and len(per_school) >= total else 0
+        out.append((plan, rounds, len(per_school), total))
+    return out
 
 
 # --- inspections -----------------------------------------------------------------------------

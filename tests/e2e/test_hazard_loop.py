@@ -120,3 +120,24 @@ def test_ladder_after_moving_the_clock(demo_server, new_page):
         screenshot(viewer, f"hazard-8-ladder-{user}")
         viewer.goto(demo_server.url + "/notifications/")
         assert "约谈" in viewer.locator("main").inner_text(), (user, viewer.locator("main").inner_text()[:300])
+
+
+def test_supporting_pages(demo_server, new_page):
+    """Plans, checklists, self-checks and policies render for an official; the school files a self-check."""
+    page = new_page()
+    login(page, demo_server, "jiaoyuju")
+    for path, name, marker in (("/inspections/plans/", "plans", "金坛区秋季学期校园安全联合检查"),
+                               ("/inspections/templates/", "templates", "应急处置预案及演练是否到位"),
+                               ("/hazards/self-checks/", "selfchecks", "未发现隐患"),
+                               ("/hazards/policies/", "policies", "默认督办规则")):
+        response = page.goto(demo_server.url + path)
+        assert response.status == 200 and marker in page.content(), path
+        screenshot(page, f"hazard-9-{name}")
+    school = new_page(width=390, height=844)
+    login(school, demo_server, "anbao")
+    school.goto(demo_server.url + "/hazards/self-checks/new/")
+    school.check("#id_no_hazards")
+    school.click("#selfcheck-form button[type=submit]")
+    school.wait_for_load_state("networkidle")
+    assert "已填报" in school.content() or "已填报" in school.locator(".alert").first.inner_text()
+    screenshot(school, "hazard-10-selfcheck-filed")

@@ -116,6 +116,13 @@ def test_plan_frequency_rules(world):
     assert r.status_code == 400 and "至少 2 次" in r.json()["detail"]
     r = client.post("/inspections/plans", dict(base, times=2))
     assert r.status_code == 201 and r.json()["level"] == "county"
+    plan_id = r.json()["id"]
+    assert (r.json()["schools_total"], r.json()["schools_done"], r.json()["rounds_done"]) == (2, 0, 0)
+    for school in ("a1", "a2"):
+        api(world.users["inspector_a"]).post("/inspections/", payload(world, plan_id=plan_id,
+                                                                      school_id=world.schools[school].pk))
+    plan = next(p for p in client.get("/inspections/plans").json() if p["id"] == plan_id)
+    assert (plan["schools_done"], plan["rounds_done"]) == (2, 1)  # one full round of two
     r = api(world.users["admin_province"]).post("/inspections/plans", dict(base, region="320000", times=1))
     assert r.status_code == 201 and r.json()["level"] == "province"
     assert client.post("/inspections/plans", dict(base, region="320481", times=2)).status_code == 400
