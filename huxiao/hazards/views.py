@@ -46,7 +46,9 @@ def hazard_list(request):
         qs = qs.none()
     qs = apply_filters(qs, data)
     qs = qs.order_by("deadline", "id") if data.get("overdue") else qs.order_by("-created_at", "-id")
-    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    page = Paginator(qs.values_list("pk", flat=True), 25).get_page(request.GET.get("page"))
+    rows = {h.pk: h for h in Hazard.objects.filter(pk__in=list(page.object_list)).prefetch_related("school")}
+    page.object_list = [rows[pk] for pk in page.object_list]  # deferred join: ids from the index, then rows
     query = request.GET.copy()
     query.pop("page", None)
     school = None
