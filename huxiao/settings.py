@@ -233,6 +233,10 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
+# Heartbeat batches commit without waiting for the WAL flush (PostgreSQL synchronous_commit=off): a crash
+# may lose the last fraction of a second of heartbeats, never an alarm.
+HEARTBEAT_ASYNC_COMMIT = env_bool("HEARTBEAT_ASYNC_COMMIT", True)
+
 MAP_TILE_URL = env_str("MAP_TILE_URL", "")  # empty: maps draw school points without a base layer
 _tile_origin = ""
 if MAP_TILE_URL:

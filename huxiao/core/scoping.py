@@ -30,7 +30,7 @@ class Scope:
             return Q()
         if self.empty:
             return Q(pk__in=[])
-        q = Q()
+        q = Q(pk__in=[])
         for prefix in self.region_prefixes:
             q |= Q(**{f"{region_field}__startswith": prefix})
         if self.school_ids and school_field:

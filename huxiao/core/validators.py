@@ -53,7 +53,7 @@ def validate_id_number(value: str) -> str:
     """GB 11643 citizen ID number (18 characters with check digit); returns the compact form."""
     try:
         return ric.validate(value)
-    except StdnumError as exc:
+    except (StdnumError, KeyError, ValueError) as exc:  # stdnum's place look-up raises KeyError for some codes
         raise ValidationError(_("身份证号码无效：%(v)s") % {"v": value}, code="id_number") from exc
 
 

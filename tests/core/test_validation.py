@@ -142,3 +142,16 @@ def test_district_and_region_code_are_derived(world):
     school = world.schools["a1"]
     assert school.region_code == "320413001"
     assert school.district_id == "320413"
+
+
+def test_id_number_with_unknown_birth_place_is_refused_not_crashing():
+    with pytest.raises(ValidationError, match="身份证号码无效"):
+        validate_id_number("320424198001011232")
+
+
+def test_scope_of_schools_only_never_matches_everything(world):
+    from huxiao.core.scoping import scope_for
+
+    scope = scope_for(world.users["principal_a1"])
+    assert not School.objects.filter(scope.q("region_code", None)).exists()
+    assert list(School.objects.filter(scope.q("region_code", "id"))) == [world.schools["a1"]]
