@@ -48,6 +48,7 @@ class DemoContext:
     units: dict = field(default_factory=dict)
     users: dict = field(default_factory=dict)
     today: datetime.date = field(default_factory=datetime.date.today)
+    flagship: School | None = None  # 金坛区华罗庚实验学校, where the school demo users work
 
 
 def person_name(rng):

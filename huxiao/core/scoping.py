@@ -113,6 +113,6 @@ def can(user, perm: str, obj=None) -> bool:
     if obj is None:
         return True
     scope = scope_for(user, perm)
-    school_field = getattr(type(obj), "SCOPE_SCHOOL_FIELD", "school_id")
-    school_id = obj.pk if school_field == "id" else getattr(obj, school_field, None)
+    school_field = getattr(type(obj), "SCOPE_SCHOOL_FIELD", "school_id")  # None: a record with no school
+    school_id = obj.pk if school_field == "id" else (getattr(obj, school_field, None) if school_field else None)
     return scope.covers(getattr(obj, getattr(type(obj), "SCOPE_REGION_FIELD", "region_code"), None), school_id)
