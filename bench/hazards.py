@@ -16,7 +16,7 @@ import datetime
 import random
 import time
 
-from _setup import report, use_database
+from _setup import report, timed, use_database
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--hazards", type=int, default=1_000_000)
@@ -176,17 +176,6 @@ def raw_dashboard():
             cur.execute("SELECT region_code, days_to_close FROM hazards_hazard WHERE region_code LIKE %s AND "
                         "status = 'closed' AND days_to_close IS NOT NULL", [CITY + "%"])
             cur.fetchall()
-
-
-def timed(fn, n, warmup=10):
-    for _ in range(warmup):
-        fn()
-    out = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t0) * 1000)
-    return out
 
 
 def server_floor():

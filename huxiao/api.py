@@ -1,15 +1,13 @@
 """The REST API at /api/v1/: mounts each domain app's router (``<app>/api.py`` defining ``router``)."""
 
-from importlib import import_module
-
 import orjson
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
 from ninja.renderers import BaseRenderer
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
+from huxiao.core.discovery import app_modules
 from huxiao.core.services import user_for_token
 
 
@@ -86,12 +84,6 @@ def _permission_denied(request, exc):
     return api.create_response(request, {"detail": str(exc) or "无权执行此操作"}, status=403)
 
 
-for app in settings.HUXIAO_APPS:
-    try:
-        module = import_module(f"{app}.api")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{app}.api":
-            raise
-        continue
+for app, module in app_modules("api"):
     prefix = app.rsplit(".", 1)[-1]
     api.add_router("/" if prefix == "core" else f"/{prefix}/", module.router)

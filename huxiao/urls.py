@@ -1,14 +1,12 @@
 """URLs: the API under /api/v1/, each domain app's pages under /<app>/, core pages at the root."""
 
-from importlib import import_module
-
-from django.conf import settings
 from django.contrib import admin
 from django.http import JsonResponse
 from django.urls import include, path
 from django.views.generic import RedirectView
 
 from huxiao.api import api
+from huxiao.core.discovery import app_modules
 
 
 def openapi_json(request):
@@ -24,13 +22,5 @@ urlpatterns = [
     path("", include("huxiao.core.urls")),
 ]
 
-for app in settings.HUXIAO_APPS:
-    if app == "huxiao.core":
-        continue
-    try:
-        import_module(f"{app}.urls")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{app}.urls":
-            raise
-        continue
+for app, _module in app_modules("urls", include_core=False):
     urlpatterns.append(path(f"{app.rsplit('.', 1)[-1]}/", include(f"{app}.urls")))

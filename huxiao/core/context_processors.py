@@ -1,11 +1,9 @@
 """Navigation for the user's roles, gathered from every domain app's nav.py and grouped into menus."""
 
-from importlib import import_module
-
-from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
+from huxiao.core.discovery import app_modules
 from huxiao.core.scoping import has_perm
 
 # The menu group of each app's entries (an entry may name its own group instead)
@@ -27,13 +25,7 @@ def _all_items():
     global _items
     if _items is None:
         items = []
-        for app in settings.HUXIAO_APPS:
-            try:
-                module = import_module(f"{app}.nav")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app}.nav":
-                    raise
-                continue
+        for app, module in app_modules("nav"):
             items.extend((item, item.group or APP_GROUPS.get(app, "")) for item in module.NAV)
         _items = sorted(items, key=lambda pair: pair[0].order)
     return _items

@@ -5,9 +5,8 @@ is rendered from the app's own template with its own context, only for users the
 """
 
 from dataclasses import dataclass, field
-from importlib import import_module
 
-from django.conf import settings
+from huxiao.core.discovery import app_modules
 
 
 @dataclass
@@ -20,14 +19,6 @@ class Panel:
 
 def school_panels(request, school) -> list[Panel]:
     panels = []
-    for app in settings.HUXIAO_APPS:
-        if app == "huxiao.core":
-            continue
-        try:
-            module = import_module(f"{app}.panels")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.panels":
-                raise
-            continue
+    for _app, module in app_modules("panels", include_core=False):
         panels.extend(module.school_panels(request, school))
     return sorted(panels, key=lambda p: p.order)

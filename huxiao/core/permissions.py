@@ -3,10 +3,6 @@
 Where a role may act is never decided here: that is the jurisdiction filter in scoping.py.
 """
 
-from importlib import import_module
-
-from django.conf import settings
-
 from huxiao.core.choices import Role
 
 R = Role
@@ -34,15 +30,9 @@ def load_app_permissions():
     global _loaded
     if _loaded:
         return
-    for app in settings.HUXIAO_APPS:
-        if app == "huxiao.core":
-            continue
-        try:
-            module = import_module(f"{app}.permissions")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.permissions":
-                raise
-            continue
+    from huxiao.core.discovery import app_modules
+
+    for _app, module in app_modules("permissions", include_core=False):
         for perm, roles in module.PERMISSIONS.items():
             PERMISSIONS[perm] = frozenset(roles)
     _loaded = True

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from huxiao.core.scoping import ScopedQuerySet
+from huxiao.core.models import SchoolRecord as BaseSchoolRecord
 from huxiao.defense.choices import (
     BackgroundResult,
     BarrierKind,
@@ -23,26 +23,17 @@ from huxiao.defense.choices import (
 )
 
 
-class SchoolRecord(models.Model):
+class SchoolRecord(BaseSchoolRecord):
     """Fields shared by every 三防 record: school, region code (copied on save), who and when."""
 
-    school = models.ForeignKey("core.School", models.PROTECT, related_name="+", verbose_name=_("学校"))
-    region_code = models.CharField(_("区划代码"), max_length=12, editable=False)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("登记人"))
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     evidence = models.ManyToManyField("core.Attachment", blank=True, related_name="+", verbose_name=_("佐证材料"))
 
-    objects = ScopedQuerySet.as_manager()
-    SCOPE_SCHOOL_FIELD = "school_id"
-
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs):
-        self.region_code = self.school.region_code
-        super().save(*args, **kwargs)
 
 
 class Guard(SchoolRecord):

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from huxiao.core.models import SchoolRecord
 from huxiao.core.scoping import ScopedQuerySet
 from huxiao.hazards import constants as C
 from huxiao.hazards.choices import (
@@ -23,22 +24,6 @@ from huxiao.hazards.choices import (
     HazardStatus,
     Severity,
 )
-
-
-class SchoolRecord(models.Model):
-    """Base of a record that belongs to one school and copies its region code on save."""
-
-    school = models.ForeignKey("core.School", models.PROTECT, related_name="+", verbose_name=_("学校"))
-    region_code = models.CharField(_("区划代码"), max_length=12, editable=False)
-
-    SCOPE_SCHOOL_FIELD = "school_id"
-
-    class Meta:
-        abstract = True
-
-    def save(self, *args, **kwargs):
-        self.region_code = self.school.region_code
-        super().save(*args, **kwargs)
 
 
 class EscalationPolicy(models.Model):

@@ -5,12 +5,11 @@ import signal
 import subprocess
 import sys
 import time
-from importlib import import_module
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from huxiao.core.demo import DEMO_PASSWORD, DEMO_USERS
+from huxiao.core.discovery import app_modules
 
 
 class Command(BaseCommand):
@@ -24,13 +23,7 @@ class Command(BaseCommand):
 
     def _app_processes(self, options):
         procs = []
-        for app in settings.HUXIAO_APPS:
-            try:
-                module = import_module(f"{app}.demo")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"{app}.demo":
-                    raise
-                continue
+        for _app, module in app_modules("demo"):
             for argv in getattr(module, "PROCESSES", []):
                 procs.append([a.format(python=sys.executable, **options) for a in argv])
         return procs

@@ -1,12 +1,11 @@
 """Build the demo region (常州市金坛区) and each app's demo records, or a synthetic set of N schools."""
 
-from importlib import import_module
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from huxiao.core.demo import DEMO_PASSWORD, DEMO_USERS, demo_loaded, seed_demo
 from huxiao.core.demo_bulk import generate_schools
+from huxiao.core.discovery import app_modules
 
 
 class Command(BaseCommand):
@@ -22,15 +21,7 @@ class Command(BaseCommand):
             self.stdout.write("演示区域已存在，跳过。")
         else:
             ctx = seed_demo(seed)
-            for app in settings.HUXIAO_APPS:
-                if app == "huxiao.core":
-                    continue
-                try:
-                    module = import_module(f"{app}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{app}.demo":
-                        raise
-                    continue
+            for app, module in app_modules("demo", include_core=False):
                 module.seed(ctx)
                 self.stdout.write(f"  {app} 演示数据已生成")
             self.stdout.write(self.style.SUCCESS(f"演示区域已生成：{len(ctx.schools)} 所金坛区学校"))
