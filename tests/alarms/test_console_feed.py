@@ -1,6 +1,5 @@
 """The console feed: WebSocket catch-up from the last seen id, live events, jurisdiction, polling fallback."""
 
-import asyncio
 import datetime
 import json
 
@@ -11,6 +10,7 @@ from asgiref.testing import ApplicationCommunicator
 from huxiao.alarms.consumers import AlarmConsoleConsumer
 from huxiao.alarms.intake import Incoming, receive_alarms
 from huxiao.alarms.stats import compute
+from tests.aio import run as run_coroutine
 from tests.alarms.conftest import make_panel
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -86,7 +86,7 @@ def test_console_catch_up_live_and_scope(world):
         await comm.disconnect()
         return cursor
 
-    asyncio.run(scenario())
+    run_coroutine(scenario())
     check_console_refuses_users_without_the_role(world)
 
 
@@ -100,7 +100,7 @@ def check_console_refuses_users_without_the_role(world):
         comm, ok, code = await connect(AnonymousUser())
         assert not ok
 
-    asyncio.run(scenario())
+    run_coroutine(scenario())
 
 
 def test_polling_fallback_and_stats(world, client_for):

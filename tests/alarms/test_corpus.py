@@ -24,6 +24,7 @@ from huxiao.alarms.dc09.frames import (
     pysiaalarm_verdict,
     response_bytes,
 )
+from tests.aio import run as run_coroutine
 
 KEY = "0123456789ABCDEF0123456789ABCDEF"
 ACCOUNTS = {"1234": make_account("1234"), "ABCD": make_account("ABCD", KEY), "5A5A5A": make_account("5A5A5A")}
@@ -172,6 +173,6 @@ def test_same_answers_as_pysiaalarm_receiver_over_tcp():
         tcp.close()
         return answers
 
-    theirs = asyncio.run(run())
+    theirs = run_coroutine(run())
     ours = [judge(d, ACCOUNTS).response for d in frames]
     assert ours == theirs

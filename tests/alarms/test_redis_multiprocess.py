@@ -15,6 +15,7 @@ from django.db import connection
 from huxiao.alarms import consumers
 from huxiao.alarms.dc09.frames import build
 from huxiao.alarms.dc09.sender import send
+from tests.aio import run as run_coroutine
 from tests.alarms.conftest import make_panel
 from tests.alarms.test_console_feed import connect
 
@@ -65,7 +66,7 @@ def test_alarm_from_receiver_process_reaches_console_here(world, monkeypatch):
             await comm.disconnect()
             return msg, elapsed
 
-        msg, elapsed = asyncio.run(live())
+        msg, elapsed = run_coroutine(live())
         assert msg["events"][0]["alarm"]["zone"] == "8"
         assert elapsed < 1.0
     finally:
