@@ -218,7 +218,9 @@ def validate_rows(rows, user, progress=None):
         if not row_errors:
             school = School(**data)
             try:
-                school.full_clean(exclude=["district", "region_code", "unit"], validate_unique=False)
+                # region and station come from the look-up tables above: no per-row existence query
+                school.full_clean(exclude=["district", "region_code", "unit", "region", "police_station"],
+                                  validate_unique=False)
             except ValidationError as exc:
                 for field, messages in exc.message_dict.items():
                     header = next((c.header for c in COLUMNS if c.field == field), "")
