@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from huxiao.alarms import feed, services, stats
 from huxiao.alarms.choices import AlarmStatus, Disposition
@@ -57,17 +57,17 @@ def device_alarm(request, payload: DeviceAlarmIn):
     try:
         device = verify_device_request(request)
     except SignatureError as exc:
-        return exc.status, {"detail": str(exc)}
+        return Status(exc.status, {"detail": str(exc)})
     if device.kind not in (DeviceKind.ALARM_PANEL, DeviceKind.ALARM_BUTTON):
-        return 400, {"detail": _("该设备不是一键报警设备")}
+        return Status(400, {"detail": _("该设备不是一键报警设备")})
     occurred = payload.occurred_at
     if occurred is not None and occurred.tzinfo is None:
-        return 400, {"detail": _("occurred_at: 请带时区")}
+        return Status(400, {"detail": _("occurred_at: 请带时区")})
     item = Incoming(device=device, source="http", dedup_key=f"http:{device.pk}:{payload.event_id}",
                     code=payload.code, zone=payload.zone, message=payload.message, occurred_at=occurred,
                     raw=request.body.decode("utf-8", "replace")[:2000])
     ((alarm_id, created),) = receive_alarms([item])
-    return (201 if created else 200), {"alarm_id": alarm_id, "duplicate": not created}
+    return Status(201 if created else 200, {"alarm_id": alarm_id, "duplicate": not created})
 
 
 class Dc09In(Schema):

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from huxiao.core.models import School
@@ -126,7 +126,7 @@ def create_guard(request, school_id: int, data: GuardIn):
     school = _school(request, school_id)
     payload = data.dict(exclude={"id_number"}, exclude_none=True)
     guard = services.do_create_guard(school, payload, id_number=data.id_number, actor=request.user)
-    return 201, _guard_out(guard, 0)
+    return Status(201, _guard_out(guard, 0))
 
 
 class GuardPatch(Schema):
@@ -173,7 +173,7 @@ class TrainingOut(Schema):
 @router.post("/guards/{guard_id}/trainings", response={201: TrainingOut}, summary="登记培训记录")
 def add_training(request, guard_id: int, data: TrainingIn):
     training = services.do_add_training(_guard(request, guard_id), data.dict(), actor=request.user)
-    return 201, training
+    return Status(201, training)
 
 
 class FacilityIn(Schema):
@@ -230,4 +230,4 @@ def upload_evidence(request, school_id: int, file: File[UploadedFile], guard_id:
             from django.core.exceptions import ValidationError
 
             raise ValidationError({"guard_id": _("该校尚未登记物防设施，请先登记或指定安保人员")})
-    return 201, services.do_attach_evidence(record, file, actor=request.user)
+    return Status(201, services.do_attach_evidence(record, file, actor=request.user))

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from pydantic import BaseModel
 
 from huxiao.core.models import School
@@ -47,8 +47,8 @@ def post_heartbeats(request, batch: HeartbeatBatch):
     try:
         n = accept_batch(batch.heartbeats)
     except BatchError as exc:
-        return exc.status, {"detail": exc.message, "field": exc.field}
-    return 200, {"accepted": n}
+        return Status(exc.status, {"detail": exc.message, "field": exc.field})
+    return Status(200, {"accepted": n})
 
 
 class DeviceOut(Schema):
@@ -116,4 +116,4 @@ def register_device(request, data: DeviceIn):
     payload = data.dict(exclude={"school_id", "supervision_window_seconds"})
     payload["supervision_window"] = datetime.timedelta(seconds=data.supervision_window_seconds)
     device, secret = services.do_register_device(school, payload, actor=request.user)
-    return 201, {**_out(device, timezone.now()), "secret": secret}
+    return Status(201, {**_out(device, timezone.now()), "secret": secret})
