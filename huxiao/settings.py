@@ -273,7 +273,10 @@ USE_THOUSAND_SEPARATOR = False
 # --- files ----------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # collectstatic fills it; WhiteNoise warns when it is missing
+try:  # collectstatic fills it; WhiteNoise warns when it is missing
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+except OSError:  # a read-only deployment path: collectstatic will say so
+    pass
 STATICFILES_DIRS = [BASE_DIR / "huxiao" / "static"]
 WHITENOISE_USE_FINDERS = True  # serve straight from the app folders when collectstatic has not run
 STORAGES = {
