@@ -20,7 +20,7 @@ import sys
 import time
 
 from _setup import ROOT, percentiles, use_database
-from alarm_world import free_port, make_panels, start_receiver
+from alarm_world import free_port, make_panels, start_receiver, wait_for_port
 
 
 def console_cookie():
@@ -45,16 +45,7 @@ def console_cookie():
 def start_web(port, env):
     proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "huxiao.asgi:application", "--host", "127.0.0.1",
                              "--port", str(port), "--no-access-log", "--log-level", "warning"], cwd=ROOT, env=env)
-    import socket
-
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return proc
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("web server did not start")
+    return wait_for_port(proc, port, "web server")
 
 
 async def run(args, panels, cookie, web_port, dc09_port):

@@ -52,16 +52,21 @@ def start_receiver(port: int, extra_env=None) -> subprocess.Popen:
     proc = subprocess.Popen([sys.executable, "manage.py", "run_dc09_receiver", "--host", "127.0.0.1", "--port",
                              str(port), "--no-escalation", "--no-udp"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE if os.environ.get("QUIET") else None)
-    deadline = time.time() + 30
+    return wait_for_port(proc, port, "receiver")
+
+
+def wait_for_port(proc: subprocess.Popen, port: int, what: str, timeout=30) -> subprocess.Popen:
+    """Return ``proc`` once something accepts connections on ``port``; raise if it exits or times out."""
+    deadline = time.time() + timeout
     while time.time() < deadline:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             return proc
         except OSError:
             if proc.poll() is not None:
-                raise RuntimeError("receiver exited") from None
+                raise RuntimeError(f"{what} exited") from None
             time.sleep(0.05)
-    raise RuntimeError("receiver did not start")
+    raise RuntimeError(f"{what} did not start")
 
 
 async def exchange(port: int, data: bytes, conn: dict, timeout: float = 3.0) -> str:
