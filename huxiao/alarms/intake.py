@@ -1,13 +1,21 @@
 """Storing incoming alarms: one transaction per batch, each alarm once whatever the retries.
 
-The DC-09 receiver and the HTTP API both call ``receive_alarms``; they acknowledge the sender only
-after it returned, i.e. after the commit.
+The DC-09 receiver and the HTTP API both call ``store_alarms`` / ``receive_alarms``; they acknowledge
+the sender only after it returned, i.e. after the commit. On PostgreSQL a batch is three statements
+whatever its size — the alarms in one ``INSERT … ON CONFLICT DO NOTHING`` fed by one JSON document,
+the devices' heartbeats, the feed events — so a burst of a thousand alarms costs little Python per
+alarm. SQLite takes multi-row INSERTs.
+
+The receipt of an alarm is recorded by the alarm row itself (with its raw frame) and its ``received``
+feed event, both never edited; it is not copied into the audit log, which records what people do
+(every life-cycle step, through ``services``).
 """
 
 import datetime
-import json
+import functools
 from dataclasses import dataclass
 
+import orjson
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -15,12 +23,16 @@ from huxiao.alarms import realtime
 from huxiao.alarms.choices import RESPONSE_CATEGORIES, AlarmCategory, AlarmSource, AlarmStatus, EventKind
 from huxiao.alarms.codes import classify
 from huxiao.alarms.models import Alarm, AlarmEvent
-from huxiao.core.choices import AuditAction
-from huxiao.core.models import AuditLog
 from huxiao.devices.choices import HeartbeatSource
 from huxiao.devices.services import record_heartbeats
 
 RESTORE_CODES = {"PR", "BR", "FR", "AR", "HR", "QR", "MR"}
+# an alarm proves its device alive; within a burst one heartbeat per device per this step is enough
+ALARM_HEARTBEAT_STEP = datetime.timedelta(seconds=10)
+FEED_LOCK_KEY = 0x4855584941  # "HUXIA"
+ALARM_COLS = ["school_id", "region_code", "device_id", "source", "dedup_key", "code", "label", "category", "zone",
+              "message", "is_test", "raw", "occurred_at", "received_at", "status", "dispatch_officer", "disposition",
+              "notes", "escalation_level"]
 
 
 @dataclass
@@ -37,56 +49,15 @@ class Incoming:
     raw: str = ""
 
 
-@dataclass
-class _Row:
-    """An alarm row about to be inserted (a plain object: a burst should not pay for model instances)."""
-
-    school_id: int
-    region_code: str
-    device_id: int
-    source: str
-    dedup_key: str
-    code: str
-    label: str
-    category: str
-    zone: str
-    message: str
-    is_test: bool
-    raw: str
-    occurred_at: object
-    status: str
-    pk: int | None = None
-
-
-def _alarm(item: Incoming) -> _Row:
-    category, label = classify(item.code)
+def _row(item: Incoming, key: str) -> list:
+    """The alarm's column values in ALARM_COLS order, up to ``occurred_at`` (the rest is the batch's)."""
     code = item.code.upper()[:8]
+    category, label = classify(code)
     needs_police = category in RESPONSE_CATEGORIES and code not in RESTORE_CODES
-    return _Row(item.device.school_id, item.device.region_code, item.device.pk, item.source, item.dedup_key[:160],
-                code, label[:64], category, item.zone[:16], item.message[:200], category == AlarmCategory.TEST,
-                item.raw[:2000], item.occurred_at,
-                AlarmStatus.RECEIVED.value if needs_police else AlarmStatus.RECORDED.value)
-
-
-def _insert(model, cols, rows, chunk=500):
-    """Multi-row INSERT, one statement per ``chunk`` rows: a burst of alarms costs a few round trips,
-    not the ORM's per-object work."""
-    qn = connection.ops.quote_name
-    if connection.vendor == "postgresql":  # COPY: the cheapest way in, one round trip
-        with connection.cursor() as cursor, cursor.cursor.copy(
-                f"COPY {qn(model._meta.db_table)} ({', '.join(qn(c) for c in cols)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-        return
-    head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in cols)}) VALUES "
-    one = "(" + ", ".join(["%s"] * len(cols)) + ")"
-    with connection.cursor() as cursor:
-        for i in range(0, len(rows), chunk):
-            part = rows[i:i + chunk]
-            cursor.execute(head + ", ".join([one] * len(part)), [v for row in part for v in row])
-
-
-FEED_LOCK_KEY = 0x4855584941  # "HUXIA"
+    device = item.device
+    return [device.school_id, device.region_code, device.pk, item.source, key, code, label[:64], category,
+            item.zone[:16], item.message[:200], category == AlarmCategory.TEST, item.raw[:2000], item.occurred_at,
+            AlarmStatus.RECEIVED.value if needs_police else AlarmStatus.RECORDED.value]
 
 
 def feed_lock():
@@ -98,74 +69,132 @@ def feed_lock():
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FEED_LOCK_KEY])
 
 
-ALARM_COLS = ["school_id", "region_code", "device_id", "source", "dedup_key", "code", "label", "category", "zone",
-              "message", "is_test", "raw", "occurred_at", "received_at", "status", "dispatch_officer", "disposition",
-              "notes", "escalation_level"]
+def _detail_sql() -> tuple[str, list]:
+    """SQL for a received event's text, ``<source> <label>`` as the console shows it."""
+    whens = " ".join("WHEN %s THEN %s" for _ in AlarmSource.choices)
+    params = [v for value, label in AlarmSource.choices for v in (value, str(label))]
+    return f"left((CASE a.source {whens} ELSE a.source END) || ' ' || a.label, 300)", params
+
+
+@functools.cache
+def _insert_sql() -> str:
+    """One statement: the batch's alarms from a JSON array (one round trip, no per-value adaptation),
+    skipping those already stored."""
+    qn = connection.ops.quote_name
+    cast = ["bigint", "text", "bigint", "text", "text", "text", "text", "text", "text", "text", "boolean", "text",
+            "timestamptz", "text"]
+    fields = [f"(r->>{i})::{t}" for i, t in enumerate(cast)]  # the JSON row, then received_at before status
+    return (f"INSERT INTO {qn(Alarm._meta.db_table)} ({', '.join(qn(c) for c in ALARM_COLS)}) "
+            f"SELECT {', '.join(fields[:13])}, %s, {fields[13]}, '', '', '', 0 "
+            f"FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS t(r, n) ORDER BY n "
+            f"ON CONFLICT (dedup_key) DO NOTHING RETURNING dedup_key, id")
+
+
+def _store_pg(rows: list, now) -> dict:
+    """Insert the alarms not stored yet; returns ``{dedup_key: id}`` of the new ones."""
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(), [now, orjson.dumps(rows).decode()])
+        return dict(cursor.fetchall())
+
+
+def _feed_pg(ids: list[int], now) -> int:
+    """The ``received`` feed events of the new alarms, under the feed lock; returns the newest event id."""
+    qn = connection.ops.quote_name
+    detail, params = _detail_sql()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FEED_LOCK_KEY])
+        cursor.execute(
+            f"WITH ev AS (INSERT INTO {qn(AlarmEvent._meta.db_table)} (alarm_id, region_code, school_id, kind, at, "
+            f"detail) SELECT a.id, a.region_code, a.school_id, %s, %s, {detail} FROM {qn(Alarm._meta.db_table)} a "
+            f"WHERE a.id = ANY(%s::bigint[]) ORDER BY a.id RETURNING id) SELECT max(id) FROM ev",
+            [EventKind.RECEIVED.value, now, *params, "{" + ",".join(map(str, ids)) + "}"])
+        return cursor.fetchone()[0] or 0
+
+
+def _insert(model, cols, rows, chunk=500):
+    """Multi-row INSERT (SQLite), one statement per ``chunk`` rows."""
+    qn = connection.ops.quote_name
+    head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in cols)}) VALUES "
+    one = "(" + ", ".join(["%s"] * len(cols)) + ")"
+    with connection.cursor() as cursor:
+        for i in range(0, len(rows), chunk):
+            part = rows[i:i + chunk]
+            cursor.execute(head + ", ".join([one] * len(part)), [v for row in part for v in row])
+
+
+def _existing(keys) -> dict:
+    found = {}
+    keys = list(keys)
+    for i in range(0, len(keys), 900):
+        found.update(Alarm.objects.filter(dedup_key__in=keys[i:i + 900]).values_list("dedup_key", "id"))
+    return found
+
+
+def _store_sqlite(rows: list, now) -> tuple[dict, int]:
+    stored = _existing(r[4] for r in rows)
+    rows = [r for r in rows if r[4] not in stored]
+    if not rows:
+        return {}, 0
+    adapt = connection.ops.adapt_datetimefield_value
+    at = adapt(now)
+    _insert(Alarm, ALARM_COLS, [(*r[:12], adapt(r[12]) if r[12] else None, at, r[13], "", "", "", 0) for r in rows])
+    new = _existing(r[4] for r in rows)
+    labels = dict(AlarmSource.choices)
+    _insert(AlarmEvent, ["alarm_id", "region_code", "school_id", "kind", "at", "detail"], [
+        (new[r[4]], r[1], r[0], EventKind.RECEIVED.value, at, f"{labels[r[3]]} {r[6]}"[:300]) for r in rows])
+    return new, AlarmEvent.objects.order_by("-id").values_list("id", flat=True).first()
 
 
 @transaction.atomic
-def do_receive_alarms(items: list[Incoming], *, now=None, publish=True) -> list[tuple[int, bool]]:
-    """Store the alarms not stored yet; returns ``(alarm id, newly stored)`` for each item, in order.
+def do_store_alarms(items: list[Incoming], *, now=None, publish=True, heartbeats=(),
+                    heartbeat_source=None) -> tuple[list[tuple[int, bool]], int]:
+    """Store the alarms not stored yet; returns ``(alarm id, newly stored)`` for each item, in order, and
+    the newest feed event id when any alarm was new (else 0).
 
-    ``publish=False``: the caller wakes the consoles itself (the DC-09 receiver does it from its event
-    loop, on a channel-layer connection it keeps)."""
+    ``heartbeats``: further ``(device id, at)`` sign-of-life entries (DC-09 supervision frames) stored in
+    the same transaction. ``publish=False``: the caller wakes the consoles itself (the DC-09 receiver does
+    it from its event loop, on a channel-layer connection it keeps)."""
     now = now or timezone.now()
     keys = [i.dedup_key[:160] for i in items]
-    stored = {}
-    unique = list(dict.fromkeys(keys))
-    for i in range(0, len(unique), 900):
-        stored.update(Alarm.objects.filter(dedup_key__in=unique[i:i + 900]).values_list("dedup_key", "id"))
-    new, fresh = [], set()
-    for item, key in zip(items, keys, strict=True):
-        if key in stored or key in fresh:
-            continue
-        fresh.add(key)
-        new.append(_alarm(item))
-    if new:
-        adapt = connection.ops.adapt_datetimefield_value
-        at = adapt(now)
-        _insert(Alarm, ALARM_COLS, [
-            (a.school_id, a.region_code, a.device_id, a.source, a.dedup_key, a.code, a.label, a.category, a.zone,
-             a.message, a.is_test, a.raw, adapt(a.occurred_at) if a.occurred_at else None, at, a.status, "", "", "",
-             0) for a in new])
-        fresh_list = list(fresh)
-        for i in range(0, len(fresh_list), 900):
-            stored.update(Alarm.objects.filter(dedup_key__in=fresh_list[i:i + 900]).values_list("dedup_key", "id"))
-        for a in new:
-            a.pk = stored[a.dedup_key]
-        _insert(AuditLog, ["at", "username", "action", "model", "object_id", "object_repr", "region_code",
-                           "school_id", "after"], [
-            (at, "", AuditAction.CREATE.value, "alarms.Alarm", str(a.pk), f"{a.label}（{a.school_id}）#{a.pk}"[:200],
-             a.region_code, a.school_id,
-             json.dumps({"code": a.code, "source": a.source, "device": a.device_id, "zone": a.zone},
-                        ensure_ascii=False)) for a in new])
-        if publish:
-            transaction.on_commit(_publish_latest)
+    first = {}
+    for key, item in zip(keys, items, strict=True):
+        first.setdefault(key, item)
+    rows = [_row(item, key) for key, item in first.items()]
+    last = 0
+    if connection.vendor == "postgresql":
+        new = _store_pg(rows, now) if rows else {}
+    else:
+        new, last = _store_sqlite(rows, now)
+    # an alarm is a sign of life too: at most one heartbeat per device and ALARM_HEARTBEAT_STEP
     heard = {}
     for item in items:
         at = min(item.occurred_at or now, now)
         if item.device.pk not in heard or at > heard[item.device.pk]:
             heard[item.device.pk] = at
-    record_heartbeats(sorted(heard.items()), source=HeartbeatSource.DC09 if items and items[0].source == "dc09"
-                      else HeartbeatSource.HTTP)
-    if new:  # last: the feed lock is held from here to the commit
-        feed_lock()
-        source_labels = dict(AlarmSource.choices)
-        _insert(AlarmEvent, ["alarm_id", "region_code", "school_id", "kind", "at", "detail"], [
-            (a.pk, a.region_code, a.school_id, EventKind.RECEIVED.value, at,
-             f"{source_labels[a.source]} {a.label}"[:300]) for a in new])
-    return [(stored[k], k in fresh) for k in keys]
+    source = heartbeat_source or (HeartbeatSource.DC09 if items and items[0].source == AlarmSource.DC09
+                                  else HeartbeatSource.HTTP)
+    if heard:
+        record_heartbeats(sorted(heard.items()), source=source, min_step=ALARM_HEARTBEAT_STEP)
+    if heartbeats:
+        record_heartbeats(heartbeats, source=source)
+    if new and connection.vendor == "postgresql":  # last: the feed lock is held from here to the commit
+        last = _feed_pg(sorted(new.values()), now)
+    if new and publish:
+        transaction.on_commit(lambda: realtime.publish(last))
+    missing = [k for k in keys if k not in new]
+    stored = {**_existing(set(missing)), **new} if missing else new
+    return [(stored[k], k in new) for k in keys], last
 
 
-def _publish_latest():
-    last = AlarmEvent.objects.order_by("-id").values_list("id", flat=True).first()
-    if last:
-        realtime.publish(last)
+def store_alarms(items: list[Incoming], **kwargs) -> tuple[list[tuple[int, bool]], int]:
+    """``do_store_alarms``, retried once when another process stored one of the same alarms meanwhile
+    (SQLite; PostgreSQL's ``ON CONFLICT DO NOTHING`` waits for the other and skips)."""
+    try:
+        return do_store_alarms(items, **kwargs)
+    except IntegrityError:
+        return do_store_alarms(items, **kwargs)
 
 
 def receive_alarms(items: list[Incoming], *, now=None, publish=True) -> list[tuple[int, bool]]:
-    """``do_receive_alarms``, retried once when another process stored one of the same alarms meanwhile."""
-    try:
-        return do_receive_alarms(items, now=now, publish=publish)
-    except IntegrityError:
-        return do_receive_alarms(items, now=now, publish=publish)
+    """Store alarms (see ``do_store_alarms``); returns ``(alarm id, newly stored)`` for each item."""
+    return store_alarms(items, now=now, publish=publish)[0]

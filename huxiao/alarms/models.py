@@ -17,7 +17,7 @@ class Alarm(models.Model):
     device = models.ForeignKey("devices.Device", models.SET_NULL, null=True, blank=True, related_name="alarms",
                                verbose_name=_("设备"))
     source = models.CharField(_("来源"), max_length=8, choices=AlarmSource.choices)
-    dedup_key = models.CharField(max_length=160, unique=True)
+    dedup_key = models.CharField(max_length=160)  # unique: see Meta (no LIKE index, never searched by prefix)
     code = models.CharField(_("事件代码"), max_length=8, blank=True)
     label = models.CharField(_("事件"), max_length=64)
     category = models.CharField(_("类别"), max_length=12, choices=AlarmCategory.choices)
@@ -29,19 +29,19 @@ class Alarm(models.Model):
     received_at = models.DateTimeField(_("接警时间"), db_index=True)
     status = models.CharField(_("状态"), max_length=16, choices=AlarmStatus.choices, default=AlarmStatus.RECEIVED)
     acknowledged_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, db_index=False,
                                         related_name="+", verbose_name=_("确认人"))
     dispatched_at = models.DateTimeField(_("派警时间"), null=True, blank=True)
-    dispatched_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+    dispatched_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, db_index=False,
                                       related_name="+", verbose_name=_("派警人"))
     dispatch_unit = models.ForeignKey("core.Unit", models.SET_NULL, null=True, blank=True, related_name="+",
-                                      verbose_name=_("出警单位"))
+                                      db_index=False, verbose_name=_("出警单位"))
     dispatch_officer = models.CharField(_("出警民警"), max_length=64, blank=True)
     arrived_at = models.DateTimeField(_("到场时间"), null=True, blank=True)
-    arrived_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+    arrived_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, db_index=False,
                                    related_name="+", verbose_name=_("到场登记人"))
     closed_at = models.DateTimeField(_("处置完毕时间"), null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, db_index=False,
                                   related_name="+", verbose_name=_("处置人"))
     disposition = models.CharField(_("处置结果"), max_length=8, choices=Disposition.choices, blank=True)
     notes = models.TextField(_("处置情况"), blank=True)
@@ -55,10 +55,13 @@ class Alarm(models.Model):
         ordering = ["-received_at", "-id"]
         verbose_name = _("报警")
         verbose_name_plural = _("报警")
+        # every index costs each alarm of a burst; the user and unit columns go without one (people and
+        # units are deactivated, never deleted, so SET_NULL never has to find their alarms)
         indexes = [
             models.Index(fields=["region_code"], name="alarm_region", opclasses=["varchar_pattern_ops"]),
             models.Index(fields=["status", "received_at"], name="alarm_status_received"),
         ]
+        constraints = [models.UniqueConstraint(fields=["dedup_key"], name="alarm_dedup_key")]
 
     def __str__(self):
         return f"{self.label}（{self.school_id}）#{self.pk}"
@@ -85,7 +88,7 @@ class AlarmEvent(models.Model):
     kind = models.CharField(_("环节"), max_length=16, choices=EventKind.choices)
     at = models.DateTimeField(_("时间"))
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+",
-                              verbose_name=_("操作人"))
+                              db_index=False, verbose_name=_("操作人"))
     detail = models.CharField(_("说明"), max_length=300, blank=True)
 
     objects = ScopedQuerySet.as_manager()

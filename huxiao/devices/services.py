@@ -66,13 +66,16 @@ class StaleHeartbeat(Exception):
 
 
 @transaction.atomic
-def record_heartbeats(entries: Iterable[tuple[int, object]], source=HeartbeatSource.HTTP, *, strict=False) -> int:
+def record_heartbeats(entries: Iterable[tuple[int, object]], source=HeartbeatSource.HTTP, *, strict=False,
+                      min_step: datetime.timedelta | None = None) -> int:
     """Store heartbeats ``(device_id, at)`` and move each device's ``last_seen_at`` forward (never back).
 
     On PostgreSQL the rows go in with one COPY and the devices with one UPDATE … FROM unnest(…); devices
     whose networked state changes are announced (``network_state_changed``) so compliance follows.
     With ``strict``, every device must move forward, else StaleHeartbeat (the row locks taken by the
-    UPDATE make this exact under concurrent batches).
+    UPDATE make this exact under concurrent batches). With ``min_step`` (signs of life that are not
+    heartbeats, e.g. alarms), a device heard less than ``min_step`` before is left alone and no row is
+    written for it: a burst of alarms does not rewrite the same device rows again and again.
     """
     now = timezone.now()
     rows = [(device_id, at) for device_id, at in entries]
@@ -84,9 +87,9 @@ def record_heartbeats(entries: Iterable[tuple[int, object]], source=HeartbeatSou
         if device_id not in latest or at > latest[device_id]:
             latest[device_id] = at
     if connection.vendor == "postgresql":
-        moved, changed = _record_pg(rows, latest, now, source)
+        moved, changed = _record_pg(rows, latest, now, source, min_step)
     else:
-        moved, changed = _record_orm(rows, latest, now, source)
+        moved, changed = _record_orm(rows, latest, now, source, min_step)
     if strict and moved != len(latest):
         raise StaleHeartbeat(len(latest) - moved)
     if changed:
@@ -94,14 +97,9 @@ def record_heartbeats(entries: Iterable[tuple[int, object]], source=HeartbeatSou
     return len(rows)
 
 
-def _record_pg(rows, latest, now, source) -> tuple[int, set]:
+def _record_pg(rows, latest, now, source, min_step) -> tuple[int, set]:
     with connection.cursor() as cursor:
         raw = cursor.cursor
-        table = Heartbeat._meta.db_table
-        with raw.copy(f"COPY {table} (device_id, at, received_at, source) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(["int8", "timestamptz", "timestamptz", "varchar"])  # binary: ~40% cheaper than text
-            for device_id, at in rows:
-                copy.write_row((device_id, at, now, source))
         # arrays as text literals: psycopg's per-element list dumping costs more than the UPDATE itself
         ids = "{" + ",".join(str(pk) for pk in latest) + "}"
         epochs = "{" + ",".join(repr(at.timestamp()) for at in latest.values()) + "}"
@@ -114,28 +112,42 @@ def _record_pg(rows, latest, now, source) -> tuple[int, set]:
             f"FROM (SELECT id, to_timestamp(e) AS at FROM unnest(%s::bigint[], %s::float8[]) AS u(id, e)) AS v, "
             f"{device_table} AS old "
             f"WHERE d.id = v.id AND old.id = v.id AND d.id = ANY(%s::bigint[]) AND old.id = ANY(%s::bigint[]) "
-            f"AND (d.last_seen_at IS NULL OR d.last_seen_at < v.at) "
-            f"RETURNING d.school_id, old.network_state, d.network_state", (now, ids, epochs, ids, ids))
+            f"AND (d.last_seen_at IS NULL OR d.last_seen_at < v.at - %s) "
+            f"RETURNING d.id, d.school_id, old.network_state, d.network_state",
+            (now, ids, epochs, ids, ids, min_step or datetime.timedelta(0)))
         result = raw.fetchall()
-        return len(result), {school_id for school_id, was, is_now in result if was != is_now}
+        if min_step is not None:
+            moved_ids = {pk for pk, *_ in result}
+            rows = [row for row in rows if row[0] in moved_ids]
+        if rows:
+            with raw.copy(f"COPY {Heartbeat._meta.db_table} (device_id, at, received_at, source) "
+                          f"FROM STDIN (FORMAT BINARY)") as copy:
+                copy.set_types(["int8", "timestamptz", "timestamptz", "varchar"])  # binary: ~40% cheaper than text
+                for device_id, at in rows:
+                    copy.write_row((device_id, at, now, source))
+        return len(result), {school_id for _, school_id, was, is_now in result if was != is_now}
 
 
-def _record_orm(rows, latest, now, source) -> tuple[int, set]:
-    Heartbeat.objects.bulk_create([Heartbeat(device_id=d, at=at, received_at=now, source=source) for d, at in rows],
-                                  batch_size=5000)
-    changed, moved = set(), 0
+def _record_orm(rows, latest, now, source, min_step) -> tuple[int, set]:
+    changed, moved_ids = set(), set()
+    step = min_step or datetime.timedelta(0)
     current = Device.objects.filter(pk__in=list(latest)).values_list(
         "pk", "school_id", "last_seen_at", "network_state", "active", "supervision_window")
     for pk, school_id, last_seen, state, active, window in current:
         at = latest[pk]
-        if last_seen is not None and last_seen >= at:
+        if last_seen is not None and last_seen >= at - step:
             continue
         new_state = bool(active and at >= now - window)
-        moved += Device.objects.filter(pk=pk).filter(Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=at)).update(
-            last_seen_at=at, network_state=new_state)
-        if new_state != state:
-            changed.add(school_id)
-    return moved, changed
+        if Device.objects.filter(pk=pk).filter(Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=at - step)).update(
+                last_seen_at=at, network_state=new_state):
+            moved_ids.add(pk)
+            if new_state != state:
+                changed.add(school_id)
+    if min_step is not None:
+        rows = [row for row in rows if row[0] in moved_ids]
+    Heartbeat.objects.bulk_create([Heartbeat(device_id=d, at=at, received_at=now, source=source) for d, at in rows],
+                                  batch_size=5000)
+    return len(moved_ids), changed
 
 
 def models_q_last_seen_before(at):

@@ -22,11 +22,10 @@ from django.utils import timezone
 from huxiao.alarms import realtime
 from huxiao.alarms.constants import DC09_TIMEBAND, ESCALATION_TICK_SECONDS
 from huxiao.alarms.dc09.frames import Verdict, judge, make_account, response_bytes
-from huxiao.alarms.intake import Incoming, receive_alarms
-from huxiao.alarms.models import AlarmEvent
+from huxiao.alarms.intake import Incoming, store_alarms
 from huxiao.devices.choices import HeartbeatSource
 from huxiao.devices.models import Device
-from huxiao.devices.services import device_dc09_key, record_heartbeats
+from huxiao.devices.services import device_dc09_key
 
 log = logging.getLogger("huxiao.alarms.dc09")
 MAX_FRAME = 4096
@@ -66,8 +65,8 @@ def dedup_key(verdict: Verdict, now) -> str:
 
 
 def store(jobs: list[Job]) -> int:
-    """Writer-thread body: store one batch; raises when nothing could be stored (then all are NAKed).
-    Returns the newest feed event id when new alarms were stored (0 otherwise)."""
+    """Writer-thread body: store one batch in one transaction; raises when nothing could be stored (then
+    all are NAKed). Returns the newest feed event id when new alarms were stored (0 otherwise)."""
     close_old_connections()
     now = timezone.now()
     alarms, beats = [], {}
@@ -80,13 +79,9 @@ def store(jobs: list[Job]) -> int:
             alarms.append(Incoming(device=job.device, source="dc09", dedup_key=dedup_key(job.verdict, now),
                                    code=e.code or "", zone=e.ri or "", message=(e.message or "").strip("/ "),
                                    occurred_at=at, raw=job.raw))
-    last = 0
-    if alarms:
-        results = receive_alarms(alarms, now=now, publish=False)
-        if any(created for _, created in results):
-            last = AlarmEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    if beats:
-        record_heartbeats(sorted((pk, min(at, now)) for pk, at in beats.items()), source=HeartbeatSource.DC09)
+    heartbeats = sorted((pk, min(at, now)) for pk, at in beats.items())
+    _, last = store_alarms(alarms, now=now, publish=False, heartbeats=heartbeats,
+                           heartbeat_source=HeartbeatSource.DC09)
     return last
 
 
