@@ -65,7 +65,7 @@ class StaleHeartbeat(Exception):
     or a concurrent batch that got there first); the transaction is rolled back."""
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # callers inside a transaction roll it back whole on error
 def record_heartbeats(entries: Iterable[tuple[int, object]], source=HeartbeatSource.HTTP, *, strict=False,
                       min_step: datetime.timedelta | None = None) -> int:
     """Store heartbeats ``(device_id, at)`` and move each device's ``last_seen_at`` forward (never back).

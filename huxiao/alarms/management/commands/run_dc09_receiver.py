@@ -1,13 +1,12 @@
 """Run the DC-09 alarm receiver (TCP + UDP) with the alarm escalation loop."""
 
-import asyncio
 import logging
 import os
 
 from django.core.management.base import BaseCommand
 
 from huxiao.alarms.constants import DC09_DEFAULT_PORT
-from huxiao.alarms.dc09.server import Receiver
+from huxiao.alarms.dc09.server import Receiver, run_event_loop
 
 
 class Command(BaseCommand):
@@ -27,6 +26,6 @@ class Command(BaseCommand):
                           )
         self.stdout.flush()
         try:
-            asyncio.run(receiver.serve_forever())
+            run_event_loop(receiver.serve_forever())
         except KeyboardInterrupt:
             pass
