@@ -1,20 +1,28 @@
 """Our DC-09 judgement agrees with pysiaalarm on a shared corpus and on hypothesis-generated frames.
 
-Agreement: the same answer (ACK / NAK / DUH) and, for accepted frames, the same account, sequence,
-code, zone and timestamp. Two documented divergences, both DC-09 checks pysiaalarm leaves out: where
+Agreement: the same answer (ACK / NAK / DUH) and, for accepted frames, the same event fields (account,
+sequence, code, zone, timestamp … see FIELDS, with their types) and the same answer frame. Two documented divergences, both DC-09 checks pysiaalarm leaves out: where
 pysiaalarm sends no answer (CRC mismatch, or an exception on corrupted encrypted data) we answer NAK,
 and a frame whose length field is wrong gets NAK from us where pysiaalarm ignores the field.
+
+Clean unencrypted SIA-DCS and NULL frames are judged by ``fastpath.clean_event`` instead of pysiaalarm;
+the tests below check that they do take that path and that it agrees with pysiaalarm field by field.
 """
 
 import asyncio
 import datetime
 import random
+from zoneinfo import ZoneInfo
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pysiaalarm.account import SIAAccount
 from pysiaalarm.base_server import BaseSIAServer
-from pysiaalarm.utils import Counter
+from pysiaalarm.event import SIAEvent
+from pysiaalarm.utils import SIA_CODES, Counter, ResponseType
 
+from huxiao.alarms.dc09 import fastpath
+from huxiao.alarms.dc09.fastpath import CleanEvent, crc_arc
 from huxiao.alarms.dc09.frames import (
     build,
     crc16,
@@ -81,9 +89,15 @@ def corpus():
     return frames
 
 
+FIELDS = ("account", "message_type", "sequence", "receiver", "line", "code", "ri", "id", "ti", "message",
+          "timestamp", "encrypted", "sia_account", "full_message", "length", "msg_crc", "calc_crc", "x_data",
+          "extended_data", "content", "encrypted_content", "sia_code")
+
+
 def _fields(verdict):
+    """Every event attribute the receiver reads (and a few more), with its type."""
     e = verdict.event
-    return (e.account, e.sequence, e.code, e.ri, e.timestamp) if e is not None else None
+    return {name: (type(getattr(e, name)), getattr(e, name)) for name in FIELDS} if e is not None else None
 
 
 def check(data: bytes):
@@ -105,9 +119,40 @@ def check(data: bytes):
 
 @given(st.text(max_size=200))
 def test_crc_is_pysiaalarms(text):
-    from pysiaalarm.event import SIAEvent
-
     assert crc16(text) == SIAEvent._crc_calc(text)
+
+
+def _bitwise_crc(data: bytes) -> int:
+    """CRC-16/ARC bit by bit, as pysiaalarm's ``_crc_calc`` does (which only takes str)."""
+    crc = 0
+    for byte in data:
+        crc ^= byte
+        for _ in range(8):
+            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
+    return crc
+
+
+@given(st.binary(max_size=101))
+def test_two_byte_crc_steps_any_length(data):
+    """Odd and even lengths (the last odd byte takes the one-byte table), any byte values."""
+    assert crc_arc(data) == _bitwise_crc(data)
+    assert crc_arc(memoryview(b"#" + data)[1:]) == _bitwise_crc(data)  # an unaligned view
+
+
+def test_crc_odd_even_and_non_ascii_text():
+    for text in ("", "A", "AB", "ABC", "é", "éa", "报警", "报警!", '"SIA-DCS"0001R0L0#1234[#1234|Nri3/PA]', "🚨x"):
+        assert crc16(text) == SIAEvent._crc_calc(text) == f"{_bitwise_crc(text.encode()):04X}", text
+
+
+def test_crc_big_endian_word_order(monkeypatch):
+    """On a big-endian machine the words are byte-swapped first; here (little-endian) forcing that branch
+    must give the CRC of the pairwise swapped bytes."""
+    if fastpath.BIG_ENDIAN:
+        return
+    data = b"0123456789abcdefX"
+    swapped = b"".join(data[i:i + 2][::-1] for i in range(0, 16, 2)) + data[16:]
+    monkeypatch.setattr(fastpath, "BIG_ENDIAN", True)
+    assert crc_arc(data) == _bitwise_crc(swapped)
 
 
 def test_shared_corpus_agrees_with_pysiaalarm():
@@ -176,3 +221,120 @@ def test_same_answers_as_pysiaalarm_receiver_over_tcp():
     theirs = run_coroutine(run())
     ours = [judge(d, ACCOUNTS).response for d in frames]
     assert ours == theirs
+
+
+def test_clean_frames_take_the_fast_path():
+    clean = [build("1234", seq=7, code="PA", zone="3"), build("5A5A5A", seq=9999, token="NULL"),
+             build("1234", seq=1, code="BA", zone="", receiver="", line="L12"),
+             build("1234", seq=1, code="FA", zone="0012", receiver="R1A2B3C", line="Lfff")]
+    for data in clean:
+        verdict = judge(data, ACCOUNTS)
+        assert verdict.response == "ACK" and isinstance(verdict.event, CleanEvent), data
+        check(data)
+    good = build("1234", seq=1)
+    slow = {"encrypted": build("ABCD", seq=1, code="PA", key=KEY),
+            "encrypted NULL": build("ABCD", seq=1, token="NULL", key=KEY),
+            "ADM-CID": build("1234", seq=1, token="ADM-CID", cid="1130 01 005"),
+            "plain frame for an encrypted account": build("ABCD", seq=1),
+            "unknown code": build("1234", seq=1, code="QQ"),
+            "unknown account": build("FFFF", seq=1),
+            "stale": build("1234", seq=1, at=NOW - datetime.timedelta(minutes=5)),
+            "no timestamp": build("1234", seq=1, with_timestamp=False),
+            "lower-case CRC": _lower_crc(),
+            "bad length": good[:5] + b"0001" + good[9:],
+            "with a message": frame(f'"SIA-DCS"0001R0L0#1234[#1234|Nri1/PA501]{fastpath_ts()}'),
+            "NULL with data": frame(f'"NULL"0001R0L0#1234[#1234|Nri1/PA]{fastpath_ts()}'),
+            "non-ASCII byte": build("1234", seq=1).replace(b"#1234|", b"#1234\xe9|"),
+            "space before the frame": b" " + build("1234", seq=1)}
+    for name, data in slow.items():
+        assert not isinstance(judge(data, ACCOUNTS).event, CleanEvent), name
+        check(data)
+    assert judge(slow["encrypted"], ACCOUNTS).response == "ACK"
+    assert judge(slow["ADM-CID"], ACCOUNTS).response == "ACK"
+
+
+def _lower_crc() -> bytes:
+    """A clean frame whose CRC has a letter, written in lower case (pysiaalarm compares it as a string)."""
+    for seq in range(100):
+        data = build("1234", seq=seq)
+        if not data[1:5].isdigit():
+            return data[:1] + data[1:5].lower() + data[5:]
+    raise AssertionError("no CRC with a letter")
+
+
+def test_fast_path_with_a_wildcard_account_and_a_device_time_zone():
+    accounts = {"": SIAAccount("", None, (40, 20)),
+                "9999": SIAAccount("9999", None, (40, 20), device_timezone=ZoneInfo("Asia/Shanghai"))}
+    for data in (build("7777", seq=3, code="PA"), build("9999", seq=4, code="BA"), build("9999", seq=5, token="NULL"),
+                 build("9999", seq=6, at=NOW - datetime.timedelta(minutes=3))):
+        ours = judge(data, accounts)
+        genuine = pysiaalarm_verdict(data.decode().strip(), accounts, fast=False)
+        assert ours.response == genuine.response and _fields(ours) == _fields(genuine)
+        assert isinstance(ours.event, CleanEvent) == (ours.response == "ACK")
+
+
+def fastpath_ts() -> str:
+    """``_HH:MM:SS,MM-DD-YYYY`` for now."""
+    return build("1234")[-21:-1].decode()
+
+
+def test_clean_event_answers_like_siaevent():
+    """Attributes the light event does not hold are answered by the equivalent SIAEvent."""
+    verdict = judge(build("1234", seq=12, code="BA", zone="4"), ACCOUNTS)
+    event = verdict.event
+    genuine = SIAEvent.from_line(build("1234", seq=12, code="BA", zone="4").decode().strip(), ACCOUNTS)
+    assert isinstance(event, CleanEvent)
+    assert event.sia_code == genuine.sia_code and event.content == genuine.content
+    assert event.response == ResponseType.ACK and event.valid_timestamp and event.valid_message
+    assert response_bytes(verdict) == event.create_response()
+    assert "CleanEvent(SIA-DCS account=1234 seq=0012 code=BA ri=4" in repr(event)
+
+
+clean_st = st.tuples(
+    st.sampled_from(["1234", "5A5A5A", "0FF", "FFFF", "ABCD"]), st.integers(0, 9999),
+    st.one_of(st.sampled_from(sorted(SIA_CODES)), st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZab", min_size=2, max_size=2)),
+    st.from_regex(r"\A[0-9]{0,4}\Z"), st.sampled_from(["SIA-DCS", "SIA-DCS", "NULL"]),
+    st.one_of(st.integers(-37, 17), st.integers(-300, -43), st.integers(23, 300)),  # 3 s off the band edges
+    st.sampled_from(["R0", "", "R1", "RABC123", "Rff"]), st.sampled_from(["L0", "L1", "L12345F", "Lab"]))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(clean_st)
+def test_clean_frames_agree_with_pysiaalarm_field_by_field(spec):
+    """Well-formed unencrypted frames, inside and outside the (40, 20) s time band: the fast path is
+    taken exactly when pysiaalarm would ACK, and then holds pysiaalarm's values (checked in ``check``)."""
+    account, seq, code, zone, token, offset, receiver, line = spec
+    accounts = {**ACCOUNTS, "0FF": make_account("0FF")}
+    data = build(account, seq=seq, code=code, zone=zone, token=token, receiver=receiver, line=line,
+                 at=datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=offset))
+    verdict = judge(data, accounts)
+    acked = account in accounts and (token == "NULL" or code in SIA_CODES) and -37 <= offset <= 17
+    assert (verdict.response == "ACK") == acked
+    assert isinstance(verdict.event, CleanEvent) == (acked and account != "ABCD")  # ABCD has a key
+    check(data)
+    if isinstance(verdict.event, CleanEvent):
+        genuine = SIAEvent.from_line(data.decode().strip(), accounts)
+        assert genuine.response == ResponseType.ACK
+        assert _fields(verdict) == _fields(pysiaalarm_verdict(data.decode().strip(), accounts, fast=False))
+        assert verdict.event.timestamp.tzinfo is genuine.timestamp.tzinfo
+        genuine.receiver = genuine.receiver or "R0"
+        assert response_bytes(verdict) == genuine.create_response()
+
+
+stamp_st = st.builds(lambda h, mi, s, mo, d, y: f"{h:02d}:{mi:02d}:{s:02d},{mo:02d}-{d:02d}-{y:04d}",
+                     st.integers(0, 25), st.integers(0, 61), st.integers(0, 62), st.integers(0, 13),
+                     st.integers(0, 32), st.one_of(st.integers(0, 9999), st.sampled_from([2024, 2100, 1900])))
+
+
+@settings(max_examples=300, deadline=None)
+@given(stamp_st)
+def test_timestamps_parse_as_strptime_does(stamp):
+    """An account without a time band ACKs any timestamp: the fast path must read every one pysiaalarm's
+    strptime reads, to the same value, and leave the others (pysiaalarm then ignores them) to pysiaalarm."""
+    accounts = {"1234": make_account("1234", timeband=None)}
+    data = frame(f'"SIA-DCS"0001R0L0#1234[#1234|Nri1/PA]_{stamp}')
+    verdict = judge(data, accounts)
+    genuine = SIAEvent.from_line(data.decode().strip(), accounts)
+    assert verdict.response == "ACK" == genuine.response.value
+    assert isinstance(verdict.event, CleanEvent) == (genuine.timestamp is not None)
+    assert verdict.event.timestamp == genuine.timestamp
