@@ -122,3 +122,90 @@ def test_polling_fallback_and_stats(world, client_for):
     api = c.get("/api/v1/alarms/stats?days=7").json()
     assert {r["category"]: r["count"] for r in api["by_category"]}["emergency"] == 3
     assert "报警统计" in c.get("/alarms/stats/").content.decode()
+
+
+def feed_world(world, panels_per_school=2, alarms_per_panel=3):
+    """Alarms (and a gate camera) at schools a1, a2 and b1; returns the panels by school key."""
+    from huxiao.devices.choices import DeviceKind, DeviceLocation
+    from huxiao.devices.services import do_register_device
+
+    panels = {}
+    for n, key in enumerate(("a1", "a2", "b1")):
+        school = world.schools[key]
+        do_register_device(school, {"kind": DeviceKind.CAMERA, "location": DeviceLocation.GATE, "name": "校门摄像机",
+                                    "serial": f"FQ-CAM-{key}"}, actor=None)
+        panels[key] = [make_panel(school, f"FQ-{key}-{i}", f"F{n}{i}") for i in range(panels_per_school)]
+        receive_alarms([Incoming(device=p, source="dc09", dedup_key=f"fq:{key}:{p.pk}:{j}", code="PA", zone=str(j),
+                                 occurred_at=datetime.datetime(2026, 3, 2, 1, 2, 3, 4000 * j, tzinfo=datetime.UTC))
+                        for p in panels[key] for j in range(alarms_per_panel)])
+    return panels
+
+
+@pytest.mark.django_db
+def test_feed_steps_are_decided_per_alarm_jurisdiction(world):
+    """One feed call for a user who handles school a1's alarms (station officer) but only views a2's
+    (its principal, by school) and b1's (education officer, by region): steps for a1's alarms only —
+    the same as asking ``can`` alarm by alarm — and each alarm exactly as ``alarm_dict`` shows it."""
+    from huxiao.alarms import feed, services
+    from huxiao.alarms.models import Alarm
+    from huxiao.core.choices import Role
+    from huxiao.core.models import RoleAssignment, User
+    from huxiao.core.scoping import can
+
+    feed_world(world)
+    a1_alarms = list(Alarm.objects.filter(school=world.schools["a1"]).order_by("id"))
+    services.do_acknowledge_alarm(a1_alarms[0], actor=world.users["station_a1"])
+    # an alarm whose stored region is a1's town although its school is a2: `can` reads both
+    moved = Alarm.objects.filter(school=world.schools["a2"]).order_by("id").first()
+    Alarm.objects.filter(pk=moved.pk).update(region_code=world.schools["a1"].region_code, device=None)
+    user = User.objects.create_user("mixed_roles", full_name="多角色")
+    for role, unit in ((Role.STATION_OFFICER, "station_a1"), (Role.PRINCIPAL, "school_a2"),
+                       (Role.EDUCATION_OFFICER, "edu_b")):
+        RoleAssignment.objects.create(user=user, role=role, unit=world.units[unit])
+
+    got = feed.events_after(user, 0)
+    alarms = {e["alarm"]["id"]: e["alarm"] for e in got["events"]}
+    assert len(alarms) == Alarm.objects.count() == 18 and not got["more"]
+    instances = {a.pk: a for a in Alarm.objects.filter(pk__in=alarms).select_related("school__police_station",
+                                                                                      "device")}
+    schools = {a.school_id for a in instances.values()}
+    cameras, guards = feed.gate_cameras(schools), feed.guards_of(schools)
+    by_school = {}
+    for pk, data in alarms.items():
+        alarm = instances[pk]
+        assert data == feed.alarm_dict(alarm, user, cameras, guards)
+        assert data["steps"] == (feed.NEXT_STEPS.get(alarm.status, []) if can(user, feed.HANDLE, alarm) else [])
+        assert data["cameras"] and data["cameras"][0]["name"] == "校门摄像机"
+        by_school.setdefault(data["school"]["id"], []).append(data["steps"])
+    a1, a2, b1 = (world.schools[k].pk for k in ("a1", "a2", "b1"))
+    assert sorted(by_school[a1]) == [["acknowledge"]] * 5 + [["dispatch", "close"]]
+    assert by_school[b1] == [[]] * 6
+    assert alarms[moved.pk]["steps"] == ["acknowledge"] and alarms[moved.pk]["device"] is None
+    assert sorted(by_school[a2]) == [[]] * 5 + [["acknowledge"]]
+    # the acknowledged alarm shows its current state in both of its events
+    acknowledged = [e for e in got["events"] if e["alarm"]["id"] == a1_alarms[0].pk]
+    assert [e["kind"] for e in acknowledged] == ["received", "acknowledged"]
+    assert all(e["alarm"]["acknowledged_at"] and e["alarm"]["status"] == "acknowledged" for e in acknowledged)
+    assert alarms[a1_alarms[0].pk]["occurred_at"] == "2026-03-02T09:02:03+08:00"
+    assert alarms[a1_alarms[1].pk]["occurred_at"] == "2026-03-02T09:02:03.004000+08:00"
+
+
+@pytest.mark.django_db
+def test_feed_queries_do_not_grow_with_alarms(world, django_assert_max_num_queries):
+    """A feed call reads a fixed number of queries however many alarms, devices and schools it covers."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from huxiao.alarms import feed
+
+    feed_world(world, panels_per_school=4, alarms_per_panel=5)
+    user = world.users["police_city"]
+    feed.events_after(user, 0, 1)  # reads the user's roles, kept on the user object
+    with CaptureQueriesContext(connection) as few:
+        assert len(feed.events_after(user, 0, 2)["events"]) == 2
+    # the events with their alarms; schools; devices with gate cameras; guards
+    with django_assert_max_num_queries(4) as many:
+        got = feed.events_after(user, 0)
+    assert len(got["events"]) == 60 and len({e["alarm"]["school"]["id"] for e in got["events"]}) == 3
+    assert len({e["alarm"]["device"]["id"] for e in got["events"]}) == 12
+    assert len(few.captured_queries) == len(many.captured_queries)
