@@ -14,16 +14,14 @@ a known unencrypted account, a known SIA code, a parseable timestamp inside the 
 and otherwise returns None so the caller takes pysiaalarm's own path: every corner case keeps
 pysiaalarm's answer by construction.
 
-CRC-16/ARC (reflected, polynomial 0xA001): the register is 16 bits wide, so a 65,536-entry table can
-consume two bytes per step, ``crc = CRC_TABLE16[crc ^ word]`` with ``word = b0 | b1 << 8`` (built once
-from the byte table at import: ~6 ms, ~2.5 MB; an odd last byte goes through the byte table).
+CRC-16/ARC (reflected, polynomial 0xA001) is computed by fastcrc in native code; tests check it
+against pysiaalarm's ``_crc_calc`` and a bit-by-bit reference.
 """
 
 import datetime
 import re
-import sys
-from array import array
 
+from fastcrc import crc16
 from pysiaalarm.account import SIAAccount
 from pysiaalarm.event import SIAEvent
 from pysiaalarm.utils import SIA_CODES, MessageTypes
@@ -31,42 +29,10 @@ from pysiaalarm.utils import SIA_CODES, MessageTypes
 UTC = datetime.UTC
 
 
-def _crc_table() -> list[int]:
-    table = []
-    for byte in range(256):
-        crc = byte
-        for _ in range(8):
-            crc = (crc >> 1) ^ 0xA001 if crc & 1 else crc >> 1
-        table.append(crc)
-    return table
-
-
-CRC_TABLE = _crc_table()
-
-
-def _crc_table16(t: list[int]) -> list[int]:
-    """Two register steps at once: for ``x = crc ^ (b0 | b1 << 8)`` the new register only depends on
-    ``x`` (the register is 16 bits and both of its bytes are consumed)."""
-    return [(t[lo] >> 8) ^ t[(hi ^ t[lo]) & 0xFF] for hi in range(256) for lo in range(256)]
-
-
-CRC_TABLE16 = _crc_table16(CRC_TABLE)
-BIG_ENDIAN = sys.byteorder == "big"
-
-
 def crc_arc(data: bytes) -> int:
-    """CRC-16/ARC of ``data`` (bytes-like) as an int, two bytes per step."""
-    crc, table = 0, CRC_TABLE16
-    even = len(data) & ~1
-    words = memoryview(data)[:even].cast("H")  # native order: b0 | b1 << 8 on little-endian machines
-    if BIG_ENDIAN:
-        words = array("H", words)
-        words.byteswap()
-    for word in words:
-        crc = table[crc ^ word]
-    if even != len(data):
-        crc = (crc >> 8) ^ CRC_TABLE[(crc ^ data[-1]) & 0xFF]
-    return crc
+    """CRC-16/ARC of ``data`` (bytes-like) as an int, in native code (fastcrc: ~0.1 µs per frame where a
+    table-driven Python loop takes 5–10 µs)."""
+    return crc16.arc(bytes(data))
 
 
 # The whole frame, strictly: pysiaalarm's MAIN_MATCHER narrowed to the '#' + account form, and its

@@ -20,14 +20,13 @@ from pysiaalarm.errors import EventFormatError, NoAccountError
 from pysiaalarm.event import NAKEvent, OHEvent, SIAEvent
 from pysiaalarm.utils import MAIN_MATCHER, MessageTypes, ResponseType
 
-from huxiao.alarms.dc09.fastpath import CRC_TABLE, CleanEvent, clean_event, crc_arc
+from huxiao.alarms.dc09.fastpath import CleanEvent, clean_event, crc_arc
 
 PAD_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
 
 def crc16(text: str) -> str:
-    """CRC-16/ARC as DC-09 and pysiaalarm's ``_crc_calc`` compute it (UTF-8 bytes; two bytes per table
-    step, see ``fastpath.crc_arc``)."""
+    """CRC-16/ARC as DC-09 and pysiaalarm's ``_crc_calc`` compute it, over the UTF-8 bytes."""
     return f"{crc_arc(text.encode('utf-8')):04X}"
 
 
@@ -169,5 +168,5 @@ def parse_response(data: bytes) -> str:
     return ""
 
 
-__all__ = ["CRC_TABLE", "CleanEvent", "ResponseType", "Verdict", "build", "crc16", "frame", "judge", "make_account",
+__all__ = ["CleanEvent", "ResponseType", "Verdict", "build", "crc16", "frame", "judge", "make_account",
            "parse_response", "pysiaalarm_verdict", "response_bytes", "timestamp"]
