@@ -16,7 +16,8 @@ from django.conf import settings
 from huxiao.alarms import feed, realtime
 from huxiao.core.scoping import has_perm
 
-PUSH_LIMIT = 100  # events per message: the first alarms of a burst go out before the rest is read
+PUSH_LIMIT = 100  # events in the first message: the first alarms of a burst go out before the rest is read
+BURST_LIMIT = 500  # events per further message of the same burst: fewer round trips for the rest
 POLL_SECONDS = 2.0 if "redis" in settings.CHANNEL_LAYERS["default"]["BACKEND"].lower() else 0.25
 
 
@@ -65,13 +66,15 @@ class AlarmConsoleConsumer(AsyncJsonWebsocketConsumer):
 
     async def push(self):
         async with self.lock:
+            limit = PUSH_LIMIT
             while True:
-                batch = await database_sync_to_async(feed.events_after)(self.user, self.cursor, PUSH_LIMIT)
+                batch = await database_sync_to_async(feed.events_after)(self.user, self.cursor, limit)
                 if batch["events"]:
                     self.cursor = batch["last"]
                     await self.send_json({"type": "events", **batch})
                 if not batch["more"]:
                     return
+                limit = BURST_LIMIT
 
     async def receive_json(self, content, **kwargs):
         if content.get("type") == "ping":

@@ -82,7 +82,10 @@ class AlarmEvent(models.Model):
     Its id is the console's cursor: a console that reconnects asks for every event after the last id
     it saw."""
 
-    alarm = models.ForeignKey(Alarm, models.CASCADE, related_name="events")
+    # no database constraint: the check would take a FOR KEY SHARE lock (a WAL record) on every alarm
+    # of a burst at commit. Events are written only by intake (selected from the alarm rows themselves)
+    # and by services (from a loaded alarm), alarms are never deleted, and the ORM still cascades.
+    alarm = models.ForeignKey(Alarm, models.CASCADE, related_name="events", db_constraint=False)
     region_code = models.CharField(max_length=12)
     school_id = models.BigIntegerField()
     kind = models.CharField(_("环节"), max_length=16, choices=EventKind.choices)
