@@ -141,7 +141,7 @@ class _Serialiser:
         self.tz = timezone.get_current_timezone()
         self.cameras = cameras or {}
         self.guards = guards
-        self.may_handle, self.schools, self.devices = {}, {}, {}
+        self.may_handle, self.schools, self.devices, self.iso_texts = {}, {}, {}, {}
 
     def iso(self, value):
         """timezone.localtime(value).isoformat(), the zone looked up once."""
@@ -152,10 +152,13 @@ class _Serialiser:
         offset on PostgreSQL, naive in the connection's time zone on SQLite."""
         if text is None:
             return None
-        value = datetime.datetime.fromisoformat(text)
-        if value.tzinfo is None:
-            value = timezone.make_aware(value, connection.timezone)
-        return value.astimezone(self.tz).isoformat()
+        out = self.iso_texts.get(text)  # a burst's alarms share their receipt time, events their step time
+        if out is None:
+            value = datetime.datetime.fromisoformat(text)
+            if value.tzinfo is None:
+                value = timezone.make_aware(value, connection.timezone)
+            out = self.iso_texts[text] = value.astimezone(self.tz).isoformat()
+        return out
 
     def steps(self, status, school_id, region_code, alarm=None) -> list:
         """What the user may do next; ``alarm``: the instance to ask ``can`` about, when there is one."""

@@ -1,9 +1,11 @@
 """Our DC-09 judgement agrees with pysiaalarm on a shared corpus and on hypothesis-generated frames.
 
 Agreement: the same answer (ACK / NAK / DUH) and, for accepted frames, the same event fields (account,
-sequence, code, zone, timestamp … see FIELDS, with their types) and the same answer frame. Two documented divergences, both DC-09 checks pysiaalarm leaves out: where
-pysiaalarm sends no answer (CRC mismatch, or an exception on corrupted encrypted data) we answer NAK,
-and a frame whose length field is wrong gets NAK from us where pysiaalarm ignores the field.
+sequence, code, zone, timestamp … see FIELDS, with their types) and the same answer frame. Three
+documented divergences, all DC-09 checks pysiaalarm leaves out: where pysiaalarm sends no answer (CRC
+mismatch, or an exception on corrupted encrypted data) we answer NAK; a frame whose length field is
+wrong gets NAK from us where pysiaalarm ignores the field; encrypted data that does not decrypt to text
+(a wrong key) gets NAK where pysiaalarm may read the garbage as an unknown code and answer DUH.
 
 Clean unencrypted SIA-DCS and NULL frames are judged by ``fastpath.clean_event`` instead of pysiaalarm;
 the tests below check that they do take that path and that it agrees with pysiaalarm field by field.
@@ -104,7 +106,7 @@ def check(data: bytes):
     theirs = pysia_answer(data)
     if theirs == "":  # pysiaalarm stays silent (CRC mismatch, or it raised): we refuse with NAK
         assert ours.response == "NAK" or (ours.response == "" and not data.strip()), data
-    elif ours.reason == "length":
+    elif ours.reason in ("length", "key"):
         assert ours.response == "NAK"
     else:
         assert ours.response == theirs, (data, ours, theirs)
@@ -141,6 +143,14 @@ def test_crc_any_bytes(data):
 def test_crc_odd_even_and_non_ascii_text():
     for text in ("", "A", "AB", "ABC", "é", "éa", "报警", "报警!", '"SIA-DCS"0001R0L0#1234[#1234|Nri3/PA]', "🚨x"):
         assert crc16(text) == SIAEvent._crc_calc(text) == f"{_bitwise_crc(text.encode()):04X}", text
+
+
+def test_a_wrong_key_is_always_refused():
+    """Whatever the random padding makes of the garbage, a frame encrypted with another key gets NAK."""
+    for seq in range(200):
+        data = build("ABCD", seq=seq, key="FEDCBA9876543210FEDCBA9876543210")
+        assert judge(data, ACCOUNTS).response == "NAK", data
+        check(data)
 
 
 def test_shared_corpus_agrees_with_pysiaalarm():

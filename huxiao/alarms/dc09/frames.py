@@ -120,9 +120,19 @@ def pysiaalarm_verdict(line: str, accounts: dict, fast: bool = True) -> Verdict:
     return Verdict(response.value if response else "", event, "" if response else "crc")
 
 
+def _decrypts_cleanly(event) -> bool:
+    """An encrypted frame's data decrypts to printable ASCII only with the right key."""
+    try:
+        plain = event._get_crypter().decrypt(bytes.fromhex(event.encrypted_content))
+    except (ValueError, TypeError, AttributeError):
+        return False
+    return all(0x20 <= b < 0x7F for b in plain)
+
+
 def judge(raw: bytes, accounts: dict) -> Verdict:
     """Our receiver's answer: pysiaalarm's, plus the DC-09 checks it leaves out — the length field
-    must match and a CRC error is answered with NAK (pysiaalarm stays silent). Clean unencrypted
+    must match, a CRC error is answered with NAK (pysiaalarm stays silent), and encrypted data that does
+    not decrypt to text (a wrong key) is answered with NAK, never DUH or ACK. Clean unencrypted
     SIA-DCS and NULL frames are ACKed by ``fastpath.clean_event`` (same answer and event values, a
     fraction of the cost); everything else takes pysiaalarm's path."""
     event = clean_event(raw, accounts)
@@ -138,6 +148,9 @@ def judge(raw: bytes, accounts: dict) -> Verdict:
     if event is not None and event.length is not None and event.full_message is not None:
         if int(event.length, 16) != len(event.full_message):
             return Verdict("NAK", event, "length")
+    if verdict.accepted or verdict.response == "DUH":
+        if event is not None and event.encrypted and not _decrypts_cleanly(event):
+            return Verdict("NAK", event, "key")  # a wrong key gives garbage pysiaalarm may read as some code
     if verdict.response == "NAK" and event is not None and event.sia_account is None:
         return Verdict("NAK", event, "account")
     if verdict.response == "NAK" and event is not None:

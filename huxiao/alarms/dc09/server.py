@@ -9,10 +9,10 @@ frames; answers go back in order. Supervision (NULL) frames are heartbeats of th
 import asyncio
 import concurrent.futures
 import datetime
-import gc
 import logging
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 
@@ -242,7 +242,6 @@ class Receiver:
     async def start(self):
         self.queue = asyncio.Queue()
         await self.refresh_accounts(force=True)
-        gc.freeze()  # the loaded code and registry stay: no full collector passes over them mid-burst
         tcp = await asyncio.start_server(self.handle_tcp, self.host, self.port, limit=MAX_FRAME)
         self.servers.append(tcp)
         self.port = tcp.sockets[0].getsockname()[1]
@@ -262,6 +261,20 @@ class Receiver:
             task.cancel()
         for server in self.servers:
             server.close()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        # each writer thread closes its own database connection (one task per thread, held at a barrier)
+        threads = len(getattr(self.executor, "_threads", ())) or 1
+        barrier = threading.Barrier(threads, timeout=5)
+
+        def close():
+            connection.close()
+            try:
+                barrier.wait()
+            except threading.BrokenBarrierError:
+                pass
+
+        loop = asyncio.get_running_loop()
+        await asyncio.gather(*(loop.run_in_executor(self.executor, close) for _ in range(threads)))
 
     async def serve_forever(self):
         await self.start()

@@ -1,5 +1,6 @@
 """Run the DC-09 alarm receiver (TCP + UDP) with the alarm escalation loop."""
 
+import gc
 import logging
 import os
 
@@ -25,6 +26,7 @@ class Command(BaseCommand):
         self.stdout.write(f"DC-09 接收机监听 {options['host']}:{options['port']}（TCP{'' if options['no_udp'] else '/UDP'}）",
                           )
         self.stdout.flush()
+        gc.freeze()  # what is loaded lives as long as the process: no full collector passes over it mid-burst
         try:
             run_event_loop(receiver.serve_forever())
         except KeyboardInterrupt:
