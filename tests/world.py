@@ -70,12 +70,26 @@ def make_school(code, name, region, station, **kw):
     return School.objects.create(code=code, name=name, region=region, police_station=station, unit=unit, **data)
 
 
+def _restore_builtin_checklists():
+    """The shipped checklists come from a data migration: put them back if a transactional test's flush
+    (whose restore can race with threads of an in-process receiver) took them away."""
+    import importlib
+
+    from django.apps import apps
+
+    from huxiao.inspections.models import ChecklistTemplate
+
+    if not ChecklistTemplate.objects.filter(builtin=True).exists():
+        importlib.import_module("huxiao.inspections.migrations.0002_builtin_templates").ship(apps, None)
+
+
 def build_world() -> World:
     w = World()
     if not Region.objects.filter(pk="320413").exists():  # flushed by a transactional test
         from huxiao.core.regions_data import load_regions
 
         load_regions(Region)
+    _restore_builtin_checklists()
     r = w.regions
     r["province"] = Region.objects.get(pk="320000")
     r["city"] = Region.objects.get(pk="320400")
