@@ -101,8 +101,8 @@ def _feed_pg(ids: list[int], now) -> int:
     """The ``received`` feed events of the new alarms, under the feed lock; returns the newest event id."""
     qn = connection.ops.quote_name
     detail, params = _detail_sql()
+    feed_lock()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [FEED_LOCK_KEY])
         cursor.execute(
             f"WITH ev AS (INSERT INTO {qn(AlarmEvent._meta.db_table)} (alarm_id, region_code, school_id, kind, at, "
             f"detail) SELECT a.id, a.region_code, a.school_id, %s, %s, {detail} FROM {qn(Alarm._meta.db_table)} a "
