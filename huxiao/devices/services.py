@@ -56,8 +56,13 @@ def device_secret(device: Device) -> str:
     return crypto.decrypt(device.secret_encrypted)
 
 
+def dc09_key(encrypted: str) -> str:
+    """A DC-09 AES key as stored (encrypted at rest), in clear; "" for an unencrypted account."""
+    return crypto.decrypt(encrypted) if encrypted else ""
+
+
 def device_dc09_key(device: Device) -> str:
-    return crypto.decrypt(device.dc09_key_encrypted) if device.dc09_key_encrypted else ""
+    return dc09_key(device.dc09_key_encrypted)
 
 
 class StaleHeartbeat(Exception):

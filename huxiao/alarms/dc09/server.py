@@ -24,9 +24,9 @@ from huxiao.alarms import realtime
 from huxiao.alarms.constants import DC09_TIMEBAND, ESCALATION_TICK_SECONDS
 from huxiao.alarms.dc09.frames import Verdict, judge, make_account, response_bytes
 from huxiao.alarms.intake import Incoming, store_alarms
-from huxiao.core import crypto
 from huxiao.devices.choices import HeartbeatSource
 from huxiao.devices.models import Device
+from huxiao.devices.services import dc09_key
 
 log = logging.getLogger("huxiao.alarms.dc09")
 MAX_FRAME = 4096
@@ -66,8 +66,7 @@ class AccountBook:
                 accounts[acct], devices[acct] = self.accounts[acct], self.devices[acct]
                 continue
             pk, _, key_encrypted, school_id, region_code = row
-            accounts[acct] = make_account(acct, crypto.decrypt(key_encrypted) if key_encrypted else "",
-                                          DC09_TIMEBAND)
+            accounts[acct] = make_account(acct, dc09_key(key_encrypted), DC09_TIMEBAND)
             devices[acct] = Device(pk=pk, dc09_account=acct, school_id=school_id, region_code=region_code)
         self.accounts, self.devices, self.signatures = accounts, devices, signatures
         self.loaded_at = time.monotonic()
