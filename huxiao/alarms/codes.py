@@ -44,9 +44,10 @@ PREFIX_LABEL = {C.EMERGENCY: _("紧急报警"), C.INTRUSION: _("入侵"), C.FIRE
                 C.ARMING: _("布撤防"), C.TEST: _("测试"), C.OTHER: _("其他事件")}
 
 
-def classify(code: str) -> tuple[str, str]:
-    """(category, Chinese label) of a SIA event code."""
-    return _classify((code or "").upper(), get_language())
+def classify(code: str, language=None) -> tuple[str, str]:
+    """(category, Chinese label) of a SIA event code; ``language``: the active one unless given (a caller
+    classifying a batch looks it up once)."""
+    return _classify((code or "").upper(), language or get_language())
 
 
 @functools.lru_cache(maxsize=1024)

@@ -1,9 +1,9 @@
 """The police console's WebSocket: catch-up from the last seen event id, then live events.
 
-A console connects to ``/ws/alarms/?after=<last event id>``; it first receives every event it missed,
-then each new one. Wake-ups come through the channel layer (Redis: from any process, including the
-DC-09 receiver); a short database poll covers the in-memory layer, where the receiver is another
-process. Scope is the user's jurisdiction, read again for each batch.
+A console connects to ``/ws/alarms/?after=<last event id>``. It joins its process's feed hub
+(``hub.FeedHub``), then reads every event it missed that its user may see; after that the hub offers
+it each new batch of the feed, of which it sends what its user may see (``feed.visible_rows``, the
+user's jurisdiction through ``core.scoping``).
 """
 
 import asyncio
@@ -11,14 +11,13 @@ import asyncio
 import orjson
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
-from django.conf import settings
 
-from huxiao.alarms import feed, realtime
+from huxiao.alarms import feed
+from huxiao.alarms.hub import hub
 from huxiao.core.scoping import has_perm
 
-PUSH_LIMIT = 100  # events in the first message: the first alarms of a burst go out before the rest is read
-BURST_LIMIT = 500  # events per further message of the same burst: fewer round trips for the rest
-POLL_SECONDS = 2.0 if "redis" in settings.CHANNEL_LAYERS["default"]["BACKEND"].lower() else 0.25
+PUSH_LIMIT = 100  # events in the first catch-up message: the first alarms go out before the rest is read
+BURST_LIMIT = 500  # events per further catch-up message: fewer round trips for the rest
 
 
 class AlarmConsoleConsumer(AsyncJsonWebsocketConsumer):
@@ -43,38 +42,40 @@ class AlarmConsoleConsumer(AsyncJsonWebsocketConsumer):
         except ValueError:
             self.cursor = 0
         self.lock = asyncio.Lock()
-        await self.channel_layer.group_add(realtime.GROUP, self.channel_name)
-        await self.accept()
-        await self.push()
-        self.poller = asyncio.ensure_future(self.poll())
+        self.hub = hub()
+        async with self.lock:  # offers of the hub wait until the catch-up is out
+            await self.hub.join(self)
+            await self.accept()
+            await self.catch_up()
 
     async def disconnect(self, code):
-        poller = getattr(self, "poller", None)
-        if poller is not None:
-            poller.cancel()
-        if hasattr(self, "user"):
-            await self.channel_layer.group_discard(realtime.GROUP, self.channel_name)
+        if hasattr(self, "hub"):
+            await self.hub.leave(self)
 
-    async def poll(self):
+    async def catch_up(self):
+        limit = PUSH_LIMIT
         while True:
-            await asyncio.sleep(POLL_SECONDS)
-            await self.push()
+            batch = await database_sync_to_async(feed.events_after)(self.user, self.cursor, limit)
+            if batch["events"]:
+                self.cursor = batch["last"]
+                await self.send_json({"type": "events", **batch})
+            if not batch["more"]:
+                return
+            limit = BURST_LIMIT
 
-    async def alarms_wake(self, message):
-        if message.get("last", 0) > self.cursor:
-            await self.push()
-
-    async def push(self):
+    async def offer(self, rows, context):
+        """A batch of the feed from the hub (every event, in id order)."""
         async with self.lock:
-            limit = PUSH_LIMIT
-            while True:
-                batch = await database_sync_to_async(feed.events_after)(self.user, self.cursor, limit)
-                if batch["events"]:
-                    self.cursor = batch["last"]
-                    await self.send_json({"type": "events", **batch})
-                if not batch["more"]:
-                    return
-                limit = BURST_LIMIT
+            fresh = [row for row in rows if row[0] > self.cursor]
+            if not fresh:
+                return
+            events = await database_sync_to_async(self.serialise)(fresh, context)
+            self.cursor = fresh[-1][0]
+            if events:
+                await self.send_json({"type": "events", "last": self.cursor, "more": False, "events": events})
+
+    def serialise(self, rows, context) -> list:
+        return feed.serialise(self.user, feed.visible_rows(self.user, rows), context)
 
     async def receive_json(self, content, **kwargs):
         if content.get("type") == "ping":

@@ -9,6 +9,7 @@ once per school or device and call, not once per alarm.
 
 import datetime
 import functools
+from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import BooleanField, ExpressionWrapper, Q, TextField
@@ -18,7 +19,7 @@ from django.utils.translation import get_language
 
 from huxiao.alarms.choices import RESPONSE_CATEGORIES, AlarmCategory, AlarmStatus, Disposition, EventKind
 from huxiao.alarms.models import Alarm, AlarmEvent
-from huxiao.core.scoping import can
+from huxiao.core.scoping import can, scope_for
 from huxiao.devices.choices import DeviceKind, DeviceLocation
 
 VIEW = "alarms.view_alarm"
@@ -43,6 +44,7 @@ DEVICE_COLUMNS = ("name", "serial", "location")  # after the device's id
 TIMESTAMPS = frozenset(("at", "received_at", "occurred_at", "acknowledged_at", "dispatched_at", "arrived_at",
                         "closed_at"))
 _SCHOOL_ID, _DEVICE_ID = ALARM_COLUMNS.index("school"), ALARM_COLUMNS.index("device")
+_REGION = ALARM_COLUMNS.index("region_code")
 
 
 @functools.lru_cache(maxsize=8)
@@ -270,12 +272,58 @@ def events_after(user, after: int, limit=FEED_LIMIT) -> dict:
     del rows[limit:]
     if not rows:
         return {"last": max(after, 0), "more": more, "events": []}
+    return {"last": rows[-1][0], "more": more, "events": serialise(user, rows, context_of(rows))}
+
+
+def rows_after(after: int, limit=FEED_LIMIT) -> tuple[list, bool]:
+    """Every feed row after ``after`` (no user's scope: the feed hub's read, see ``visible_rows``), and
+    whether there are more."""
+    rows = list(_event_rows().filter(id__gt=after).order_by("id")[:limit + 1])
+    more = len(rows) > limit
+    del rows[limit:]
+    return rows, more
+
+
+def visible_rows(user, rows) -> list:
+    """The rows the user may see: ``visible_to(user, VIEW)`` on the event's region and school, which are
+    its alarm's (set so when the event is written), applied in memory through the same Scope."""
+    scope = scope_for(user, VIEW)
+    covers, seen = scope.covers, {}
+    out = []
+    for row in rows:
+        key = (row[_A + _REGION], row[_A + _SCHOOL_ID])
+        ok = seen.get(key)
+        if ok is None:
+            ok = seen[key] = covers(*key)
+        if ok:
+            out.append(row)
+    return out
+
+
+@dataclass
+class Context:
+    """What serialising feed rows needs besides the rows: their schools, devices, gate cameras, guards."""
+
+    schools: dict
+    devices: dict
+    cameras: dict
+    guards: dict
+
+
+def context_of(rows) -> Context:
+    """Three queries whatever the number of rows."""
     school_ids = {row[_A + _SCHOOL_ID] for row in rows}
     device_ids = {row[_A + _DEVICE_ID] for row in rows} - {None}
     cameras, devices = _devices(school_ids, device_ids)
-    out = _Serialiser(user, cameras, guards_of(school_ids))
-    schools = {r[0]: out.school(*r) for r in _school_rows().filter(pk__in=school_ids)}
-    devices = {pk: out.device(*r) for pk, r in devices.items()}
+    schools = {r[0]: r for r in _school_rows().filter(pk__in=school_ids)}
+    return Context(schools, devices, cameras, guards_of(school_ids))
+
+
+def serialise(user, rows, context: Context) -> list:
+    """Feed rows (as ``rows_after`` reads them) as the user's console shows them."""
+    out = _Serialiser(user, context.cameras, context.guards)
+    schools = {pk: out.school(*r) for pk, r in context.schools.items()}
+    devices = {pk: out.device(*r) for pk, r in context.devices.items()}
     kinds, iso = out.labels["kind"], out.iso_text
     alarms, events = {}, []
     for row in rows:
@@ -285,4 +333,4 @@ def events_after(user, after: int, limit=FEED_LIMIT) -> dict:
                                                 devices.get(row[_A + _DEVICE_ID]), iso=iso)
         events.append({"id": row[0], "kind": row[1], "kind_label": kinds.get(row[1], row[1]), "at": iso(row[2]),
                        "detail": row[3], "alarm": alarm})
-    return {"last": rows[-1][0], "more": more, "events": events}
+    return events

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import orjson
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from huxiao.alarms import realtime
 from huxiao.alarms.choices import RESPONSE_CATEGORIES, AlarmCategory, AlarmSource, AlarmStatus, EventKind
@@ -49,10 +50,10 @@ class Incoming:
     raw: str = ""
 
 
-def _row(item: Incoming, key: str) -> list:
+def _row(item: Incoming, key: str, language) -> list:
     """The alarm's column values in ALARM_COLS order, up to ``occurred_at`` (the rest is the batch's)."""
     code = item.code.upper()[:8]
-    category, label = classify(code)
+    category, label = classify(code, language)
     needs_police = category in RESPONSE_CATEGORIES and code not in RESTORE_CODES
     device = item.device
     return [device.school_id, device.region_code, device.pk, item.source, key, code, label[:64], category,
@@ -91,24 +92,50 @@ def _insert_sql() -> str:
 
 
 def _store_pg(rows: list, now) -> dict:
-    """Insert the alarms not stored yet; returns ``{dedup_key: id}`` of the new ones."""
+    """Insert the alarms not stored yet; returns ``{dedup_key: id}`` of the new ones.
+
+    The foreign keys (school, device) are checked by this statement, not at the commit as Django
+    declares them (deferred): the checks of concurrent batches then run in parallel instead of one
+    after the other under the feed lock."""
     with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(_insert_sql(), [now, orjson.dumps(rows).decode()])
         return dict(cursor.fetchall())
 
 
-def _feed_pg(ids: list[int], now) -> int:
-    """The ``received`` feed events of the new alarms, under the feed lock; returns the newest event id."""
+def _feed_pg(ids: list[int], now) -> tuple[int, list]:
+    """The ``received`` feed events of the new alarms, under the feed lock. Returns the newest event id
+    before them (every event up to it is committed: all feed writers hold the lock to their commit) and
+    ``(event id, alarm id, detail)`` of each, in id order."""
     qn = connection.ops.quote_name
+    table = qn(AlarmEvent._meta.db_table)
     detail, params = _detail_sql()
     feed_lock()
     with connection.cursor() as cursor:
         cursor.execute(
-            f"WITH ev AS (INSERT INTO {qn(AlarmEvent._meta.db_table)} (alarm_id, region_code, school_id, kind, at, "
+            f"WITH prev AS (SELECT coalesce(max(id), 0) AS id FROM {table}), "
+            f"ev AS (INSERT INTO {table} (alarm_id, region_code, school_id, kind, at, "
             f"detail) SELECT a.id, a.region_code, a.school_id, %s, %s, {detail} FROM {qn(Alarm._meta.db_table)} a "
-            f"WHERE a.id = ANY(%s::bigint[]) ORDER BY a.id RETURNING id) SELECT max(id) FROM ev",
+            f"WHERE a.id = ANY(%s::bigint[]) ORDER BY a.id RETURNING id, alarm_id, detail) "
+            f"SELECT (SELECT id FROM prev), ev.id, ev.alarm_id, ev.detail FROM ev ORDER BY ev.id",
             [EventKind.RECEIVED.value, now, *params, "{" + ",".join(map(str, ids)) + "}"])
-        return cursor.fetchone()[0] or 0
+        events = cursor.fetchall()
+    return events[0][0], [event[1:] for event in events]
+
+
+def _feed_rows(rows: list, new: dict, events: list, now) -> list:
+    """The new events as ``feed.rows_after`` reads them back (timestamps as ISO text), so consoles can be
+    given them with the wake-up instead of each process reading them again."""
+    stamp = now.isoformat()
+    by_id = {new[r[4]]: r for r in rows if r[4] in new}
+    out = []
+    for event_id, alarm_id, detail in events:
+        r = by_id[alarm_id]
+        occurred = r[12].isoformat() if r[12] else None
+        out.append((event_id, EventKind.RECEIVED.value, stamp, detail,
+                    alarm_id, r[5], r[6], r[7], r[8], r[9], r[10], r[3], r[13], stamp, occurred,
+                    None, None, None, None, "", "", "", 0, r[0], r[1], r[2]))
+    return out
 
 
 def _insert(model, cols, rows, chunk=500):
@@ -147,9 +174,9 @@ def _store_sqlite(rows: list, now) -> tuple[dict, int]:
 
 @transaction.atomic
 def do_store_alarms(items: list[Incoming], *, now=None, publish=True, heartbeats=(),
-                    heartbeat_source=None) -> tuple[list[tuple[int, bool]], int]:
+                    heartbeat_source=None) -> tuple[list[tuple[int, bool]], dict | None]:
     """Store the alarms not stored yet; returns ``(alarm id, newly stored)`` for each item, in order, and
-    the newest feed event id when any alarm was new (else 0).
+    the consoles' wake-up message (``realtime.wake_message``) when any alarm was new (else None).
 
     ``heartbeats``: further ``(device id, at)`` sign-of-life entries (DC-09 supervision frames) stored in
     the same transaction. ``publish=False``: the caller wakes the consoles itself (the DC-09 receiver does
@@ -159,12 +186,14 @@ def do_store_alarms(items: list[Incoming], *, now=None, publish=True, heartbeats
     first = {}
     for key, item in zip(keys, items, strict=True):
         first.setdefault(key, item)
-    rows = [_row(item, key) for key, item in first.items()]
-    last = 0
+    language = get_language()
+    rows = [_row(item, key, language) for key, item in first.items()]
+    wake = None
     if connection.vendor == "postgresql":
         new = _store_pg(rows, now) if rows else {}
     else:
         new, last = _store_sqlite(rows, now)
+        wake = realtime.wake_message(last) if new else None
     # an alarm is a sign of life too: at most one heartbeat per device and ALARM_HEARTBEAT_STEP
     heard = {}
     for item in items:
@@ -178,15 +207,16 @@ def do_store_alarms(items: list[Incoming], *, now=None, publish=True, heartbeats
     if heartbeats:
         record_heartbeats(heartbeats, source=source)
     if new and connection.vendor == "postgresql":  # last: the feed lock is held from here to the commit
-        last = _feed_pg(sorted(new.values()), now)
-    if new and publish:
-        transaction.on_commit(lambda: realtime.publish(last))
+        prev, events = _feed_pg(sorted(new.values()), now)
+        wake = realtime.wake_message(events[-1][0], prev, _feed_rows(rows, new, events, now))
+    if wake and publish:
+        transaction.on_commit(lambda: realtime.publish(wake))
     missing = [k for k in keys if k not in new]
     stored = {**_existing(set(missing)), **new} if missing else new
-    return [(stored[k], k in new) for k in keys], last
+    return [(stored[k], k in new) for k in keys], wake
 
 
-def store_alarms(items: list[Incoming], **kwargs) -> tuple[list[tuple[int, bool]], int]:
+def store_alarms(items: list[Incoming], **kwargs) -> tuple[list[tuple[int, bool]], dict | None]:
     """``do_store_alarms``, retried once when another process stored one of the same alarms meanwhile
     (SQLite; PostgreSQL's ``ON CONFLICT DO NOTHING`` waits for the other and skips)."""
     try:

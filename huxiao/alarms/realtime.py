@@ -1,5 +1,11 @@
-"""Telling consoles that the alarm feed moved. The feed itself is the AlarmEvent table: a wake-up only
-carries the newest event id; each console then reads what its user may see from the database."""
+"""Telling consoles that the alarm feed moved. The feed itself is the AlarmEvent table.
+
+A wake-up carries the newest event id. When the writer knows them (the intake on PostgreSQL), it also
+carries the new events themselves, as ``feed.rows_after`` would read them, and ``prev``: the newest event
+id before them. A process whose feed hub (``hub.FeedHub``) is at ``prev`` takes the events as they are;
+any other reads the feed from the database. Group members are the hubs, one per web process, not the
+consoles, so a message is copied once per process whatever the number of consoles.
+"""
 
 import logging
 
@@ -10,25 +16,33 @@ GROUP = "alarms"
 log = logging.getLogger(__name__)
 
 
-def wake_message(last_event_id: int) -> dict:
-    return {"type": "alarms.wake", "last": int(last_event_id)}
+def wake_message(last_event_id: int, prev: int | None = None, rows: list | None = None) -> dict:
+    message = {"type": "alarms.wake", "last": int(last_event_id)}
+    if rows is not None and prev is not None:
+        message["prev"], message["rows"] = int(prev), rows
+    return message
 
 
-def publish(last_event_id: int):
-    """Send the wake-up to every console of every process (Redis layer) or of this process (in-memory)."""
+def _message(wake) -> dict:
+    return wake if isinstance(wake, dict) else wake_message(wake)
+
+
+def publish(wake):
+    """Send the wake-up (a ``wake_message`` or an event id) to every process's hub (Redis layer) or this
+    process's (in-memory)."""
     layer = get_channel_layer()
     if layer is None:
         return
     try:
-        async_to_sync(layer.group_send)(GROUP, wake_message(last_event_id))
-    except Exception:  # a console wake-up must never undo a stored alarm; consoles also poll
+        async_to_sync(layer.group_send)(GROUP, _message(wake))
+    except Exception:  # a console wake-up must never undo a stored alarm; hubs also poll
         log.exception("alarm wake-up could not be published")
 
 
-async def apublish(last_event_id: int):
+async def apublish(wake):
     layer = get_channel_layer()
     if layer is not None:
         try:
-            await layer.group_send(GROUP, wake_message(last_event_id))
+            await layer.group_send(GROUP, _message(wake))
         except Exception:
             log.exception("alarm wake-up could not be published")

@@ -1,5 +1,6 @@
 """With REDIS_URL set: an alarm accepted by the DC-09 receiver (another process) reaches a console
-connected to this process through the Redis channel layer (the database poll is switched off)."""
+connected to this process through the Redis channel layer (the database poll is switched off), with
+its events in the wake-up: this process does not read the feed from the database."""
 
 import asyncio
 import os
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from huxiao.alarms import consumers
+from huxiao.alarms import feed, hub
 from huxiao.alarms.dc09.frames import build
 from huxiao.alarms.dc09.sender import send
 from tests.aio import run as run_coroutine
@@ -35,7 +36,9 @@ def _free_port():
 
 
 def test_alarm_from_receiver_process_reaches_console_here(world, monkeypatch):
-    monkeypatch.setattr(consumers, "POLL_SECONDS", 3600)
+    monkeypatch.setattr(hub, "POLL_SECONDS", 3600)
+    reads = []
+    monkeypatch.setattr(feed, "rows_after", lambda *args, **kwargs: reads.append(args) or ([], False))
     make_panel(world.schools["a1"], "RD-A1", "3D3")
     db = connection.settings_dict
     url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
@@ -68,7 +71,9 @@ def test_alarm_from_receiver_process_reaches_console_here(world, monkeypatch):
 
         msg, elapsed = run_coroutine(live())
         assert msg["events"][0]["alarm"]["zone"] == "8"
+        assert msg["events"][0]["alarm"]["school"]["name"] == world.schools["a1"].name
         assert elapsed < 1.0
+        assert reads == []  # the receiver's wake-up carried the event
     finally:
         proc.terminate()
         proc.wait(10)

@@ -78,9 +78,9 @@ def dedup_key(verdict: Verdict, now) -> str:
     return f"dc09:{e.account}:{e.message_type.value}:{e.sequence}:{e.code}:{e.ri or ''}:{e.id or ''}:{stamp}"
 
 
-def store(jobs: list[Job]) -> int:
+def store(jobs: list[Job]) -> dict | None:
     """Writer-thread body: store one batch in one transaction; raises when nothing could be stored (then
-    all are NAKed). Returns the newest feed event id when new alarms were stored (0 otherwise)."""
+    all are NAKed). Returns the consoles' wake-up when new alarms were stored (None otherwise)."""
     close_old_connections()
     now = timezone.now()
     alarms, beats = [], {}
@@ -94,9 +94,9 @@ def store(jobs: list[Job]) -> int:
                                    code=e.code or "", zone=e.ri or "", message=(e.message or "").strip("/ "),
                                    occurred_at=at, raw=job.raw))
     heartbeats = sorted((pk, min(at, now)) for pk, at in beats.items())
-    _, last = store_alarms(alarms, now=now, publish=False, heartbeats=heartbeats,
+    _, wake = store_alarms(alarms, now=now, publish=False, heartbeats=heartbeats,
                            heartbeat_source=HeartbeatSource.DC09)
-    return last
+    return wake
 
 
 class Receiver:
@@ -162,7 +162,7 @@ class Receiver:
                 jobs.append(self.queue.get_nowait())
             started = time.perf_counter()
             try:
-                last = await loop.run_in_executor(self.executor, store, jobs)
+                wake = await loop.run_in_executor(self.executor, store, jobs)
                 if DEBUG:
                     print(f"stored {len(jobs)} DC-09 messages in {(time.perf_counter() - started) * 1000:.1f} ms",
                           file=sys.stderr)
@@ -178,8 +178,8 @@ class Receiver:
             for job in jobs:
                 if not job.done.done():
                     job.done.set_result(response_bytes(job.verdict))
-            if last and self.publish:
-                asyncio.ensure_future(realtime.apublish(last))
+            if wake and self.publish:
+                asyncio.ensure_future(realtime.apublish(wake))
 
     # --- transports --------------------------------------------------------------------------
     async def handle_tcp(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):

@@ -1,0 +1,108 @@
+"""The feed hub: one per web process (and event loop), between the channel layer and the consoles.
+
+The hub follows the whole feed — every event, in id order, none skipped — and hands each batch to the
+consoles of its process, which keep what their users may see (``feed.visible_rows``). It is the only
+member of the wake-up group in its process, so a burst reaches a process once, not once per console,
+and the database is read once per process, not once per console:
+
+- a wake-up that carries its events and starts where the hub stands (``prev`` = the hub's last id) is
+  taken as it is: no read at all;
+- any other wake-up (a life-cycle step, SQLite, a wake-up missed or out of order) makes the hub read
+  the feed after its last id (``feed.rows_after``); so does a poll every ``POLL_SECONDS``, which also
+  covers the in-memory layer, where the DC-09 receiver (another process) cannot reach the consoles.
+"""
+
+import asyncio
+import logging
+import weakref
+
+from channels.db import database_sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+
+from huxiao.alarms import feed, realtime
+
+log = logging.getLogger(__name__)
+POLL_SECONDS = 2.0 if "redis" in settings.CHANNEL_LAYERS["default"]["BACKEND"].lower() else 0.25
+_hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, FeedHub]" = weakref.WeakKeyDictionary()
+
+
+def hub() -> "FeedHub":
+    loop = asyncio.get_running_loop()
+    found = _hubs.get(loop)
+    if found is None:
+        found = _hubs[loop] = FeedHub()
+    return found
+
+
+class FeedHub:
+    def __init__(self):
+        self.consoles = set()
+        self.last = 0
+        self.lock = asyncio.Lock()
+        self.tasks = []
+        self.channel = None
+        self.starting = asyncio.Lock()
+
+    async def join(self, console):
+        """Start following the feed for ``console``. Everything after the hub's position at this moment
+        reaches the console through ``offer``; what came before is the console's own catch-up."""
+        self.consoles.add(console)
+        async with self.starting:
+            if self.tasks:
+                return
+            layer = get_channel_layer()
+            self.channel = await layer.new_channel()
+            await layer.group_add(realtime.GROUP, self.channel)
+            self.last = await database_sync_to_async(feed.last_event_id)()
+            self.tasks = [asyncio.ensure_future(self.listen(layer)), asyncio.ensure_future(self.poll())]
+
+    async def leave(self, console):
+        self.consoles.discard(console)
+        if self.consoles or not self.tasks:
+            return
+        for task in self.tasks:
+            task.cancel()
+        self.tasks = []
+        await get_channel_layer().group_discard(realtime.GROUP, self.channel)
+
+    async def listen(self, layer):
+        while True:
+            message = await layer.receive(self.channel)
+            try:
+                await self.advance(message)
+            except Exception:  # the poll reads what this wake-up would have brought
+                log.exception("handling an alarm wake-up failed")
+
+    async def poll(self):
+        while True:
+            await asyncio.sleep(POLL_SECONDS)
+            try:
+                await self.advance(None)
+            except Exception:
+                log.exception("polling the alarm feed failed")
+
+    async def advance(self, message: dict | None):
+        async with self.lock:
+            if message is not None:
+                rows = message.get("rows")
+                if rows is not None and message.get("prev") == self.last:
+                    self.last = message["last"]
+                    await self.deliver(rows)
+                    return
+                if message.get("last", 0) <= self.last:
+                    return
+            more = True
+            while more:
+                rows, more = await database_sync_to_async(feed.rows_after)(self.last)
+                if not rows:
+                    return
+                self.last = rows[-1][0]
+                await self.deliver(rows)
+
+    async def deliver(self, rows):
+        consoles = list(self.consoles)
+        if not consoles or not rows:
+            return
+        context = await database_sync_to_async(feed.context_of)(rows)  # shared by the process's consoles
+        await asyncio.gather(*(console.offer(rows, context) for console in consoles), return_exceptions=True)
