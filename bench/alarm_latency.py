@@ -88,8 +88,11 @@ async def run(args, panels, cookie, web_port, dc09_port):
             for zone in zones:
                 sent[(f"BENCH-{account}", str(zone))] = t
             acks = 0
-            while acks < len(zones):
-                acks += (await reader.readuntil(b"\r")).count(b"ACK")
+            while acks < len(zones):  # a panel reads what came, as many answers as are there
+                data = await reader.read(65536)
+                if not data:
+                    raise ConnectionError("receiver closed the connection")
+                acks += data.count(b'"ACK"')
             writer.close()
 
         async def burst(zones):
@@ -188,7 +191,10 @@ def main():
     web = start_web(web_port, dict(os.environ, **env))
     receiver = start_receiver(dc09_port, env)
     try:
-        results = asyncio.run(run(args, panels, cookie, web_port, dc09_port))
+        from huxiao.alarms.dc09.server import run_event_loop
+
+        # the simulated panels and console on uvloop, as the receiver: they share the machine with what is measured
+        results = run_event_loop(run(args, panels, cookie, web_port, dc09_port))
     finally:
         receiver.terminate()
         web.terminate()

@@ -9,6 +9,7 @@ once per school or device and call, not once per alarm.
 
 import datetime
 import functools
+import time
 from dataclasses import dataclass
 
 from django.db import connection
@@ -25,6 +26,7 @@ from huxiao.devices.choices import DeviceKind, DeviceLocation
 VIEW = "alarms.view_alarm"
 HANDLE = "alarms.handle_alarm"
 FEED_LIMIT = 500
+CARD_SECONDS = 10.0  # how long a feed hub serves a school's or device's card from memory
 OPEN_STATUSES = (AlarmStatus.RECEIVED, AlarmStatus.ACKNOWLEDGED, AlarmStatus.DISPATCHED, AlarmStatus.ARRIVED)
 NEXT_STEPS = {
     AlarmStatus.RECEIVED: ["acknowledge"],
@@ -302,7 +304,8 @@ def visible_rows(user, rows) -> list:
 
 @dataclass
 class Context:
-    """What serialising feed rows needs besides the rows: their schools, devices, gate cameras, guards."""
+    """What serialising feed rows needs besides the rows: their schools and devices (rows by id), the
+    schools' gate cameras and guards (by school id)."""
 
     schools: dict
     devices: dict
@@ -310,27 +313,68 @@ class Context:
     guards: dict
 
 
-def context_of(rows) -> Context:
-    """Three queries whatever the number of rows."""
-    school_ids = {row[_A + _SCHOOL_ID] for row in rows}
-    device_ids = {row[_A + _DEVICE_ID] for row in rows} - {None}
+def _ids(rows) -> tuple[set, set]:
+    return {row[_A + _SCHOOL_ID] for row in rows}, {row[_A + _DEVICE_ID] for row in rows} - {None}
+
+
+def load_context(school_ids, device_ids) -> Context:
+    """Three queries whatever the number of schools and devices."""
     cameras, devices = _devices(school_ids, device_ids)
     schools = {r[0]: r for r in _school_rows().filter(pk__in=school_ids)}
     return Context(schools, devices, cameras, guards_of(school_ids))
 
 
+def context_of(rows) -> Context:
+    return load_context(*_ids(rows))
+
+
+class CardCache:
+    """A feed hub's context (schools, devices, cameras, guards), each school and device kept for
+    CARD_SECONDS: a burst from a school is served from memory after its first batch, and an edit of a
+    school's contacts, guards or cameras reaches the consoles within CARD_SECONDS."""
+
+    def __init__(self, seconds=CARD_SECONDS):
+        self.seconds = seconds
+        self.context = Context({}, {}, {}, {})
+        self.loaded = {}  # ("s"|"d", id) → monotonic time of loading
+
+    def missing(self, rows) -> tuple[set, set]:
+        """The rows' schools and devices not in the cache or older than CARD_SECONDS."""
+        oldest = time.monotonic() - self.seconds
+        schools, devices = _ids(rows)
+        loaded = self.loaded
+        return ({pk for pk in schools if loaded.get(("s", pk), 0) < oldest},
+                {pk for pk in devices if loaded.get(("d", pk), 0) < oldest})
+
+    def add(self, school_ids, device_ids, fresh: Context):
+        now, ctx = time.monotonic(), self.context
+        if len(self.loaded) > 20000:  # forget what has expired
+            self.__init__(self.seconds)
+            ctx = self.context
+        for pk in school_ids:
+            ctx.schools.pop(pk, None)
+            ctx.cameras.pop(pk, None)
+            ctx.guards.pop(pk, None)
+            self.loaded["s", pk] = now
+        for pk in device_ids:
+            ctx.devices.pop(pk, None)
+            self.loaded["d", pk] = now
+        for name in ("schools", "devices", "cameras", "guards"):
+            getattr(ctx, name).update(getattr(fresh, name))
+
+
 def serialise(user, rows, context: Context) -> list:
     """Feed rows (as ``rows_after`` reads them) as the user's console shows them."""
     out = _Serialiser(user, context.cameras, context.guards)
-    schools = {pk: out.school(*r) for pk, r in context.schools.items()}
-    devices = {pk: out.device(*r) for pk, r in context.devices.items()}
+    schools, devices = context.schools, context.devices
     kinds, iso = out.labels["kind"], out.iso_text
     alarms, events = {}, []
     for row in rows:
         alarm = alarms.get(row[_A])
         if alarm is None:
-            alarm = alarms[row[_A]] = out.alarm(row[_A:], schools[row[_A + _SCHOOL_ID]],
-                                                devices.get(row[_A + _DEVICE_ID]), iso=iso)
+            device = devices.get(row[_A + _DEVICE_ID])
+            alarm = alarms[row[_A]] = out.alarm(row[_A:], out.school(*schools[row[_A + _SCHOOL_ID]]),
+                                                out.device(*device) if device else None, iso=iso)
         events.append({"id": row[0], "kind": row[1], "kind_label": kinds.get(row[1], row[1]), "at": iso(row[2]),
                        "detail": row[3], "alarm": alarm})
     return events

@@ -43,6 +43,7 @@ class FeedHub:
         self.tasks = []
         self.channel = None
         self.starting = asyncio.Lock()
+        self.cards = feed.CardCache()
 
     async def join(self, console):
         """Start following the feed for ``console``. Everything after the hub's position at this moment
@@ -104,5 +105,8 @@ class FeedHub:
         consoles = list(self.consoles)
         if not consoles or not rows:
             return
-        context = await database_sync_to_async(feed.context_of)(rows)  # shared by the process's consoles
+        schools, devices = self.cards.missing(rows)
+        if schools or devices:
+            self.cards.add(schools, devices, await database_sync_to_async(feed.load_context)(schools, devices))
+        context = self.cards.context  # shared by the process's consoles
         await asyncio.gather(*(console.offer(rows, context) for console in consoles), return_exceptions=True)

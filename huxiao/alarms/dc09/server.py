@@ -164,8 +164,8 @@ class Receiver:
             try:
                 wake = await loop.run_in_executor(self.executor, store, jobs)
                 if DEBUG:
-                    print(f"stored {len(jobs)} DC-09 messages in {(time.perf_counter() - started) * 1000:.1f} ms",
-                          file=sys.stderr)
+                    print(f"{time.time():.4f} stored {len(jobs)} DC-09 messages in "
+                          f"{(time.perf_counter() - started) * 1000:.1f} ms, {self.queue.qsize()} waiting", file=sys.stderr)
             except Exception:
                 log.exception("storing %d DC-09 messages failed; answering NAK so the panels retry", len(jobs))
                 for job in jobs:
@@ -173,13 +173,13 @@ class Receiver:
                         job.done.set_result(response_bytes(Verdict("NAK", reason="store")))
                 self.stats["nak"] += len(jobs)
                 continue
+            if wake and self.publish:  # scheduled first: the consoles' wake-up goes out before the answers
+                asyncio.ensure_future(realtime.apublish(wake))
             self.stats["stored_batches"] += 1
             self.stats["ack"] += len(jobs)
             for job in jobs:
                 if not job.done.done():
                     job.done.set_result(response_bytes(job.verdict))
-            if wake and self.publish:
-                asyncio.ensure_future(realtime.apublish(wake))
 
     # --- transports --------------------------------------------------------------------------
     async def handle_tcp(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
