@@ -65,9 +65,10 @@ async def run(args, panels, cookie, web_port, dc09_port):
             async for raw in ws:
                 now = time.time()
                 msg = orjson.loads(raw)  # a browser parses natively too
+                devices = msg.get("devices", {})  # each device's card once per message
                 for e in msg.get("events", []):
                     if e["kind"] == "received":
-                        key = (e["alarm"]["device"]["serial"], e["alarm"]["zone"])
+                        key = (devices[str(e["alarm"]["device"])]["serial"], e["alarm"]["zone"])
                         received.setdefault(key, now)
                 if len(received) >= waiting["count"]:
                     waiting["event"].set()

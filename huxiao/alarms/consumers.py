@@ -58,7 +58,8 @@ class AlarmConsoleConsumer(AsyncJsonWebsocketConsumer):
             batch = await database_sync_to_async(feed.events_after)(self.user, self.cursor, limit)
             if batch["events"]:
                 self.cursor = batch["last"]
-                await self.send_json({"type": "events", **batch})
+                await self.send_json({"type": "events", "last": batch["last"], "more": batch["more"],
+                                      **feed.compact(batch["events"])})
             if not batch["more"]:
                 return
             limit = BURST_LIMIT
@@ -72,7 +73,7 @@ class AlarmConsoleConsumer(AsyncJsonWebsocketConsumer):
             events = await database_sync_to_async(self.serialise)(fresh, context)
             self.cursor = fresh[-1][0]
             if events:
-                await self.send_json({"type": "events", "last": self.cursor, "more": False, "events": events})
+                await self.send_json({"type": "events", "last": self.cursor, "more": False, **feed.compact(events)})
 
     def serialise(self, rows, context) -> list:
         return feed.serialise(self.user, feed.visible_rows(self.user, rows), context)

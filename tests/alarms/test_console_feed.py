@@ -47,11 +47,23 @@ async def connect(user, after=0):
     return comm, connected, code
 
 
+def expand(msg) -> list:
+    """What console.js does with a WebSocket message (``expand``): each alarm gets its school's card,
+    cameras and guards and its device's card back from the message's ``schools`` and ``devices``."""
+    for e in msg["events"]:
+        alarm = e["alarm"]
+        school = msg["schools"][str(alarm["school"])]
+        alarm["school"], alarm["cameras"], alarm["guards"] = school["card"], school["cameras"], school["guards"]
+        alarm["device"] = None if alarm["device"] is None else msg["devices"][str(alarm["device"])]
+    return msg["events"]
+
+
 async def events(comm, n, timeout=3.0):
     got = []
     while len(got) < n:
         msg = await comm.receive_json_from(timeout=timeout)
-        got.extend(msg["events"])
+        assert len(msg["schools"]) == len({e["alarm"]["school"] for e in msg["events"]})  # each school once
+        got.extend(expand(msg))
     return got
 
 
@@ -88,6 +100,40 @@ def test_console_catch_up_live_and_scope(world):
 
     run_coroutine(scenario())
     check_console_refuses_users_without_the_role(world)
+
+
+def test_live_batches_are_the_feed_as_the_database_gives_it(world):
+    """What a console receives live — through its process's hub, on PostgreSQL from the events the
+    intake published with its wake-up, without reading them back — is, once expanded, exactly what the
+    feed API reads from the database for the same user: cards, cameras, guards, steps, times; and only
+    what the user may see."""
+    from huxiao.alarms import feed
+    from huxiao.devices.choices import DeviceKind, DeviceLocation
+    from huxiao.devices.services import do_register_device
+
+    do_register_device(world.schools["a1"], {"kind": DeviceKind.CAMERA, "location": DeviceLocation.GATE,
+                                             "name": "校门摄像机", "serial": "LV-CAM"}, actor=None)
+    panels = [make_panel(world.schools["a1"], f"LV-A1-{i}", f"7A{i}") for i in range(2)]
+    other = make_panel(world.schools["b1"], "LV-B1", "7B0")
+    user = world.users["police_a"]
+
+    async def scenario():
+        comm, ok, _ = await connect(user, after=await sync_to_async(feed.last_event_id)())
+        assert ok
+        at = datetime.datetime(2026, 3, 2, 1, 2, 3, 5000, tzinfo=datetime.UTC)
+        items = [Incoming(device=p, source="dc09", dedup_key=f"lv:{p.pk}:{i}", code=code, zone=str(i),
+                          message="M", occurred_at=at)
+                 for p in (*panels, other) for i, code in enumerate(("PA", "BA", "RP"))]
+        await sync_to_async(receive_alarms)(items)
+        live = await events(comm, 6)  # the nine alarms came in one batch; b1 is another district's school
+        await comm.disconnect()
+        return live
+
+    live = run_coroutine(scenario())
+    stored = feed.events_after(user, live[0]["id"] - 1)["events"]
+    assert json.loads(json.dumps(stored)) == live
+    assert len(live) == 6 and {e["alarm"]["device"]["serial"] for e in live} == {"LV-A1-0", "LV-A1-1"}
+    assert live[0]["alarm"]["cameras"][0]["serial"] == "LV-CAM"
 
 
 def check_console_refuses_users_without_the_role(world):

@@ -18,7 +18,7 @@ from huxiao.alarms.dc09.frames import build
 from huxiao.alarms.dc09.sender import send
 from tests.aio import run as run_coroutine
 from tests.alarms.conftest import make_panel
-from tests.alarms.test_console_feed import connect
+from tests.alarms.test_console_feed import connect, expand
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [
@@ -70,8 +70,9 @@ def test_alarm_from_receiver_process_reaches_console_here(world, monkeypatch):
             return msg, elapsed
 
         msg, elapsed = run_coroutine(live())
-        assert msg["events"][0]["alarm"]["zone"] == "8"
-        assert msg["events"][0]["alarm"]["school"]["name"] == world.schools["a1"].name
+        (event,) = expand(msg)
+        assert event["alarm"]["zone"] == "8"
+        assert event["alarm"]["school"]["name"] == world.schools["a1"].name
         assert elapsed < 1.0
         assert reads == []  # the receiver's wake-up carried the event
     finally:

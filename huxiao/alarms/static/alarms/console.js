@@ -91,7 +91,21 @@
     empty.classList.toggle("d-none", cards.size > 0);
   }
 
+  // WebSocket messages name each school and device once ("schools", "devices" by id); the alarms refer to
+  // them by id. The polling API sends them inside each alarm.
+  function expand(batch) {
+    if (!batch.schools) return;
+    (batch.events || []).forEach(function (e) {
+      const a = e.alarm;
+      if (typeof a.school === "object") return;  // events of one alarm share it
+      const school = batch.schools[a.school];
+      a.school = school.card; a.cameras = school.cameras; a.guards = school.guards;
+      a.device = a.device === null ? null : batch.devices[a.device];
+    });
+  }
+
   function apply(batch) {
+    expand(batch);
     (batch.events || []).forEach(function (e) {
       if (e.id <= cursor) return;
       const isNew = e.kind === "received" && e.alarm.needs_response && e.alarm.status === "received";
