@@ -173,14 +173,15 @@ def _store_sqlite(rows: list, now) -> tuple[dict, int]:
 
 
 @transaction.atomic
-def do_store_alarms(items: list[Incoming], *, now=None, publish=True, heartbeats=(),
-                    heartbeat_source=None) -> tuple[list[tuple[int, bool]], dict | None]:
+def do_store_alarms(items: list[Incoming], *, now=None, publish=True, heartbeats=(), heartbeat_source=None,
+                    wake_rows=True) -> tuple[list[tuple[int, bool]], dict | None]:
     """Store the alarms not stored yet; returns ``(alarm id, newly stored)`` for each item, in order, and
     the consoles' wake-up message (``realtime.wake_message``) when any alarm was new (else None).
 
     ``heartbeats``: further ``(device id, at)`` sign-of-life entries (DC-09 supervision frames) stored in
     the same transaction. ``publish=False``: the caller wakes the consoles itself (the DC-09 receiver does
-    it from its event loop, on a channel-layer connection it keeps)."""
+    it from its event loop, on a channel-layer connection it keeps). ``wake_rows=False``: the wake-up
+    carries no events (a caller that cannot reach other processes' consoles anyway)."""
     now = now or timezone.now()
     keys = [i.dedup_key[:160] for i in items]
     first = {}
@@ -208,7 +209,7 @@ def do_store_alarms(items: list[Incoming], *, now=None, publish=True, heartbeats
         record_heartbeats(heartbeats, source=source)
     if new and connection.vendor == "postgresql":  # last: the feed lock is held from here to the commit
         prev, events = _feed_pg(sorted(new.values()), now)
-        wake = realtime.wake_message(events[-1][0], prev, _feed_rows(rows, new, events, now))
+        wake = realtime.wake_message(events[-1][0], prev, _feed_rows(rows, new, events, now) if wake_rows else None)
     if wake and publish:
         transaction.on_commit(lambda: realtime.publish(wake))
     missing = [k for k in keys if k not in new]

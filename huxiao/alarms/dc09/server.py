@@ -78,9 +78,10 @@ def dedup_key(verdict: Verdict, now) -> str:
     return f"dc09:{e.account}:{e.message_type.value}:{e.sequence}:{e.code}:{e.ri or ''}:{e.id or ''}:{stamp}"
 
 
-def store(jobs: list[Job]) -> dict | None:
+def store(jobs: list[Job], wake_rows: bool = True) -> dict | None:
     """Writer-thread body: store one batch in one transaction; raises when nothing could be stored (then
-    all are NAKed). Returns the consoles' wake-up when new alarms were stored (None otherwise)."""
+    all are NAKed). Returns the consoles' wake-up when new alarms were stored (None otherwise), with the
+    new events when ``wake_rows``."""
     close_old_connections()
     now = timezone.now()
     alarms, beats = [], {}
@@ -95,7 +96,7 @@ def store(jobs: list[Job]) -> dict | None:
                                    occurred_at=at, raw=job.raw))
     heartbeats = sorted((pk, min(at, now)) for pk, at in beats.items())
     _, wake = store_alarms(alarms, now=now, publish=False, heartbeats=heartbeats,
-                           heartbeat_source=HeartbeatSource.DC09)
+                           heartbeat_source=HeartbeatSource.DC09, wake_rows=wake_rows)
     return wake
 
 
@@ -162,7 +163,7 @@ class Receiver:
                 jobs.append(self.queue.get_nowait())
             started = time.perf_counter()
             try:
-                wake = await loop.run_in_executor(self.executor, store, jobs)
+                wake = await loop.run_in_executor(self.executor, store, jobs, self.publish)
                 if DEBUG:
                     print(f"{time.time():.4f} stored {len(jobs)} DC-09 messages in "
                           f"{(time.perf_counter() - started) * 1000:.1f} ms, {self.queue.qsize()} waiting", file=sys.stderr)
