@@ -97,9 +97,9 @@ def _store_pg(rows: list, now) -> dict:
     The foreign keys (school, device) are checked by this statement, not at the commit as Django
     declares them (deferred): the checks of concurrent batches then run in parallel instead of one
     after the other under the feed lock."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(_insert_sql(), [now, orjson.dumps(rows).decode()])
+    with connection.cursor() as cursor:  # one round trip for both statements (client-side binding)
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE; " + _insert_sql(), [now, orjson.dumps(rows).decode()])
+        cursor.cursor.nextset()
         return dict(cursor.fetchall())
 
 
@@ -110,15 +110,16 @@ def _feed_pg(ids: list[int], now) -> tuple[int, list]:
     qn = connection.ops.quote_name
     table = qn(AlarmEvent._meta.db_table)
     detail, params = _detail_sql()
-    feed_lock()
-    with connection.cursor() as cursor:
+    with connection.cursor() as cursor:  # the feed lock (see feed_lock) and the insert in one round trip
         cursor.execute(
+            f"SELECT pg_advisory_xact_lock(%s); "
             f"WITH prev AS (SELECT coalesce(max(id), 0) AS id FROM {table}), "
             f"ev AS (INSERT INTO {table} (alarm_id, region_code, school_id, kind, at, "
             f"detail) SELECT a.id, a.region_code, a.school_id, %s, %s, {detail} FROM {qn(Alarm._meta.db_table)} a "
             f"WHERE a.id = ANY(%s::bigint[]) ORDER BY a.id RETURNING id, alarm_id, detail) "
             f"SELECT (SELECT id FROM prev), ev.id, ev.alarm_id, ev.detail FROM ev ORDER BY ev.id",
-            [EventKind.RECEIVED.value, now, *params, "{" + ",".join(map(str, ids)) + "}"])
+            [FEED_LOCK_KEY, EventKind.RECEIVED.value, now, *params, "{" + ",".join(map(str, ids)) + "}"])
+        cursor.cursor.nextset()
         events = cursor.fetchall()
     return events[0][0], [event[1:] for event in events]
 
