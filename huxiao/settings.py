@@ -156,8 +156,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- redis: channel layer, cache and Huey --------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", required_in_production=True)
 if REDIS_URL:
+    # Redis PUBLISH/SUBSCRIBE: a wake-up is one PUBLISH and is pushed to every process's feed hub (the
+    # list-based layer pops it with a blocking poll, a few round trips more per message). At most once is
+    # enough: a hub that missed one reads the feed from the database (alarms.hub).
     CHANNEL_LAYERS = {
-        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}
+        "default": {"BACKEND": env_str("CHANNEL_LAYER_BACKEND", "channels_redis.pubsub.RedisPubSubChannelLayer"),
+                    "CONFIG": {"hosts": [REDIS_URL]}}
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
                           "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "huxiao")}}
