@@ -159,9 +159,14 @@ if REDIS_URL:
     # Redis PUBLISH/SUBSCRIBE: a wake-up is one PUBLISH and is pushed to every process's feed hub (the
     # list-based layer pops it with a blocking poll, a few round trips more per message). At most once is
     # enough: a hub that missed one reads the feed from the database (alarms.hub).
+    # The prefix keeps deployments (and parallel test processes) that share one Redis apart: a wake-up
+    # carries alarm rows of its own database.
+    CHANNEL_PREFIX = env_str("CHANNEL_LAYER_PREFIX", "huxiao")
+    if TESTING and "PYTEST_XDIST_WORKER" in os.environ:
+        CHANNEL_PREFIX += "-test-" + os.environ["PYTEST_XDIST_WORKER"]
     CHANNEL_LAYERS = {
         "default": {"BACKEND": env_str("CHANNEL_LAYER_BACKEND", "channels_redis.pubsub.RedisPubSubChannelLayer"),
-                    "CONFIG": {"hosts": [REDIS_URL]}}
+                    "CONFIG": {"hosts": [REDIS_URL], "prefix": CHANNEL_PREFIX}}
     }
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL,
                           "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "huxiao")}}

@@ -1,5 +1,6 @@
 """The console feed: WebSocket catch-up from the last seen id, live events, jurisdiction, polling fallback."""
 
+import asyncio
 import datetime
 import json
 
@@ -134,6 +135,50 @@ def test_live_batches_are_the_feed_as_the_database_gives_it(world):
     assert json.loads(json.dumps(stored)) == live
     assert len(live) == 6 and {e["alarm"]["device"]["serial"] for e in live} == {"LV-A1-0", "LV-A1-1"}
     assert live[0]["alarm"]["cameras"][0]["serial"] == "LV-CAM"
+
+
+def test_hub_takes_only_events_that_continue_its_position(world, monkeypatch):
+    """A wake-up whose events do not start where the hub stands (missed, out of order, or not this
+    database's) is not trusted: the hub reads the feed from the database. And a batch a console cannot
+    serialise is read from the database too: nothing is skipped."""
+    from channels.layers import get_channel_layer
+
+    from huxiao.alarms import feed, realtime
+
+    panel = make_panel(world.schools["a1"], "HB-A1", "7C0")
+    user = world.users["station_a1"]
+    calls = {"fail": 1}
+    real_serialise = feed.serialise
+
+    def flaky_serialise(*args, **kwargs):
+        if calls["fail"]:
+            calls["fail"] -= 1
+            raise KeyError("card")
+        return real_serialise(*args, **kwargs)
+
+    async def scenario():
+        start = await sync_to_async(feed.last_event_id)()
+        comm, ok, _ = await connect(user, after=start)
+        assert ok
+        pk = await sync_to_async(raise_alarm)(panel, "hb:1")  # its events come with the wake-up on PostgreSQL
+        first = await events(comm, 1)
+        assert first[0]["alarm"]["id"] == pk
+        # rows of some other feed, claiming to continue from an id this hub is not at
+        bogus = [(first[0]["id"] + 1, "received", "2026-03-02T09:00:00+08:00", "x", 10**9, "PA", "假", "emergency",
+                  "1", "", False, "dc09", "received", None, None, None, None, None, None, "", "", "", 0,
+                  world.schools["a1"].pk, world.schools["a1"].region_code, None)]
+        await get_channel_layer().group_send(realtime.GROUP, realtime.wake_message(first[0]["id"] + 1,
+                                                                                   first[0]["id"] - 5, bogus))
+        await asyncio.sleep(0.3)  # the hub has dealt with it
+        monkeypatch.setattr(feed, "serialise", flaky_serialise)
+        second = await sync_to_async(raise_alarm)(panel, "hb:2")
+        got = await events(comm, 1)
+        await comm.disconnect()
+        return second, got
+
+    second, got = run_coroutine(scenario())
+    assert [e["alarm"]["id"] for e in got] == [second]  # the real one, from the database; never the bogus
+    assert calls["fail"] == 0
 
 
 def check_console_refuses_users_without_the_role(world):

@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
 
 from huxiao.alarms import feed, hub
@@ -45,6 +46,7 @@ def test_alarm_from_receiver_process_reaches_console_here(world, monkeypatch):
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("HUXIAO_TESTING", "DJANGO_SETTINGS_MODULE")}
     env["DATABASE_URL"] = url
+    env["CHANNEL_LAYER_PREFIX"] = settings.CHANNEL_LAYERS["default"]["CONFIG"]["prefix"]  # this test process's
     proc = subprocess.Popen([sys.executable, "manage.py", "run_dc09_receiver", "--host", "127.0.0.1", "--port",
                              str(port), "--no-udp", "--no-escalation"], cwd=ROOT, env=env)
     try:
