@@ -9,7 +9,6 @@ once per school or device and call, not once per alarm.
 
 import datetime
 import functools
-import time
 from dataclasses import dataclass
 
 from django.db import connection
@@ -26,7 +25,6 @@ from huxiao.devices.choices import DeviceKind, DeviceLocation
 VIEW = "alarms.view_alarm"
 HANDLE = "alarms.handle_alarm"
 FEED_LIMIT = 500
-CARD_SECONDS = 10.0  # how long a feed hub serves a school's or device's card from memory
 OPEN_STATUSES = (AlarmStatus.RECEIVED, AlarmStatus.ACKNOWLEDGED, AlarmStatus.DISPATCHED, AlarmStatus.ARRIVED)
 NEXT_STEPS = {
     AlarmStatus.RECEIVED: ["acknowledge"],
@@ -313,7 +311,8 @@ class Context:
     guards: dict
 
 
-def _ids(rows) -> tuple[set, set]:
+def ids_of(rows) -> tuple[set, set]:
+    """The schools and devices of feed rows."""
     return {row[_A + _SCHOOL_ID] for row in rows}, {row[_A + _DEVICE_ID] for row in rows} - {None}
 
 
@@ -325,42 +324,7 @@ def load_context(school_ids, device_ids) -> Context:
 
 
 def context_of(rows) -> Context:
-    return load_context(*_ids(rows))
-
-
-class CardCache:
-    """A feed hub's context (schools, devices, cameras, guards), each school and device kept for
-    CARD_SECONDS: a burst from a school is served from memory after its first batch, and an edit of a
-    school's contacts, guards or cameras reaches the consoles within CARD_SECONDS."""
-
-    def __init__(self, seconds=CARD_SECONDS):
-        self.seconds = seconds
-        self.context = Context({}, {}, {}, {})
-        self.loaded = {}  # ("s"|"d", id) → monotonic time of loading
-
-    def missing(self, rows) -> tuple[set, set]:
-        """The rows' schools and devices not in the cache or older than CARD_SECONDS."""
-        oldest = time.monotonic() - self.seconds
-        schools, devices = _ids(rows)
-        loaded = self.loaded
-        return ({pk for pk in schools if loaded.get(("s", pk), 0) < oldest},
-                {pk for pk in devices if loaded.get(("d", pk), 0) < oldest})
-
-    def add(self, school_ids, device_ids, fresh: Context):
-        now, ctx = time.monotonic(), self.context
-        if len(self.loaded) > 20000:  # forget what has expired
-            self.__init__(self.seconds)
-            ctx = self.context
-        for pk in school_ids:
-            ctx.schools.pop(pk, None)
-            ctx.cameras.pop(pk, None)
-            ctx.guards.pop(pk, None)
-            self.loaded["s", pk] = now
-        for pk in device_ids:
-            ctx.devices.pop(pk, None)
-            self.loaded["d", pk] = now
-        for name in ("schools", "devices", "cameras", "guards"):
-            getattr(ctx, name).update(getattr(fresh, name))
+    return load_context(*ids_of(rows))
 
 
 def serialise(user, rows, context: Context) -> list:
@@ -378,26 +342,3 @@ def serialise(user, rows, context: Context) -> list:
         events.append({"id": row[0], "kind": row[1], "kind_label": kinds.get(row[1], row[1]), "at": iso(row[2]),
                        "detail": row[3], "alarm": alarm})
     return events
-
-
-def compact(events: list) -> dict:
-    """A console message of ``events`` that names each school (with its cameras and guards) and device
-    once: ``{"events": […], "schools": {id: {"card", "cameras", "guards"}}, "devices": {id: card}}``, the
-    alarms holding their ids. A burst from a few schools is then about half the bytes to encode, send
-    and parse; console.js puts the cards back (``expand``)."""
-    schools, devices = {}, {}
-    for event in events:
-        alarm = event["alarm"]
-        school = alarm["school"]
-        if not isinstance(school, dict):  # the events of one alarm share its dict
-            continue
-        key = str(school["id"])
-        if key not in schools:
-            schools[key] = {"card": school, "cameras": alarm["cameras"], "guards": alarm["guards"]}
-        alarm["school"] = school["id"]
-        del alarm["cameras"], alarm["guards"]
-        device = alarm["device"]
-        if device is not None:
-            devices.setdefault(str(device["id"]), device)
-            alarm["device"] = device["id"]
-    return {"events": events, "schools": schools, "devices": devices}

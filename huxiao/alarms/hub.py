@@ -14,6 +14,7 @@ and the database is read once per process, not once per console:
 
 import asyncio
 import logging
+import time
 import weakref
 
 from channels.db import database_sync_to_async
@@ -23,6 +24,7 @@ from django.conf import settings
 from huxiao.alarms import feed, realtime
 
 log = logging.getLogger(__name__)
+CARD_SECONDS = 10.0  # how long a hub serves a school's or device's card from memory
 POLL_SECONDS = 2.0 if "redis" in settings.CHANNEL_LAYERS["default"]["BACKEND"].lower() else 0.25
 _hubs: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, FeedHub]" = weakref.WeakKeyDictionary()
 
@@ -43,7 +45,7 @@ class FeedHub:
         self.tasks = []
         self.channel = None
         self.starting = asyncio.Lock()
-        self.cards = feed.CardCache()
+        self.cards = CardCache()
 
     async def join(self, console):
         """Start following the feed for ``console``. Everything after the hub's position at this moment
@@ -110,3 +112,38 @@ class FeedHub:
             self.cards.add(schools, devices, await database_sync_to_async(feed.load_context)(schools, devices))
         context = self.cards.context  # shared by the process's consoles
         await asyncio.gather(*(console.offer(rows, context) for console in consoles), return_exceptions=True)
+
+
+class CardCache:
+    """A feed hub's context (schools, devices, cameras, guards), each school and device kept for
+    CARD_SECONDS: a burst from a school is served from memory after its first batch, and an edit of a
+    school's contacts, guards or cameras reaches the consoles within CARD_SECONDS."""
+
+    def __init__(self, seconds=CARD_SECONDS):
+        self.seconds = seconds
+        self.context = feed.Context({}, {}, {}, {})
+        self.loaded = {}  # ("s"|"d", id) → monotonic time of loading
+
+    def missing(self, rows) -> tuple[set, set]:
+        """The rows' schools and devices not in the cache or older than CARD_SECONDS."""
+        oldest = time.monotonic() - self.seconds
+        schools, devices = feed.ids_of(rows)
+        loaded = self.loaded
+        return ({pk for pk in schools if loaded.get(("s", pk), 0) < oldest},
+                {pk for pk in devices if loaded.get(("d", pk), 0) < oldest})
+
+    def add(self, school_ids, device_ids, fresh: feed.Context):
+        now, ctx = time.monotonic(), self.context
+        if len(self.loaded) > 20000:  # forget what has expired
+            self.__init__(self.seconds)
+            ctx = self.context
+        for pk in school_ids:
+            ctx.schools.pop(pk, None)
+            ctx.cameras.pop(pk, None)
+            ctx.guards.pop(pk, None)
+            self.loaded["s", pk] = now
+        for pk in device_ids:
+            ctx.devices.pop(pk, None)
+            self.loaded["d", pk] = now
+        for name in ("schools", "devices", "cameras", "guards"):
+            getattr(ctx, name).update(getattr(fresh, name))
