@@ -134,9 +134,10 @@ class CardCache:
 
     def add(self, school_ids, device_ids, fresh: feed.Context):
         now, ctx = time.monotonic(), self.context
-        if len(self.loaded) > 20000:  # forget what has expired
-            self.__init__(self.seconds)
-            ctx = self.context
+        if len(self.loaded) > 20000:  # start afresh rather than grow without bound
+            self.loaded.clear()
+            for cards in (ctx.schools, ctx.devices, ctx.cameras, ctx.guards):
+                cards.clear()
         for pk in school_ids:
             ctx.schools.pop(pk, None)
             ctx.cameras.pop(pk, None)
