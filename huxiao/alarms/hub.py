@@ -88,10 +88,9 @@ class FeedHub:
     async def advance(self, message: dict | None):
         async with self.lock:
             if message is not None:
-                rows = message.get("rows")
-                if rows is not None and message.get("prev") == self.last:
+                if "rows" in message and message.get("prev") == self.last:
                     self.last = message["last"]
-                    await self.deliver(rows)
+                    await self.deliver(realtime.rows_of(message))
                     return
                 if message.get("last", 0) <= self.last:
                     return

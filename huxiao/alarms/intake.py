@@ -16,6 +16,7 @@ import functools
 from dataclasses import dataclass
 
 import orjson
+import psycopg
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -97,9 +98,13 @@ def _store_pg(rows: list, now) -> dict:
     The foreign keys (school, device) are checked by this statement, not at the commit as Django
     declares them (deferred): the checks of concurrent batches then run in parallel instead of one
     after the other under the feed lock."""
-    with connection.cursor() as cursor:  # one round trip for both statements (client-side binding)
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE; " + _insert_sql(), [now, orjson.dumps(rows).decode()])
-        cursor.cursor.nextset()
+    connection.ensure_connection()
+    raw = connection.connection
+    # both statements in one round trip (pipeline), the JSON sent as a parameter: with server-side
+    # binding it is not escaped into the statement's text (~5 % of the receiver's time for a burst)
+    with connection.wrap_database_errors, raw.pipeline(), psycopg.Cursor(raw) as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(_insert_sql(), [now, orjson.dumps(rows).decode()])
         return dict(cursor.fetchall())
 
 

@@ -4,9 +4,13 @@ Frames are judged on the event loop (pysiaalarm parsing plus the DC-09 length/CR
 ones go to one writer thread that stores whatever has queued up in one transaction (group commit), so
 a burst from hundreds of panels costs a few commits, not one each. Each connection may pipeline
 frames; answers go back in order. Supervision (NULL) frames are heartbeats of the device.
+
+The transports are asyncio Protocols, not streams: a frame costs a slice of the connection's buffer and
+a slot in its answer queue, no future, task or stream call of its own.
 """
 
 import asyncio
+import collections
 import concurrent.futures
 import datetime
 import logging
@@ -14,10 +18,10 @@ import os
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import connection
 from django.utils import timezone
 
 from huxiao.alarms import realtime
@@ -30,19 +34,23 @@ from huxiao.devices.services import dc09_key
 
 log = logging.getLogger("huxiao.alarms.dc09")
 MAX_FRAME = 4096
+MAX_PENDING = 2000  # unanswered frames on one connection before it is read no further (back-pressure)
 MAX_BATCH = int(os.environ.get("HUXIAO_DC09_MAX_BATCH", "300"))
 ACCOUNT_REFRESH_SECONDS = 2.0
 DEBUG = bool(os.environ.get("HUXIAO_DC09_DEBUG"))
 WRITERS = int(os.environ.get("HUXIAO_DC09_WRITERS", "2"))
-STOP = object()  # end of a connection's answers
 
 
-@dataclass
+@dataclass(slots=True)
 class Job:
+    """An accepted frame waiting to be stored; ``answer`` is set once it is (ACK) or could not be (NAK),
+    then ``owner.flush()`` sends it."""
+
     verdict: Verdict
     device: object
     raw: str
-    done: asyncio.Future = field(default=None)
+    owner: object
+    answer: bytes | None = None
 
 
 class AccountBook:
@@ -82,7 +90,7 @@ def store(jobs: list[Job], wake_rows: bool = True) -> dict | None:
     """Writer-thread body: store one batch in one transaction; raises when nothing could be stored (then
     all are NAKed). Returns the consoles' wake-up when new alarms were stored (None otherwise), with the
     new events when ``wake_rows``."""
-    close_old_connections()
+    connection.close_if_unusable_or_obsolete()  # the writer thread's one connection (close_old_connections walks all)
     now = timezone.now()
     alarms, beats = [], {}
     for job in jobs:
@@ -134,26 +142,25 @@ class Receiver:
             except Exception:
                 log.exception("reloading DC-09 accounts failed; keeping the previous ones")
 
-    def submit(self, raw: bytes) -> asyncio.Future:
-        """Judge one frame; the future resolves to the answer bytes (after commit when accepted)."""
-        loop = asyncio.get_running_loop()
+    def submit(self, raw: bytes, owner) -> "Job | bytes":
+        """Judge one frame: the answer at once (NAK, DUH, or nothing: ``b""``), or the Job that will carry
+        its ACK after the commit."""
         self.stats["frames"] += 1
         try:
             verdict = judge(raw, self.book.accounts)
         except Exception:  # no input may stop the receiver
             log.exception("unexpected error judging a DC-09 frame")
             verdict = Verdict("NAK", reason="error")
-        fut = loop.create_future()
         if verdict.accepted:
             device = self.book.devices.get((verdict.event.account or "").upper())
             if device is None:  # account removed between reloads
                 verdict = Verdict("NAK", reason="account")
             else:
-                self.queue.put_nowait(Job(verdict, device, raw.decode("ascii", "ignore").strip(), fut))
-                return fut
+                job = Job(verdict, device, raw.decode("ascii", "ignore").strip(), owner)
+                self.queue.put_nowait(job)
+                return job
         self.stats["duh" if verdict.response == "DUH" else "nak"] += 1
-        fut.set_result(response_bytes(verdict) if verdict.response else b"")
-        return fut
+        return response_bytes(verdict) if verdict.response else b""
 
     async def writer(self):
         loop = asyncio.get_running_loop()
@@ -169,64 +176,19 @@ class Receiver:
                           f"{(time.perf_counter() - started) * 1000:.1f} ms, {self.queue.qsize()} waiting", file=sys.stderr)
             except Exception:
                 log.exception("storing %d DC-09 messages failed; answering NAK so the panels retry", len(jobs))
+                nak = response_bytes(Verdict("NAK", reason="store"))
                 for job in jobs:
-                    if not job.done.done():
-                        job.done.set_result(response_bytes(Verdict("NAK", reason="store")))
+                    job.answer = nak
                 self.stats["nak"] += len(jobs)
-                continue
-            if wake and self.publish:  # scheduled first: the consoles' wake-up goes out before the answers
-                asyncio.ensure_future(realtime.apublish(wake))
-            self.stats["stored_batches"] += 1
-            self.stats["ack"] += len(jobs)
-            for job in jobs:
-                if not job.done.done():
-                    job.done.set_result(response_bytes(job.verdict))
-
-    # --- transports --------------------------------------------------------------------------
-    async def handle_tcp(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter):
-        answers: asyncio.Queue = asyncio.Queue()
-
-        async def respond():
-            # answers go back in order; those already decided go out together (one send for a
-            # pipelining panel's whole batch, not one per frame)
-            carry = None
-            while True:
-                fut, carry = carry or await answers.get(), None
-                if fut is STOP:
-                    return
-                out = [await fut]
-                while not answers.empty():
-                    nxt = answers.get_nowait()
-                    if nxt is STOP or not nxt.done():
-                        carry = nxt
-                        break
-                    out.append(nxt.result())
-                data = b"".join(out)
-                if data:
-                    writer.write(data)
-                    await writer.drain()
-
-        responder = asyncio.create_task(respond())
-        try:
-            while True:
-                try:
-                    raw = await reader.readuntil(b"\r")
-                except asyncio.IncompleteReadError:
-                    break
-                except asyncio.LimitOverrunError:
-                    log.warning("over-long DC-09 frame from %s; closing", writer.get_extra_info("peername"))
-                    break
-                if raw.strip():
-                    answers.put_nowait(self.submit(raw))
-        except (ConnectionError, OSError):
-            pass
-        finally:
-            answers.put_nowait(STOP)
-            try:
-                await responder
-            except (ConnectionError, OSError):
-                pass
-            writer.close()
+            else:
+                if wake and self.publish:  # scheduled first: the consoles' wake-up goes out before the answers
+                    asyncio.ensure_future(realtime.apublish(wake))
+                self.stats["stored_batches"] += 1
+                self.stats["ack"] += len(jobs)
+                for job in jobs:
+                    job.answer = response_bytes(job.verdict)
+            for owner in {job.owner for job in jobs}:
+                owner.flush()
 
     async def escalation_loop(self):
         from huxiao.alarms.services import escalate_overdue
@@ -242,11 +204,11 @@ class Receiver:
     async def start(self):
         self.queue = asyncio.Queue()
         await self.refresh_accounts(force=True)
-        tcp = await asyncio.start_server(self.handle_tcp, self.host, self.port, limit=MAX_FRAME)
+        loop = asyncio.get_running_loop()
+        tcp = await loop.create_server(lambda: TCPConnection(self), self.host, self.port)
         self.servers.append(tcp)
         self.port = tcp.sockets[0].getsockname()[1]
         if self.udp:
-            loop = asyncio.get_running_loop()
             transport, _ = await loop.create_datagram_endpoint(lambda: UDPProtocol(self),
                                                                local_addr=(self.host, self.port))
             self.servers.append(transport)
@@ -292,6 +254,76 @@ def run_event_loop(coro):
     return uvloop.run(coro)
 
 
+class TCPConnection(asyncio.Protocol):
+    """One panel's TCP connection: frames end with CR; their answers go back in the frames' order, those
+    already decided together in one send (a pipelining panel's whole batch at once)."""
+
+    def __init__(self, receiver: Receiver):
+        self.receiver = receiver
+        self.transport = None
+        self.buffer = bytearray()
+        self.pending = collections.deque()  # answers (bytes) and Jobs, in the frames' order
+        self.paused = self.ending = False
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def data_received(self, data):
+        buffer, pending, submit = self.buffer, self.pending, self.receiver.submit
+        buffer += data
+        start = 0
+        while (end := buffer.find(b"\r", start)) >= 0:
+            raw = bytes(buffer[start:end + 1])
+            start = end + 1
+            if raw.strip():
+                pending.append(submit(raw, self))
+        del buffer[:start]
+        if len(buffer) > MAX_FRAME:
+            log.warning("over-long DC-09 frame from %s; closing", self.transport.get_extra_info("peername"))
+            buffer.clear()
+            self.end(pause=True)
+        elif len(pending) > MAX_PENDING and not self.paused:
+            self.paused = True
+            self.transport.pause_reading()
+        self.flush()
+
+    def flush(self):
+        """Send the answers decided so far, up to the first one still waiting for its commit."""
+        pending, out = self.pending, []
+        while pending:
+            head = pending[0]
+            answer = head if head.__class__ is bytes else head.answer
+            if answer is None:
+                break
+            out.append(answer)
+            pending.popleft()
+        transport = self.transport
+        if transport is None or transport.is_closing():
+            return
+        if out:
+            transport.write(b"".join(out))
+        if self.paused and len(pending) < MAX_PENDING // 2:
+            self.paused = False
+            transport.resume_reading()
+        if self.ending and not pending:
+            transport.close()
+
+    def end(self, pause=False):
+        """Read no more; close once every frame read so far is answered."""
+        self.ending = True
+        if pause and self.transport is not None and not self.paused:
+            self.transport.pause_reading()
+            self.paused = True
+
+    def eof_received(self):
+        self.end()
+        self.flush()
+        return True  # keep the connection open for the answers still to come
+
+    def connection_lost(self, exc):
+        self.transport = None  # frames already queued are still stored; the panel retries their answers
+
+
 class UDPProtocol(asyncio.DatagramProtocol):
     def __init__(self, receiver: Receiver):
         self.receiver, self.transport = receiver, None
@@ -300,11 +332,25 @@ class UDPProtocol(asyncio.DatagramProtocol):
         self.transport = transport
 
     def datagram_received(self, data, addr):
-        asyncio.ensure_future(self._handle(data, addr))
+        reply = UDPReply(self, addr)
+        answer = self.receiver.submit(data, reply)
+        if answer.__class__ is bytes:
+            self.send(answer, addr)
+        else:  # answered by flush() once stored
+            reply.job = answer
 
-    async def _handle(self, data, addr):
-        answer = await self.receiver.submit(data)
+    def send(self, answer, addr):
         if answer and self.transport is not None:
             self.transport.sendto(answer, addr)
 
 
+class UDPReply:
+    """Where the answer of one datagram's frame goes once it is stored."""
+
+    __slots__ = ("protocol", "addr", "job")
+
+    def __init__(self, protocol: UDPProtocol, addr):
+        self.protocol, self.addr, self.job = protocol, addr, None
+
+    def flush(self):
+        self.protocol.send(self.job.answer, self.addr)
