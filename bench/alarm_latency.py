@@ -133,23 +133,22 @@ async def run(args, panels, cookie, web_port, dc09_port):
 
 def floor(n):
     """One batch of the same rows by raw SQL (COPY on PostgreSQL) in one transaction, plus one channel-layer
-    publish/receive round trip."""
+    publish/receive round trip. The rows are copies of the last burst's alarms (their devices, raw frames
+    and key lengths), under new dedup keys of the same length."""
     from asgiref.sync import async_to_sync
     from channels.layers import get_channel_layer
     from django.db import connection, transaction
-    from django.utils import timezone
 
+    from huxiao.alarms.intake import ALARM_COLS as cols
     from huxiao.alarms.models import Alarm
 
-    alarm = Alarm.objects.order_by("-id").first()
     table = Alarm._meta.db_table
-    cols = ["school_id", "region_code", "device_id", "source", "dedup_key", "code", "label", "category", "zone",
-            "message", "is_test", "raw", "occurred_at", "received_at", "status", "dispatch_officer", "disposition",
-            "notes", "escalation_level"]
-    now = timezone.now()
     stamp = time.time_ns()
-    rows = [(alarm.school_id, alarm.region_code, alarm.device_id, "dc09", f"floor:{stamp}:{i}", "PA", "紧急报警",
-             "emergency", str(i), "", False, "", now, now, "received", "", "", "", 0) for i in range(n)]
+    key = cols.index("dedup_key")
+    rows = [list(row) for row in Alarm.objects.filter(source="dc09").order_by("-id").values_list(*cols)[:n]]
+    for i, row in enumerate(rows):
+        suffix = f"#{stamp}:{i}"
+        row[key] = row[key][:max(0, len(row[key]) - len(suffix))] + suffix
     t0 = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cur:
         if connection.vendor == "postgresql":  # raw COPY, the fastest way in
@@ -160,7 +159,7 @@ def floor(n):
             cur.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})",
                             rows)
     t_insert = time.perf_counter() - t0
-    Alarm.objects.filter(dedup_key__startswith=f"floor:{stamp}:").delete()
+    Alarm.objects.filter(dedup_key__contains=f"#{stamp}:").delete()
 
     async def roundtrip():
         layer = get_channel_layer()
