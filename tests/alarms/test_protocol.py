@@ -101,6 +101,40 @@ def check_pipelined_frames_on_one_connection_and_udp(receiver):
     assert stored() == before + 21
 
 
+def check_answers_keep_frame_order_through_half_close(receiver):
+    """A refused frame between accepted ones is answered in its place, although its NAK is decided at once
+    and the ACKs only after the commit; a panel that half-closes after sending still gets every answer."""
+    import socket
+
+    before = stored()
+    frames = [build("1234", seq=200, code="BA", zone="7"), build("9999", seq=201),
+              build("1234", seq=202, code="BA", zone="8"), build("1234", seq=203, code="QQ")]
+    with socket.create_connection(("127.0.0.1", receiver.port), timeout=10) as sock:
+        sock.sendall(b"".join(frames))
+        sock.shutdown(socket.SHUT_WR)
+        got = b""
+        while chunk := sock.recv(65536):  # until the receiver closes, after the last answer
+            got += chunk
+    answers = [parse_response(part + b"\r") for part in got.split(b"\r") if part]
+    assert answers == ["ACK", "NAK", "ACK", "DUH"]
+    assert stored() == before + 2
+
+
+def check_over_long_line_closes_the_connection(receiver):
+    import socket
+
+    before = stored()
+    with socket.create_connection(("127.0.0.1", receiver.port), timeout=10) as sock:
+        sock.sendall(b"\n" + b"A" * 5000)  # no CR: not a frame, and longer than any
+        try:
+            answer = sock.recv(65536)
+        except ConnectionResetError:  # closed with some of the line unread
+            answer = b""
+        assert answer == b""  # closed without an answer
+    assert parse_response(receiver.send(build("1234", seq=210, code="BA", zone="9"))) == "ACK"  # others go on
+    assert stored() == before + 1
+
+
 def check_deactivated_device_is_refused(receiver, panel):
     before = stored()
     Device.objects.filter(pk=panel.pk).update(active=False)
@@ -119,4 +153,6 @@ def test_dc09_receiver_over_sockets(receiver, panel, enc_panel):
     check_encrypted_sia_and_adm_cid(receiver, enc_panel)
     check_periodic_test_is_recorded_apart(receiver, panel)
     check_pipelined_frames_on_one_connection_and_udp(receiver)
+    check_answers_keep_frame_order_through_half_close(receiver)
+    check_over_long_line_closes_the_connection(receiver)
     check_deactivated_device_is_refused(receiver, panel)
