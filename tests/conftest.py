@@ -58,17 +58,19 @@ def _is_transactional(item) -> bool:
         "live_server" in names
 
 
-@pytest.fixture(autouse=True)
-def _restore_migration_data(request, django_db_blocker):
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
     """After a transactional test's flush, put back what migrations loaded, so the tests that follow
-    (in any order, on any xdist worker) find it."""
+    (in any order, on any xdist worker) find it. A hook, not a fixture: fixtures are torn down before
+    pytest-django's database fixture flushes, so a fixture's restore would be flushed away."""
     yield
-    if not _is_transactional(request.node):
-        return
+    if not _is_transactional(item) or (nextitem is not None and _is_transactional(nextitem)):
+        return  # a transactional test restores it itself (serialized rollback) before it starts
     from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
 
     connection = connections["default"]
     contents = getattr(connection, "_test_serialized_contents", None)
     if contents:
-        with django_db_blocker.unblock():
+        with item.config.stash[blocking_manager_key].unblock():
             connection.creation.deserialize_db_from_string(contents)

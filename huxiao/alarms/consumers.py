@@ -47,6 +47,7 @@ class AlarmConsoleConsumer(AsyncJsonWebsocketConsumer):
         except ValueError:
             self.cursor = 0
         self.lock = asyncio.Lock()
+        self.behind = False  # a batch of the hub could not be handled: read the database before the next
         self.hub = hub()
         async with self.lock:  # offers of the hub wait until the catch-up is out
             await self.hub.join(self)
@@ -72,6 +73,8 @@ class AlarmConsoleConsumer(AsyncJsonWebsocketConsumer):
     async def offer(self, rows, context):
         """A batch of the feed from the hub (every event, in id order)."""
         async with self.lock:
+            if self.behind and not await self.recover():
+                return
             fresh = [row for row in rows if row[0] > self.cursor]
             if not fresh:
                 return
@@ -79,11 +82,24 @@ class AlarmConsoleConsumer(AsyncJsonWebsocketConsumer):
                 events = await database_sync_to_async(self.serialise)(fresh, context)
             except Exception:  # nothing may be skipped: read these events from the database instead
                 log.exception("serialising a feed batch for a console failed; reading it from the database")
-                await self.catch_up()
+                self.behind = True
+                await self.recover()
                 return
             self.cursor = fresh[-1][0]
             if events:
                 await self.send_json({"type": "events", "last": self.cursor, "more": False, **compact(events)})
+
+    async def recover(self) -> bool:
+        """Catch up from the database after a batch that could not be handled; until that succeeds the
+        console takes no live batch (its cursor stays before the events it has not been sent), and the
+        hub's poll tries again."""
+        try:
+            await self.catch_up()
+        except Exception:
+            log.exception("reading the alarm feed for a console failed; trying again")
+            return False
+        self.behind = False
+        return True
 
     def serialise(self, rows, context) -> list:
         return feed.serialise(self.user, feed.visible_rows(self.user, rows), context)

@@ -84,6 +84,10 @@ class FeedHub:
                 await self.advance(None)
             except Exception:
                 log.exception("polling the alarm feed failed")
+            for console in [c for c in self.consoles if c.behind]:
+                async with console.lock:
+                    if console.behind:
+                        await console.recover()
 
     async def advance(self, message: dict | None):
         async with self.lock:

@@ -181,6 +181,43 @@ def test_hub_takes_only_events_that_continue_its_position(world, monkeypatch):
     assert calls["fail"] == 0
 
 
+def test_console_that_could_not_read_a_batch_catches_up_before_anything_newer(world, monkeypatch):
+    """A batch that fails to serialise, and whose database fallback fails too, is not skipped: the console
+    takes no newer batch until it has read the missed events, which the hub's poll retries on its own."""
+    from huxiao.alarms import feed
+
+    panel = make_panel(world.schools["a1"], "BH-A1", "7D0")
+    user = world.users["station_a1"]
+    fail = {"serialise": 1, "events_after": 1}
+    real_serialise, real_events_after = feed.serialise, feed.events_after
+
+    def flaky(name, real):
+        def call(*args, **kwargs):
+            if fail[name]:
+                fail[name] -= 1
+                raise ConnectionError("database went away")
+            return real(*args, **kwargs)
+        return call
+
+    async def scenario():
+        start = await sync_to_async(feed.last_event_id)()
+        comm, ok, _ = await connect(user, after=start)
+        assert ok
+        monkeypatch.setattr(feed, "serialise", flaky("serialise", real_serialise))
+        monkeypatch.setattr(feed, "events_after", flaky("events_after", real_events_after))
+        missed = await sync_to_async(raise_alarm)(panel, "bh:1")
+        recovered = await events(comm, 1, timeout=6.0)  # from the poll's retry, with no newer alarm
+        later = await sync_to_async(raise_alarm)(panel, "bh:2")
+        live = await events(comm, 1)
+        await comm.disconnect()
+        return missed, later, recovered, live
+
+    missed, later, recovered, live = run_coroutine(scenario())
+    assert fail == {"serialise": 0, "events_after": 0}
+    assert [e["alarm"]["id"] for e in recovered] == [missed]
+    assert [e["alarm"]["id"] for e in live] == [later]
+
+
 def check_console_refuses_users_without_the_role(world):
     async def scenario():
         for key in ("principal_a1", "edu_a"):
