@@ -34,8 +34,13 @@ class AlarmConsoleConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self):
         user = self.scope.get("user")
-        allowed = await database_sync_to_async(lambda: bool(user and user.is_authenticated and
-                                                            has_perm(user, "alarms.view_console")))()
+        def admitted():
+            if not (user and user.is_authenticated and has_perm(user, "alarms.view_console")):
+                return False
+            feed.prepare(user)  # live batches are then serialised for this user without a query
+            return True
+
+        allowed = await database_sync_to_async(admitted)()
         if not allowed:
             await self.close(code=4403)
             return
@@ -78,8 +83,8 @@ class AlarmConsoleConsumer(AsyncJsonWebsocketConsumer):
             fresh = [row for row in rows if row[0] > self.cursor]
             if not fresh:
                 return
-            try:
-                events = await database_sync_to_async(self.serialise)(fresh, context)
+            try:  # on the event loop: the user's scope was read at connect (feed.prepare), cards by the hub
+                events = self.serialise(fresh, context)
             except Exception:  # nothing may be skipped: read these events from the database instead
                 log.exception("serialising a feed batch for a console failed; reading it from the database")
                 self.behind = True

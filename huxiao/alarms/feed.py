@@ -327,6 +327,15 @@ def context_of(rows) -> Context:
     return load_context(*ids_of(rows))
 
 
+def prepare(user):
+    """Read what ``visible_rows`` and ``serialise`` ask of the user (roles, jurisdiction): they keep it on
+    the user object, so afterwards serialising feed rows for that user reads nothing from the database and
+    may run on the event loop."""
+    scope_for(user, VIEW)
+    can(user, HANDLE)
+    scope_for(user, HANDLE)
+
+
 def serialise(user, rows, context: Context) -> list:
     """Feed rows (as ``rows_after`` reads them) as the user's console shows them."""
     out = _Serialiser(user, context.cameras, context.guards)

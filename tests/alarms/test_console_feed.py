@@ -103,11 +103,11 @@ def test_console_catch_up_live_and_scope(world):
     check_console_refuses_users_without_the_role(world)
 
 
-def test_live_batches_are_the_feed_as_the_database_gives_it(world):
+def test_live_batches_are_the_feed_as_the_database_gives_it(world, caplog):
     """What a console receives live — through its process's hub, on PostgreSQL from the events the
     intake published with its wake-up, without reading them back — is, once expanded, exactly what the
     feed API reads from the database for the same user: cards, cameras, guards, steps, times; and only
-    what the user may see."""
+    what the user may see. It is serialised on the event loop, with no query (no fallback logged)."""
     from huxiao.alarms import feed
     from huxiao.devices.choices import DeviceKind, DeviceLocation
     from huxiao.devices.services import do_register_device
@@ -131,6 +131,7 @@ def test_live_batches_are_the_feed_as_the_database_gives_it(world):
         return live
 
     live = run_coroutine(scenario())
+    assert [r.getMessage() for r in caplog.records if r.name == "huxiao.alarms.consumers"] == []
     stored = feed.events_after(user, live[0]["id"] - 1)["events"]
     assert json.loads(json.dumps(stored)) == live
     assert len(live) == 6 and {e["alarm"]["device"]["serial"] for e in live} == {"LV-A1-0", "LV-A1-1"}
