@@ -226,6 +226,8 @@ class _Serialiser:
 
 
 def alarm_dict(alarm: Alarm, user=None, cameras=None, guards=None) -> dict:
+    """One alarm with its school's gate cameras and guards (read here unless given)."""
+    cameras = cameras if cameras is not None else gate_cameras([alarm.school_id])
     guards = guards if guards is not None else guards_of([alarm.school_id])
     return _Serialiser(user, cameras, guards).instance(alarm)
 

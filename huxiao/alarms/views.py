@@ -43,7 +43,7 @@ def alarm_list(request):
 def alarm_detail(request, pk):
     alarm = get_object_or_404(Alarm.objects.visible_to(request.user, VIEW).select_related(
         "school__police_station", "device", "dispatch_unit"), pk=pk)
-    data = feed.alarm_dict(alarm, request.user, feed.gate_cameras([alarm.school_id]))
+    data = feed.alarm_dict(alarm, request.user)
     return render(request, "alarms/alarm_detail.html", {
         "alarm": alarm, "data": data, "events": alarm.events.select_related("actor"),
         "dispositions": Disposition.choices, "can_handle": can(request.user, services.HANDLE, alarm)})

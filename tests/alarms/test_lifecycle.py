@@ -25,9 +25,18 @@ def post(client, url, data=None):
 
 
 def test_full_life_cycle_timed_and_attributed(world, alarm, client_for):
+    from huxiao.devices.choices import DeviceKind, DeviceLocation
+    from huxiao.devices.services import do_register_device
+
+    do_register_device(world.schools["a1"], {"kind": DeviceKind.CAMERA, "location": DeviceLocation.GATE,
+                                             "name": "校门摄像机", "serial": "LC-CAM"}, actor=None)
     c = client_for(world.users["station_a1"])
     base = f"/api/v1/alarms/alarms/{alarm.pk}"
-    assert post(c, base + "/acknowledge").json()["status"] == "acknowledged"
+    step = post(c, base + "/acknowledge").json()
+    assert step["status"] == "acknowledged"
+    # the console redraws the card from the answer: it keeps the gate cameras and guards of the school
+    assert [cam["serial"] for cam in step["cameras"]] == ["LC-CAM"]
+    assert (step["cameras"], step["guards"]) == (c.get(base).json()["cameras"], c.get(base).json()["guards"])
     r = post(c, base + "/dispatch", {"officer": "王警官"})
     assert r.status_code == 200 and r.json()["dispatch_officer"] == "王警官"
     assert post(c, base + "/arrive").json()["status"] == "arrived"

@@ -47,7 +47,10 @@ class Command(BaseCommand):
         skip_file = Path(settings.VAR_DIR) / "heartbeat_skip.txt"
         skip = set(skip_file.read_text().split()) if skip_file.exists() else set()
         now = timezone.now()
-        alive = Device.objects.filter(active=True, last_seen_at__gte=now - timezone.timedelta(hours=2)).exclude(
+        # DC-09 panels send their own supervision messages (simulate_alarms): a heartbeat of theirs here could
+        # land in the same second and make the whole signed batch stale
+        alive = Device.objects.filter(active=True, last_seen_at__gte=now - timezone.timedelta(hours=2),
+                                      dc09_account__isnull=True).exclude(
             serial__in=skip).values_list("serial", "secret_encrypted", "last_seen_at")
         ts = int(now.timestamp())
         entries = []
