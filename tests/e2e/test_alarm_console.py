@@ -38,8 +38,11 @@ def test_dc09_alarm_on_station_console(demo_server, new_page):
     assert "金坛区华罗庚实验学校" in text and "紧急报警" in text and "一键报警主机" in text
     screenshot(page, "alarm-console-new-alarm")
 
+    cameras = card.locator(".hx-cameras a").count()
+    assert cameras >= 1
     card.locator("[data-step=acknowledge]").click()
     status(page, zone, "acknowledged")
+    assert card.locator(".hx-cameras a").count() == cameras  # the card redrawn from the step keeps them
     card.locator("[data-field=officer]").fill("张警官")
     card.locator("[data-step=dispatch]").click()
     status(page, zone, "dispatched")
@@ -47,6 +50,9 @@ def test_dc09_alarm_on_station_console(demo_server, new_page):
     status(page, zone, "arrived")
     screenshot(page, "alarm-console-arrived")
     card.locator("[data-field=disposition]").select_option("real")
+    card.locator("[data-step=close]").click()  # a real alarm is not closed without notes: said in Chinese
+    card.locator(".hx-error").filter(has_text="处置情况").wait_for(timeout=5_000)
+    assert card.locator(".hx-error").inner_text() == "真实警情请填写处置情况"
     card.locator("[data-field=notes]").fill("民警到场处置，已排除险情")
     alarm_url = card.locator(".hx-link").get_attribute("href")
     card.locator("[data-step=close]").click()

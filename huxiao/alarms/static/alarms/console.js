@@ -133,7 +133,12 @@
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf }, body: JSON.stringify(body),
     }).then(function (r) {
       return r.json().then(function (data) {
-        if (!r.ok) { err.textContent = data.detail || (root.dataset.msgError + " " + r.status); return; }
+        if (!r.ok) {  // the messages themselves (Chinese), not the API's field names
+          const messages = data.errors ? Object.values(data.errors).flat() : [];
+          err.textContent = messages.length ? messages.join("；")
+            : (typeof data.detail === "string" ? data.detail : root.dataset.msgError + " " + r.status);
+          return;
+        }
         render(data);
       });
     }).catch(function () { err.textContent = root.dataset.msgNetwork; });
