@@ -256,19 +256,25 @@ def run_event_loop(coro):
 
 class TCPConnection(asyncio.Protocol):
     """One panel's TCP connection: frames end with CR; their answers go back in the frames' order, those
-    already decided together in one send (a pipelining panel's whole batch at once)."""
+    already decided together in one send (a pipelining panel's whole batch at once).
+
+    Its frames are read no further while MAX_PENDING of them await their answers, while the panel does
+    not read the answers it was sent (the transport's write buffer is full), and after an over-long
+    line, after which it closes once the frames before it are answered."""
 
     def __init__(self, receiver: Receiver):
         self.receiver = receiver
         self.transport = None
         self.buffer = bytearray()
         self.pending = collections.deque()  # answers (bytes) and Jobs, in the frames' order
-        self.paused = self.ending = False
+        self.paused = self.ending = self.refused = self.write_blocked = False
 
     def connection_made(self, transport):
         self.transport = transport
 
     def data_received(self, data):
+        if self.refused:
+            return
         buffer, pending, submit = self.buffer, self.pending, self.receiver.submit
         buffer += data
         start = 0
@@ -281,10 +287,7 @@ class TCPConnection(asyncio.Protocol):
         if len(buffer) > MAX_FRAME:
             log.warning("over-long DC-09 frame from %s; closing", self.transport.get_extra_info("peername"))
             buffer.clear()
-            self.end(pause=True)
-        elif len(pending) > MAX_PENDING and not self.paused:
-            self.paused = True
-            self.transport.pause_reading()
+            self.refused = self.ending = True
         self.flush()
 
     def flush(self):
@@ -302,21 +305,28 @@ class TCPConnection(asyncio.Protocol):
             return
         if out:
             transport.write(b"".join(out))
-        if self.paused and len(pending) < MAX_PENDING // 2:
-            self.paused = False
-            transport.resume_reading()
         if self.ending and not pending:
             transport.close()
+        else:
+            self.set_reading()
 
-    def end(self, pause=False):
-        """Read no more; close once every frame read so far is answered."""
-        self.ending = True
-        if pause and self.transport is not None and not self.paused:
-            self.transport.pause_reading()
-            self.paused = True
+    def set_reading(self):
+        busy = len(self.pending) > (MAX_PENDING // 2 if self.paused else MAX_PENDING)
+        pause = busy or self.write_blocked or self.refused
+        if pause != self.paused and self.transport is not None and not self.transport.is_closing():
+            self.paused = pause
+            (self.transport.pause_reading if pause else self.transport.resume_reading)()
+
+    def pause_writing(self):
+        self.write_blocked = True
+        self.set_reading()
+
+    def resume_writing(self):
+        self.write_blocked = False
+        self.set_reading()
 
     def eof_received(self):
-        self.end()
+        self.ending = True
         self.flush()
         return True  # keep the connection open for the answers still to come
 
