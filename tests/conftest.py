@@ -64,8 +64,10 @@ def pytest_runtest_teardown(item, nextitem):
     (in any order, on any xdist worker) find it. A hook, not a fixture: fixtures are torn down before
     pytest-django's database fixture flushes, so a fixture's restore would be flushed away."""
     yield
-    if not _is_transactional(item) or (nextitem is not None and _is_transactional(nextitem)):
-        return  # a transactional test restores it itself (serialized rollback) before it starts
+    if not _is_transactional(item) or nextitem is None or _is_transactional(nextitem):
+        # a transactional test restores it itself (serialized rollback) before it starts; after the last
+        # test the test databases are gone (the connection points at the real one again)
+        return
     from django.db import connections
     from pytest_django.plugin import blocking_manager_key
 

@@ -62,3 +62,40 @@ def test_dc09_alarm_on_station_console(demo_server, new_page):
     body = page.locator("main").inner_text()
     assert "处置完毕" in body and "真实警情" in body and "张警官" in body
     screenshot(page, "alarm-detail-closed")
+
+
+def test_receiver_killed_in_the_demo_comes_back_and_the_alarm_reaches_the_console(demo_server, new_page):
+    """SIGKILL of the demo's DC-09 receiver: run_demo starts it again (as systemd does in production), and
+    a panel retrying its alarm gets its ACK and the alarm reaches the console, once."""
+    import os
+    import signal
+    import subprocess
+
+    page = new_page(1400, 1000)
+    login(page, demo_server, "minjing")
+    page.goto(demo_server.url + "/alarms/console/")
+    page.wait_for_selector("#hx-conn[data-state=live]", timeout=10_000)
+    pattern = f"run_dc09_receiver --host 127.0.0.1 --port {demo_server.dc09_port}"
+    (pid,) = [int(p) for p in subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split()]
+    os.kill(pid, signal.SIGKILL)
+
+    zone = str(random.randint(100, 199))  # not the other test's zones
+    frame = build("1001", seq=random.randint(1, 9999), code="PA", zone=zone)
+    answers, deadline = [], time.time() + 20
+    while time.time() < deadline:  # a panel: the same frame again until it is acknowledged
+        try:
+            answers.append(send("127.0.0.1", demo_server.dc09_port, frame, timeout=2))
+        except OSError:
+            answers.append("")
+        if answers[-1] == "ACK":
+            break
+        time.sleep(0.3)
+    assert answers[-1] == "ACK", answers
+    assert answers[0] != "ACK"  # it was really down
+    (new_pid,) = [int(p) for p in subprocess.run(["pgrep", "-f", pattern], capture_output=True,
+                                                 text=True).stdout.split()]
+    assert new_pid != pid
+    page.locator(".hx-alarm", has_text=f"防区 {zone}").wait_for(timeout=5_000)
+    assert send("127.0.0.1", demo_server.dc09_port, frame) == "ACK"  # a late retry: stored once
+    page.wait_for_timeout(1_000)
+    assert page.locator(".hx-alarm", has_text=f"防区 {zone}").count() == 1

@@ -1,5 +1,10 @@
 """Serve the product on one machine: uvicorn (HTTP + WebSocket), the Huey worker, and every background
-process the domain apps declare (``PROCESSES`` in their demo.py, e.g. the alarm receiver)."""
+process the domain apps declare (``PROCESSES`` in their demo.py, e.g. the alarm receiver).
+
+A process that exits is started again, as systemd's ``Restart=always`` does in production (a receiver
+killed in the middle of a burst is back within a second, and the panels' retries find it); one that
+keeps exiting (RESTART_LIMIT times within RESTART_WINDOW seconds, e.g. its port is taken) stops the
+demo with an error."""
 
 import signal
 import subprocess
@@ -10,6 +15,9 @@ from django.core.management.base import BaseCommand
 
 from huxiao.core.demo import DEMO_PASSWORD, DEMO_USERS
 from huxiao.core.discovery import app_modules
+
+RESTART_LIMIT = 5
+RESTART_WINDOW = 30.0
 
 
 class Command(BaseCommand):
@@ -56,9 +64,17 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
+        exits = [[] for _ in commands]  # monotonic times of each process's recent exits
         while True:
-            for child, cmd in zip(children, commands, strict=True):
-                if child.poll() is not None:
-                    self.stderr.write(f"进程已退出（{child.returncode}）：{' '.join(cmd)}")
+            for i, cmd in enumerate(commands):
+                code = children[i].poll()
+                if code is None:
+                    continue
+                now = time.monotonic()
+                exits[i] = [t for t in exits[i] if now - t < RESTART_WINDOW] + [now]
+                if len(exits[i]) >= RESTART_LIMIT:
+                    self.stderr.write(f"进程反复退出（{code}），演示停止：{' '.join(cmd)}")
                     stop()
-            time.sleep(1)
+                self.stderr.write(f"进程已退出（{code}），正在重新启动：{' '.join(cmd)}")
+                children[i] = subprocess.Popen(cmd)
+            time.sleep(0.5)
