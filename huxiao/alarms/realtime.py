@@ -2,9 +2,9 @@
 
 A wake-up carries the newest event id. When the writer knows them (the intake on PostgreSQL), it also
 carries the new events themselves, as ``feed.rows_after`` would read them (one JSON document: orjson
-writes and reads it several times faster than the channel layer's msgpack would the rows), and ``prev``:
-the newest event id before them. A process whose feed hub (``hub.FeedHub``) is at ``prev`` takes the events as they are;
-any other reads the feed from the database. Group members are the hubs, one per web process, not the
+writes and reads it several times faster than the channel layer's msgpack would the rows), and
+``prev``: the newest event id before them. A process whose feed hub (``hub.FeedHub``) is at ``prev``
+takes the events as they are; any other reads the feed from the database. Group members are the hubs, one per web process, not the
 consoles, so a message is copied once per process whatever the number of consoles.
 """
 
