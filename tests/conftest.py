@@ -30,11 +30,14 @@ def client_for(client):
 def _end_stray_sessions(django_db_setup, django_db_blocker):
     """Connections opened in worker threads (sync_to_async, consoles' hub) are never closed by the
     threads themselves; end those PostgreSQL sessions before pytest-django drops the test database,
-    which it cannot while they are open."""
-    yield
+    which it cannot while they are open. Only on a test database: a run whose tests need none (browser
+    tests only) is still connected to the configured one, whose sessions are nobody's business here."""
     from django.db import connection
 
-    if connection.vendor != "postgresql":
+    yield
+    from django.db.backends.base.creation import TEST_DATABASE_PREFIX
+
+    if connection.vendor != "postgresql" or not connection.settings_dict["NAME"].startswith(TEST_DATABASE_PREFIX):
         return
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "

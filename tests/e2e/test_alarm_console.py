@@ -19,6 +19,9 @@ def status(page, zone, value):
 
 def test_dc09_alarm_on_station_console(demo_server, new_page):
     page = new_page(1400, 1000)
+    console_errors = []  # what the browser reports: failed loads (e.g. a missing icon), script errors
+    page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: console_errors.append(str(error)))
     login(page, demo_server, "minjing")
     page.goto(demo_server.url + "/alarms/console/")
     page.wait_for_selector("#hx-conn[data-state=live]", timeout=10_000)
@@ -62,6 +65,8 @@ def test_dc09_alarm_on_station_console(demo_server, new_page):
     body = page.locator("main").inner_text()
     assert "处置完毕" in body and "真实警情" in body and "张警官" in body
     screenshot(page, "alarm-detail-closed")
+    # the refused close answers 400 on purpose; nothing else may have failed
+    assert [e for e in console_errors if "status of 400" not in e] == []
 
 
 def test_receiver_killed_in_the_demo_comes_back_and_the_alarm_reaches_the_console(demo_server, new_page):
