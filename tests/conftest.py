@@ -26,6 +26,9 @@ def client_for(client):
     return make
 
 
+_DB_BLOCKER = []
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _end_stray_sessions(django_db_setup, django_db_blocker):
     """Connections opened in worker threads (sync_to_async, consoles' hub) are never closed by the
@@ -34,6 +37,7 @@ def _end_stray_sessions(django_db_setup, django_db_blocker):
     tests only) is still connected to the configured one, whose sessions are nobody's business here."""
     from django.db import connection
 
+    _DB_BLOCKER.append(django_db_blocker)  # for the teardown hook below, which gets no fixtures
     yield
     from django.db.backends.base.creation import TEST_DATABASE_PREFIX
 
@@ -87,10 +91,9 @@ def pytest_runtest_teardown(item, nextitem):
         # test the test databases are gone (the connection points at the real one again)
         return
     from django.db import connections
-    from pytest_django.plugin import blocking_manager_key
 
     connection = connections["default"]
     contents = getattr(connection, "_test_serialized_contents", None)
-    if contents:
-        with item.config.stash[blocking_manager_key].unblock():
+    if contents and _DB_BLOCKER:
+        with _DB_BLOCKER[0].unblock():
             connection.creation.deserialize_db_from_string(contents)
