@@ -34,6 +34,7 @@ class AlarmConsoleConsumer(AsyncJsonWebsocketConsumer):
 
     async def connect(self):
         user = self.scope.get("user")
+
         def admitted():
             if not (user and user.is_authenticated and has_perm(user, "alarms.view_console")):
                 return False
@@ -87,7 +88,6 @@ class AlarmConsoleConsumer(AsyncJsonWebsocketConsumer):
                 events = self.serialise(fresh, context)
             except Exception:  # nothing may be skipped: read these events from the database instead
                 log.exception("serialising a feed batch for a console failed; reading it from the database")
-                self.behind = True
                 await self.recover()
                 return
             self.cursor = fresh[-1][0]
@@ -95,9 +95,10 @@ class AlarmConsoleConsumer(AsyncJsonWebsocketConsumer):
                 await self.send_json({"type": "events", "last": self.cursor, "more": False, **compact(events)})
 
     async def recover(self) -> bool:
-        """Catch up from the database after a batch that could not be handled; until that succeeds the
-        console takes no live batch (its cursor stays before the events it has not been sent), and the
-        hub's poll tries again."""
+        """(Lock held.) Catch up from the database after a batch that could not be handled; until that
+        succeeds the console is ``behind``: it takes no live batch (its cursor stays before the events it
+        has not been sent), and the hub's poll calls ``retry``."""
+        self.behind = True
         try:
             await self.catch_up()
         except Exception:
@@ -105,6 +106,11 @@ class AlarmConsoleConsumer(AsyncJsonWebsocketConsumer):
             return False
         self.behind = False
         return True
+
+    async def retry(self):
+        async with self.lock:
+            if self.behind:
+                await self.recover()
 
     def serialise(self, rows, context) -> list:
         return feed.serialise(self.user, feed.visible_rows(self.user, rows), context)

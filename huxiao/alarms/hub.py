@@ -84,10 +84,7 @@ class FeedHub:
                 await self.advance(None)
             except Exception:
                 log.exception("polling the alarm feed failed")
-            for console in [c for c in self.consoles if c.behind]:
-                async with console.lock:
-                    if console.behind:
-                        await console.recover()
+            await asyncio.gather(*(c.retry() for c in list(self.consoles) if c.behind), return_exceptions=True)
 
     async def advance(self, message: dict | None):
         async with self.lock:

@@ -1,7 +1,10 @@
 """An alarm sent over DC-09 reaches the logged-in station officer's console within a second, and is
 acknowledged, dispatched, arrived and closed there."""
 
+import os
 import random
+import signal
+import subprocess
 import time
 
 import pytest
@@ -13,6 +16,18 @@ from tests.e2e.conftest import login, screenshot
 pytestmark = pytest.mark.browser
 
 
+def open_console(page, server, username="minjing"):
+    login(page, server, username)
+    page.goto(server.url + "/alarms/console/")
+    page.wait_for_selector("#hx-conn[data-state=live]", timeout=10_000)
+
+
+def receiver_pid(server) -> int:
+    pattern = f"run_dc09_receiver --host 127.0.0.1 --port {server.dc09_port}"
+    (pid,) = subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split()
+    return int(pid)
+
+
 def status(page, zone, value):
     page.locator(f".hx-alarm[data-status={value}]", has_text=f"防区 {zone}").wait_for(timeout=5_000)
 
@@ -22,9 +37,7 @@ def test_dc09_alarm_on_station_console(demo_server, new_page):
     console_errors = []  # what the browser reports: failed loads (e.g. a missing icon), script errors
     page.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: console_errors.append(str(error)))
-    login(page, demo_server, "minjing")
-    page.goto(demo_server.url + "/alarms/console/")
-    page.wait_for_selector("#hx-conn[data-state=live]", timeout=10_000)
+    open_console(page, demo_server)
     screenshot(page, "alarm-console-idle")
 
     zone = str(random.randint(60, 99))
@@ -72,16 +85,9 @@ def test_dc09_alarm_on_station_console(demo_server, new_page):
 def test_receiver_killed_in_the_demo_comes_back_and_the_alarm_reaches_the_console(demo_server, new_page):
     """SIGKILL of the demo's DC-09 receiver: run_demo starts it again (as systemd does in production), and
     a panel retrying its alarm gets its ACK and the alarm reaches the console, once."""
-    import os
-    import signal
-    import subprocess
-
     page = new_page(1400, 1000)
-    login(page, demo_server, "minjing")
-    page.goto(demo_server.url + "/alarms/console/")
-    page.wait_for_selector("#hx-conn[data-state=live]", timeout=10_000)
-    pattern = f"run_dc09_receiver --host 127.0.0.1 --port {demo_server.dc09_port}"
-    (pid,) = [int(p) for p in subprocess.run(["pgrep", "-f", pattern], capture_output=True, text=True).stdout.split()]
+    open_console(page, demo_server)
+    pid = receiver_pid(demo_server)
     os.kill(pid, signal.SIGKILL)
 
     zone = str(random.randint(100, 199))  # not the other test's zones
@@ -97,9 +103,7 @@ def test_receiver_killed_in_the_demo_comes_back_and_the_alarm_reaches_the_consol
         time.sleep(0.3)
     assert answers[-1] == "ACK", answers
     assert answers[0] != "ACK"  # it was really down
-    (new_pid,) = [int(p) for p in subprocess.run(["pgrep", "-f", pattern], capture_output=True,
-                                                 text=True).stdout.split()]
-    assert new_pid != pid
+    assert receiver_pid(demo_server) != pid
     page.locator(".hx-alarm", has_text=f"防区 {zone}").wait_for(timeout=5_000)
     assert send("127.0.0.1", demo_server.dc09_port, frame) == "ACK"  # a late retry: stored once
     page.wait_for_timeout(1_000)
