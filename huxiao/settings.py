@@ -65,6 +65,9 @@ FIELD_ENCRYPTION_KEY = env_str(
 )
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For is believed; from anyone else the
+# header is ignored and the peer address is the client's (core.middleware.client_ip).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
 
 # The domain apps, in dependency order. Each may have api.py (router), urls.py (pages),
 # nav.py (menu entries), demo.py (demo data) and tasks.py (Huey tasks); the project wires them in.
