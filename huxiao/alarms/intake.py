@@ -49,6 +49,11 @@ class Incoming:
     message: str = ""
     occurred_at: datetime.datetime | None = None
     raw: str = ""
+    area: str = ""  # partition: SIA ``ri``, Contact ID group
+    event_kind: str = "alarm"  # codes.EVENT_KINDS: "alarm", "restore", "opening", "closing", "status", "test"
+    path: str = ""  # how it arrived, e.g. "tcp 10.1.2.3 R0 L0"
+    sequence: str = ""  # the sender's sequence number (DC-09 0001…9999)
+    user: str = ""  # the user number of an opening / closing (SIA ``id``, Contact ID zone of a 4xx)
 
 
 def _row(item: Incoming, key: str, language) -> list:
