@@ -63,6 +63,9 @@ FIELD_ENCRYPTION_KEY = env_str(
     "FIELD_ENCRYPTION_KEY", "ZGVtby1maWVsZC1rZXktMzItYnl0ZXMtbG9uZy0wMDA=",
     required_in_production=True,
 )
+# Retired field keys (comma-separated, same format): they still decrypt until `manage.py rotate_field_key`
+# has re-encrypted every column with FIELD_ENCRYPTION_KEY (docs/security.md).
+FIELD_ENCRYPTION_OLD_KEYS = env_list("FIELD_ENCRYPTION_OLD_KEYS", [])
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For is believed; from anyone else the
