@@ -1,6 +1,7 @@
 """Alarm API: signed device intake, the alarm list and life-cycle steps, the console feed, statistics."""
 
 import datetime
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -71,22 +72,29 @@ def device_alarm(request, payload: DeviceAlarmIn):
 
 
 class Dc09In(Schema):
-    account: str = Field(..., min_length=3, max_length=16)
-    key: str = Field("", max_length=32, description="AES 密钥（16/24/32 位十六进制字符），留空为不加密")
+    account: str = Field(..., min_length=3, max_length=16, description="DC-09 账号，与主机中设置的完全一致（3–16 位十六进制数字）")
+    key: str = Field("", max_length=64, description="AES 密钥，留空为不加密：十六进制 32/48/64 位（AES-128/192/256）"
+                     "，或 key_form=chars 时 16/24/32 个字符")
+    key_form: Literal["hex", "chars"] = Field("hex", description="密钥格式：hex 十六进制（标准）；chars 字符（旧式主机）")
+    timestamp_optional: bool = Field(False, description="允许不带时间戳的报文（仅限不加密的旧式主机，有重放风险）")
 
 
 class Dc09Out(Schema):
     device_id: int
     account: str
     encrypted: bool
+    key_form: str
+    timestamp_optional: bool
 
 
 @router.put("/devices/{device_id}/dc09", response=Dc09Out, summary="设置报警主机的 DC-09 账号与密钥")
 def set_dc09(request, device_id: int, payload: Dc09In):
     _require(request, "alarms.manage_dc09")
     device = get_object_or_404(Device.objects.visible_to(request.user, "alarms.manage_dc09"), pk=device_id)
-    services.do_set_dc09_account(device, payload.account, payload.key, actor=request.user)
-    return {"device_id": device.pk, "account": device.dc09_account, "encrypted": bool(device.dc09_key_encrypted)}
+    services.do_set_dc09_account(device, payload.account, payload.key, actor=request.user, key_form=payload.key_form,
+                                 timestamp_optional=payload.timestamp_optional)
+    return {"device_id": device.pk, "account": device.dc09_account, "encrypted": bool(device.dc09_key_encrypted),
+            "key_form": device.dc09_key_form, "timestamp_optional": device.dc09_timestamp_optional}
 
 
 # --- alarms ---------------------------------------------------------------------------------------

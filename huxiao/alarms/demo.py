@@ -38,7 +38,7 @@ def seed(ctx):
         if i == 0:
             account, key = DEMO_DC09_ACCOUNT, ""
         else:
-            account = f"{2000 + i:X}"
+            account = f"{2000 + i}"  # as an installer types it into the panel (hex digits, never converted)
             key = "".join(rng.choice("0123456789ABCDEF") for _ in range(32)) if i % 3 == 0 else ""
         if panel.dc09_account != account:
             services.do_set_dc09_account(panel, account, key, actor=None)

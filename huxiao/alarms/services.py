@@ -164,28 +164,57 @@ def _escalate_one(pk: int, level: int, now) -> int:
 
 
 ACCOUNT_RE = re.compile(r"^[0-9A-F]{3,16}$")
-KEY_RE = re.compile(r"^[0-9A-F]+$")
 
 
 @transaction.atomic
-def do_set_dc09_account(device: Device, account: str, key: str = "", *, actor) -> Device:
-    """Give an alarm panel its DC-09 account (3–16 hex digits) and optional AES key (16, 24 or 32 hex
-    characters, used as the key bytes the way panels and pysiaalarm do)."""
+def do_set_dc09_account(device: Device, account: str, key: str = "", *, actor, key_form: str = "hex",
+                        timestamp_optional: bool = False) -> Device:
+    """Give an alarm panel its DC-09 account (3–16 hex digits, exactly as configured in the panel:
+    ``2001`` stays ``2001``) and optional AES key: 32, 48 or 64 hex digits (AES-128/192/256, the
+    standard's form, ``key_form="hex"``) or, for a legacy panel, 16, 24 or 32 characters used as the key
+    bytes (``key_form="chars"``). ``timestamp_optional``: an old unencrypted panel that sends no
+    timestamps (off by default; its frames could be replayed, the device page warns).
+
+    An account used by a device the actor cannot see is refused with the same message as an invalid
+    one, so account numbers of other jurisdictions cannot be probed."""
+    from huxiao.alarms.dc09.frames import KEY_CHARS, KEY_HEX, key_bytes
+
     if actor is not None and not can(actor, "alarms.manage_dc09", device):
         raise PermissionDenied(_("无权设置此设备的 DC-09 账号"))
-    account, key = (account or "").strip().upper(), (key or "").strip().upper()
+    account, key = (account or "").strip().upper(), (key or "").strip()
+    unusable = _("DC-09 账号无效或不可用：应为 3–16 位十六进制数字（0-9、A-F），且未被其他设备使用")
     if device.kind not in (DeviceKind.ALARM_PANEL, DeviceKind.ALARM_BUTTON):
         raise ValidationError({"device": _("只有一键报警主机或按钮可以设置 DC-09 账号")})
+    if key_form not in (KEY_HEX, KEY_CHARS):
+        raise ValidationError({"key_form": _("密钥格式应为 hex（十六进制）或 chars（字符）")})
     if not ACCOUNT_RE.match(account):
-        raise ValidationError({"account": _("DC-09 账号应为 3–16 位十六进制数字")})
-    if key and (not KEY_RE.match(key) or len(key) not in (16, 24, 32)):
-        raise ValidationError({"key": _("AES 密钥应为 16、24 或 32 位十六进制字符")})
-    if Device.objects.filter(dc09_account=account).exclude(pk=device.pk).exists():
-        raise ValidationError({"account": _("DC-09 账号 %(a)s 已被其他设备使用") % {"a": account}})
-    before = {"dc09_account": device.dc09_account, "encrypted": bool(device.dc09_key_encrypted)}
+        raise ValidationError({"account": unusable})
+    if key:
+        if key_form == KEY_HEX:
+            key = key.upper()
+        try:
+            key_bytes(key, key_form)
+        except ValueError:
+            raise ValidationError({"key": _("AES 密钥应为 32、48 或 64 位十六进制数字（AES-128/192/256）")
+                                   if key_form == KEY_HEX else
+                                   _("字符格式的密钥应为 16、24 或 32 个可打印 ASCII 字符")}) from None
+    if key and timestamp_optional:
+        raise ValidationError({"timestamp_optional": _("加密账号的报文必须带时间戳，不能关闭时间戳要求")})
+    others = Device.objects.filter(dc09_account=account).exclude(pk=device.pk)
+    if others.exists():
+        visible = others if actor is None else others.filter(
+            pk__in=Device.objects.visible_to(actor, "alarms.manage_dc09").values("pk"))
+        if not visible.exists():
+            raise ValidationError({"account": unusable})
+        raise ValidationError({"account": _("DC-09 账号 %(a)s 已被本辖区其他设备使用") % {"a": account}})
+    before = {"dc09_account": device.dc09_account, "encrypted": bool(device.dc09_key_encrypted),
+              "key_form": device.dc09_key_form, "timestamp_optional": device.dc09_timestamp_optional}
     device.dc09_account = account
     device.dc09_key_encrypted = crypto.encrypt(key) if key else ""
-    device.save(update_fields=["dc09_account", "dc09_key_encrypted"])
+    device.dc09_key_form = key_form
+    device.dc09_timestamp_optional = bool(timestamp_optional)
+    device.save(update_fields=["dc09_account", "dc09_key_encrypted", "dc09_key_form", "dc09_timestamp_optional"])
     audit.record(AuditAction.UPDATE, device, actor=actor, before=before,
-                 after={"dc09_account": account, "encrypted": bool(key)})
+                 after={"dc09_account": account, "encrypted": bool(key), "key_form": key_form,
+                        "timestamp_optional": bool(timestamp_optional)})
     return device

@@ -28,3 +28,10 @@ class DeviceLocation(models.TextChoices):
 class HeartbeatSource(models.TextChoices):
     HTTP = "http", _("HTTP 心跳")
     DC09 = "dc09", _("DC-09 监测报文")
+
+
+class Dc09KeyForm(models.TextChoices):
+    """How a DC-09 AES key is written: the standard's hex digits, or a legacy panel's characters."""
+
+    HEX = "hex", _("十六进制（32/48/64 位，标准）")
+    CHARS = "chars", _("字符（16/24/32 个字符，旧式主机）")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from huxiao.core.scoping import ScopedQuerySet
-from huxiao.devices.choices import DeviceKind, DeviceLocation, HeartbeatSource
+from huxiao.devices.choices import Dc09KeyForm, DeviceKind, DeviceLocation, HeartbeatSource
 
 
 class DeviceQuerySet(ScopedQuerySet):
@@ -42,6 +42,12 @@ class Device(models.Model):
     # DC-09 account (hex, 3–16 chars) and AES key (encrypted with core.crypto) for alarm panels
     dc09_account = models.CharField(_("DC-09 账号"), max_length=16, unique=True, null=True, blank=True)
     dc09_key_encrypted = models.CharField(max_length=200, blank=True)
+    dc09_key_form = models.CharField(_("密钥格式"), max_length=8, choices=Dc09KeyForm.choices, default=Dc09KeyForm.HEX)
+    # an old unencrypted panel that cannot send DC-09 timestamps (its frames could be replayed: warned)
+    dc09_timestamp_optional = models.BooleanField(_("允许无时间戳报文"), default=False)
+    # frames refused as forged (plaintext to an encrypted account, wrong key), counted by the receiver
+    forged_frames = models.PositiveIntegerField(_("伪造报文数"), default=0, editable=False)
+    last_forged_at = models.DateTimeField(_("最近伪造报文"), null=True, blank=True, editable=False)
     # per-device secret for signed HTTP heartbeats and alarms (encrypted with core.crypto)
     secret_encrypted = models.CharField(max_length=200, blank=True)
     # not indexed: heartbeats update it thousands of times a second, and without an index on it

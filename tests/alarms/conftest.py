@@ -11,10 +11,10 @@ from huxiao.devices.services import do_register_device
 AES_KEY = "0123456789ABCDEF0123456789ABCDEF"
 
 
-def make_panel(school, serial, account, key=""):
+def make_panel(school, serial, account, key="", **dc09):
     device, secret = do_register_device(school, {"kind": DeviceKind.ALARM_PANEL, "location": DeviceLocation.GATE,
                                                  "name": "一键报警主机", "serial": serial}, actor=None)
-    services.do_set_dc09_account(device, account, key, actor=None)
+    services.do_set_dc09_account(device, account, key, actor=None, **dc09)  # key_form, timestamp_optional
     device.raw_secret = secret
     return device
 
@@ -50,6 +50,9 @@ class RunningReceiver:
 
     def reload(self):
         asyncio.run_coroutine_threadsafe(self.receiver.refresh_accounts(force=True), self.loop).result(10)
+
+    def flush_forged(self):
+        asyncio.run_coroutine_threadsafe(self.receiver.flush_forged(), self.loop).result(10)
 
     def send(self, data: bytes, timeout=10.0) -> bytes:
         with socket.create_connection(("127.0.0.1", self.port), timeout=timeout) as sock:

@@ -1,185 +1,158 @@
-"""DC-09 frames: building them (as a panel does) and judging incoming ones as pysiaalarm does.
+"""SIA DC-09 frames: the envelope, keys and AES, the receiver's answers, and frames as a panel writes them.
 
-A frame is ``\\n`` CRC(4 hex) LENGTH(4 hex) ``"TOKEN"`` SEQ(4) [Rrcvr] Lpref #ACCT ``[`` data ``]``
-``_HH:MM:SS,MM-DD-YYYY`` ``\\r``; CRC-16 (ARC, poly 0xA001) and length cover everything from the first
-quote. Encrypted tokens (``*SIA-DCS``, ``*ADM-CID``) carry the data from ``|`` on, AES-CBC with a zero IV
-and the account key's characters as key bytes (as pysiaalarm and the panels Home Assistant supports).
+A frame (DC-09-2013 §5.5, DC-09-2026 §5.5)::
 
-``judge`` first tries ``fastpath.clean_event``, which ACKs the common clean unencrypted SIA-DCS and NULL
-frames in a few microseconds with the values pysiaalarm would produce; any other frame (encrypted,
-ADM-CID, an unknown account or code, a stale timestamp, a damaged frame …) goes through pysiaalarm.
+    <LF> CRC(4 hex) 0LLL(4 hex) "ID" SEQ(4 dec) [Rrcvr] Lpref #acct [ data ] [x-data]… _HH:MM:SS,MM-DD-YYYY <CR>
+
+CRC-16/ARC and the length cover everything from the first quote to the CR. Encrypted frames (``"*ID"``)
+carry everything after ``[`` as hex: AES-CBC, zero IV, of ``pad | data ] [x-data]… timestamp`` where the
+pad is 1–31 pseudo-random bytes of any value bringing the clear text to a multiple of 16 (§5.4.4). A key
+is 128, 192 or 256 bits written as 32, 48 or 64 hex digits (§5.4.6); some older panels use 16/24/32
+typed characters as the key bytes instead (the "character" form, a per-device legacy option).
+
+Answers (§5.5.2): ``ACK`` echoes sequence, receiver, line and account, encrypted with the account's key
+for an encrypted frame; ``NAK`` is one unencrypted shape for every refusal, ``"NAK"0000R0L0A0[]`` with the
+receiver's time, so a panel can resynchronise its clock and a refusal says nothing about the account;
+``DUH`` answers an authenticated frame the receiver cannot process.
 """
 
 import datetime
 import secrets
-from dataclasses import dataclass
 
-from Crypto.Cipher import AES
-from pysiaalarm.account import SIAAccount
-from pysiaalarm.errors import EventFormatError, NoAccountError
-from pysiaalarm.event import NAKEvent, OHEvent, SIAEvent
-from pysiaalarm.utils import MAIN_MATCHER, MessageTypes, ResponseType
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from fastcrc import crc16 as _fastcrc
 
-from huxiao.alarms.dc09.fastpath import CleanEvent, clean_event, crc_arc
+ZERO_IV = bytes(16)
+KEY_HEX, KEY_CHARS = "hex", "chars"
+HEX_KEY_LENGTHS = (32, 48, 64)  # 128/192/256-bit keys as hex digits
+CHAR_KEY_LENGTHS = (16, 24, 32)  # legacy: the characters are the key bytes
+# pad bytes of our own frames: any value but the three DC-09 delimiters, so every parser finds the data
+PAD_BYTES = bytes(b for b in range(256) if b not in b"|[]")
+TIMESTAMP_FORMAT = "_%H:%M:%S,%m-%d-%Y"
 
-PAD_CHARS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+def crc_arc(data) -> int:
+    """CRC-16/ARC (reflected, polynomial 0xA001) as DC-09 specifies, in native code (fastcrc)."""
+    return _fastcrc.arc(bytes(data))
 
 
 def crc16(text: str) -> str:
-    """CRC-16/ARC as DC-09 and pysiaalarm's ``_crc_calc`` compute it, over the UTF-8 bytes."""
     return f"{crc_arc(text.encode('utf-8')):04X}"
 
 
-def from_line(incoming: str, accounts: dict) -> SIAEvent:
-    """pysiaalarm's ``SIAEvent.from_line`` with the CRC computed by ``crc16`` (same value, faster); all
-    parsing, decryption, ADM mapping and code look-up stay pysiaalarm's."""
-    match = MAIN_MATCHER.match(incoming)
-    if not match:
-        return SIAEvent.from_line(incoming, accounts)  # OH frames and format errors: pysiaalarm's path
-    fields = match.groupdict()
-    encrypted = bool(fields["encrypted_flag"])
-    account = fields["account"]
-    sia_account = (accounts.get(account) or accounts.get("")) if accounts and account else None
-    full = incoming[8:]
-    return SIAEvent(full_message=full, msg_crc=fields["crc"], length=fields["length"], encrypted=encrypted,
-                    message_type=fields["message_type"], sequence=fields["sequence"], receiver=fields["receiver"],
-                    line=fields["line"], account=account, content=None if encrypted else fields["rest"],
-                    encrypted_content=fields["rest"] if encrypted else None, sia_account=sia_account,
-                    calc_crc=crc16(full))
-
-
-def frame(body: str) -> bytes:
-    return f"\n{crc16(body)}{len(body):04X}{body}\r".encode("ascii")
+def frame(body: str | bytes) -> bytes:
+    """Wrap a message body (from the first quote on) in LF, CRC, length and CR."""
+    if isinstance(body, str):
+        body = body.encode("latin-1")
+    return b"\n%04X%04X%s\r" % (crc_arc(body), len(body), body)
 
 
 def timestamp(at: datetime.datetime | None = None) -> str:
     at = at or datetime.datetime.now(datetime.UTC)
-    return at.astimezone(datetime.UTC).strftime("_%H:%M:%S,%m-%d-%Y")
+    return at.astimezone(datetime.UTC).strftime(TIMESTAMP_FORMAT)
 
 
-def _encrypt(key: str, plain: str) -> str:
-    pad = 16 - len(plain) % 16
-    plain = "".join(secrets.choice(PAD_CHARS) for _ in range(pad)) + plain
-    return AES.new(key.encode("ascii"), AES.MODE_CBC, bytes(16)).encrypt(plain.encode("ascii")).hex().upper()
+# --- keys and AES -----------------------------------------------------------------------------------
 
-
-def build(account: str, *, seq: int = 1, code: str = "PA", zone: str = "1", token: str = "SIA-DCS", key: str = "",
-          at: datetime.datetime | None = None, with_timestamp: bool = True, receiver: str = "R0", line: str = "L0",
-          cid: str | None = None) -> bytes:
-    """A frame as a panel sends it. ``token``: SIA-DCS, ADM-CID or NULL; ``cid`` ADM-CID data like
-    ``"1130 01 003"`` (qualifier+event, partition, zone)."""
-    ts = timestamp(at) if with_timestamp else ""
-    if token == "NULL":
-        data = "]"
-    elif token == "ADM-CID":
-        data = f"{cid or '1120 01 ' + zone.zfill(3)}]"
-    else:
-        data = f"Nri{zone}/{code}]"
-    head = f"{seq % 10000:04d}{receiver}{line}#{account}["
-    if key:
-        body = f'"*{token}"{head}{_encrypt(key, f"|{data}{ts}")}'
-    else:
-        body = f'"{token}"{head}#{account}|{data}{ts}' if token != "NULL" else f'"{token}"{head}{data}{ts}'
-    return frame(body)
-
-
-@dataclass
-class Verdict:
-    """What a receiver answers to one frame, and the parsed event when it is accepted."""
-
-    response: str  # ACK, NAK, DUH, RSP or "" (pysiaalarm: no answer)
-    event: SIAEvent | CleanEvent | None = None
-    reason: str = ""
-
-    @property
-    def accepted(self) -> bool:
-        return self.response in ("ACK", "RSP")
-
-    @property
-    def supervision(self) -> bool:
-        return self.event is not None and self.event.message_type == MessageTypes.NULL
-
-
-def make_account(account: str, key: str = "", timeband=(40, 20)) -> SIAAccount:
-    return SIAAccount(account_id=account, key=key or None, allowed_timeband=timeband)
-
-
-def pysiaalarm_verdict(line: str, accounts: dict, fast: bool = True) -> Verdict:
-    """pysiaalarm's own answer to a frame (base_server.parse_and_check_event + event.response)."""
+def key_bytes(text: str | bytes, form: str = KEY_HEX) -> bytes:
+    """The AES key of a key as typed: 32/48/64 hex digits (``hex``) or 16/24/32 characters used as
+    the key bytes (``chars``, legacy). Raises ValueError otherwise."""
+    if isinstance(text, bytes | bytearray):
+        if len(text) not in CHAR_KEY_LENGTHS:
+            raise ValueError("AES key must be 16, 24 or 32 bytes")
+        return bytes(text)
+    if form == KEY_CHARS:
+        if len(text) not in CHAR_KEY_LENGTHS or not text.isascii() or not text.isprintable():
+            raise ValueError("character key must be 16, 24 or 32 printable ASCII characters")
+        return text.encode("ascii")
+    if len(text) not in HEX_KEY_LENGTHS:
+        raise ValueError("hex key must be 32, 48 or 64 hex digits")
     try:
-        event = from_line(line, accounts) if fast else SIAEvent.from_line(line, accounts)
-    except NoAccountError:
-        return Verdict("NAK", reason="account")
-    except EventFormatError:
-        return Verdict("NAK", reason="format")
-    except (ValueError, UnicodeError):  # e.g. non-hex encrypted data: pysiaalarm's server would drop the line
-        return Verdict("", reason="crash")
-    if isinstance(event, OHEvent):
-        return Verdict("ACK", event, "oh")
-    response = event.response
-    return Verdict(response.value if response else "", event, "" if response else "crc")
+        return bytes.fromhex(text)
+    except ValueError:
+        raise ValueError("hex key must be 32, 48 or 64 hex digits") from None
 
 
-def _decrypts_cleanly(event) -> bool:
-    """An encrypted frame's data decrypts to printable ASCII only with the right key."""
-    try:
-        plain = event._get_crypter().decrypt(bytes.fromhex(event.encrypted_content))
-    except (ValueError, TypeError, AttributeError):
-        return False
-    return all(0x20 <= b < 0x7F for b in plain)
+def aes(key: bytes) -> algorithms.AES:
+    return algorithms.AES(key)
 
 
-def judge(raw: bytes, accounts: dict) -> Verdict:
-    """Our receiver's answer: pysiaalarm's, plus the DC-09 checks it leaves out — the length field
-    must match, a CRC error is answered with NAK (pysiaalarm stays silent), and encrypted data that does
-    not decrypt to text (a wrong key) is answered with NAK, never DUH or ACK. Clean unencrypted
-    SIA-DCS and NULL frames are ACKed by ``fastpath.clean_event`` (same answer and event values, a
-    fraction of the cost); everything else takes pysiaalarm's path."""
-    event = clean_event(raw, accounts)
-    if event is not None:
-        return Verdict("ACK", event)
-    line = raw.decode("ascii", "ignore").strip()
-    if not line:
-        return Verdict("", reason="empty")
-    verdict = pysiaalarm_verdict(line, accounts)
-    if verdict.reason in ("crc", "crash"):
-        return Verdict("NAK", verdict.event, verdict.reason)
-    event = verdict.event
-    if event is not None and event.length is not None and event.full_message is not None:
-        if int(event.length, 16) != len(event.full_message):
-            return Verdict("NAK", event, "length")
-    if verdict.accepted or verdict.response == "DUH":
-        if event is not None and event.encrypted and not _decrypts_cleanly(event):
-            return Verdict("NAK", event, "key")  # a wrong key gives garbage pysiaalarm may read as some code
-    if verdict.response == "NAK" and event is not None and event.sia_account is None:
-        return Verdict("NAK", event, "account")
-    if verdict.response == "NAK" and event is not None:
-        return Verdict("NAK", event, "timestamp")
-    return verdict
+def decrypt(cipher_key: algorithms.AES, data: bytes) -> bytes:
+    decryptor = Cipher(cipher_key, modes.CBC(ZERO_IV)).decryptor()
+    return decryptor.update(data) + decryptor.finalize()
 
 
-def response_bytes(verdict: Verdict) -> bytes:
-    """The answer frame: pysiaalarm builds it (encrypted for encrypted accounts), a generic NAK otherwise."""
-    event = verdict.event
-    if event is not None and event.sia_account and verdict.reason in ("", "timestamp"):
-        event.receiver = event.receiver or "R0"
-        if not event.encrypted and verdict.response in ("ACK", "DUH"):
-            # byte for byte what pysiaalarm's create_response builds here, with the faster CRC
-            body = (f'"{verdict.response}"{event.sequence}{event.receiver}{event.line}#{event.account}'
-                    f'[{event.sia_account.response_qualifier}]')
-            return frame(body)
-        return event.create_response()
-    return NAKEvent().create_response()
+def encrypt(key: bytes | algorithms.AES, clear: bytes) -> bytes:
+    cipher_key = key if isinstance(key, algorithms.AES) else algorithms.AES(key)
+    encryptor = Cipher(cipher_key, modes.CBC(ZERO_IV)).encryptor()
+    return encryptor.update(clear) + encryptor.finalize()
+
+
+def pad(length: int) -> bytes:
+    """``length`` pseudo-random pad bytes (any value but ``|``, ``[`` and ``]``)."""
+    return bytes(secrets.choice(PAD_BYTES) for _ in range(length))
+
+
+def encrypted_block(key, clear: bytes) -> bytes:
+    """``clear`` (``|data]…timestamp``) behind a random pad to a multiple of 16, encrypted, as hex."""
+    n = 16 - len(clear) % 16  # 1..16 pad bytes
+    return encrypt(key, pad(n) + clear).hex().upper().encode("ascii")
+
+
+# --- answers ----------------------------------------------------------------------------------------
+
+def nak(at: datetime.datetime | None = None) -> bytes:
+    """The one refusal, whatever was refused and whoever asked."""
+    return frame(f'"NAK"0000R0L0A0[]{timestamp(at)}')
+
+
+def answer(token: str, seq: str, receiver: str, line: str, account: str, key=None,
+           at: datetime.datetime | None = None) -> bytes:
+    """``ACK``/``DUH`` to a frame: its sequence, receiver (``R0`` when it gave none), line and account,
+    the receiver's time; encrypted with ``key`` (an ACK to an encrypted frame)."""
+    head = f"{seq}R{receiver or '0'}L{line}#{account}["
+    ts = timestamp(at)
+    if key is not None:
+        return frame(f'"*{token}"{head}'.encode("ascii") + encrypted_block(key, f"|]{ts}".encode("ascii")))
+    return frame(f'"{token}"{head}]{ts}')
 
 
 def parse_response(data: bytes) -> str:
     """ACK / NAK / DUH / RSP out of a receiver's answer frame (senders and tests)."""
-    text = data.decode("ascii", "ignore")
+    text = data.decode("latin-1")
     for token in ("ACK", "NAK", "DUH", "RSP"):
         if f'"{token}"' in text or f'"*{token}"' in text:
             return token
     return ""
 
 
-__all__ = ["CleanEvent", "ResponseType", "Verdict", "build", "crc16", "frame", "judge", "make_account",
-           "parse_response", "pysiaalarm_verdict", "response_bytes", "timestamp"]
+# --- frames as a panel writes them ------------------------------------------------------------------
+
+def sia_dcs(code: str = "PA", zone: str = "1", area: str = "", account: str = "") -> str:
+    """A DC-03 new-event block as DC-09 carries it: ``#acct|Nri<area>/<code><zone>`` (no ``ri`` without
+    an area)."""
+    head = f"#{account}|" if account else ""
+    return f"{head}N{f'ri{area}/' if area else ''}{code}{zone}"
+
+
+def build(account: str, *, seq: int = 1, code: str = "PA", zone: str = "1", area: str = "", token: str = "SIA-DCS",
+          key: str | bytes = "", key_form: str = KEY_HEX, at: datetime.datetime | None = None,
+          with_timestamp: bool = True, receiver: str = "R0", line: str = "L0", cid: str | None = None,
+          data: str | None = None) -> bytes:
+    """A frame as a panel sends it. ``token``: SIA-DCS, ADM-CID or NULL; ``data``: the whole data block
+    (without brackets), else ``#acct|N[ri<area>/]<code><zone>`` for SIA-DCS or ``#acct|<cid>`` for ADM-CID
+    with ``cid`` like ``"1130 01 003"`` (qualifier+event, group, zone); ``key``: hex digits (or
+    characters with ``key_form="chars"``, or the raw key bytes)."""
+    ts = timestamp(at) if with_timestamp else ""
+    if data is None:
+        if token == "NULL":
+            data = ""
+        elif token == "ADM-CID":
+            data = f"#{account}|{cid or '1120 01 ' + zone.zfill(3)}"
+        else:
+            data = sia_dcs(code, zone, area, account)
+    head = f"{seq % 10000:04d}{receiver}{line}#{account}["
+    if key:
+        block = encrypted_block(key_bytes(key, key_form), f"|{data}]{ts}".encode("ascii"))
+        return frame(f'"*{token}"{head}'.encode("ascii") + block)
+    return frame(f'"{token}"{head}{data}]{ts}')

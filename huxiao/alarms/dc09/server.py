@@ -1,18 +1,22 @@
 """The DC-09 receiver: an asyncio TCP (and UDP) server that answers ACK only after the alarm committed.
 
-Frames are judged on the event loop (pysiaalarm parsing plus the DC-09 length/CRC checks); accepted
-ones go to one writer thread that stores whatever has queued up in one transaction (group commit), so
-a burst from hundreds of panels costs a few commits, not one each. Each connection may pipeline
-frames; answers go back in order. Supervision (NULL) frames are heartbeats of the device.
+Frames are judged on the event loop (``judge.judge``: envelope, CRC, account, key, timestamp, DC-03 /
+DC-05 events); accepted ones go to one writer thread that stores whatever has queued up in one
+transaction (group commit), so a burst from hundreds of panels costs a few commits, not one each. Each
+connection may pipeline frames; answers go back in order. Supervision (NULL) frames are heartbeats of
+the device. Frames refused as forged are counted per device off the hot path (``flush_forged``).
 
-The transports are asyncio Protocols, not streams: a frame costs a slice of the connection's buffer and
+Resource limits (``Limits``): a connection that completes no frame for the idle timeout is closed; at
+most ``max_per_address`` connections per source address (more are closed at once) and
+``max_connections`` in all (the longest-idle connection makes room for a new one).
+
+The transports (``transport.py``) are asyncio Protocols, not streams: a frame costs a slice of the connection's buffer and
 a slot in its answer queue, no future, task or stream call of its own.
 """
 
 import asyncio
 import collections
 import concurrent.futures
-import datetime
 import logging
 import os
 import sys
@@ -22,23 +26,46 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 from huxiao.alarms import realtime
-from huxiao.alarms.constants import DC09_TIMEBAND, ESCALATION_TICK_SECONDS
-from huxiao.alarms.dc09.frames import Verdict, judge, make_account, response_bytes
+from huxiao.alarms.constants import ESCALATION_TICK_SECONDS
+from huxiao.alarms.dc09.frames import aes, key_bytes
+from huxiao.alarms.dc09.judge import Account, Verdict, judge, response_bytes
 from huxiao.alarms.intake import Incoming, store_alarms
 from huxiao.devices.choices import HeartbeatSource
 from huxiao.devices.models import Device
 from huxiao.devices.services import dc09_key
 
 log = logging.getLogger("huxiao.alarms.dc09")
-MAX_FRAME = 4096
-MAX_PENDING = 2000  # unanswered frames on one connection before it is read no further (back-pressure)
 MAX_BATCH = int(os.environ.get("HUXIAO_DC09_MAX_BATCH", "300"))
 ACCOUNT_REFRESH_SECONDS = 2.0
 DEBUG = bool(os.environ.get("HUXIAO_DC09_DEBUG"))
 WRITERS = int(os.environ.get("HUXIAO_DC09_WRITERS", "2"))
+DEFAULT_IDLE_SECONDS = 180.0  # at least the longest supervision window of the accounts (see Limits)
+
+
+def _env_number(name: str, default: float | None) -> float | None:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
+@dataclass
+class Limits:
+    """Connection limits. ``idle_timeout`` None: the longest supervision window among the accounts, at
+    least DEFAULT_IDLE_SECONDS (a panel is heard at least that often). Environment:
+    HUXIAO_DC09_IDLE_SECONDS, HUXIAO_DC09_MAX_PER_ADDRESS, HUXIAO_DC09_MAX_CONNECTIONS."""
+
+    idle_timeout: float | None = None
+    max_per_address: int = 64
+    max_connections: int = 5000
+
+    @classmethod
+    def from_env(cls) -> "Limits":
+        return cls(_env_number("HUXIAO_DC09_IDLE_SECONDS", None),
+                   int(_env_number("HUXIAO_DC09_MAX_PER_ADDRESS", 64)),
+                   int(_env_number("HUXIAO_DC09_MAX_CONNECTIONS", 5000)))
 
 
 @dataclass(slots=True)
@@ -54,36 +81,47 @@ class Job:
 
 
 class AccountBook:
-    """DC-09 accounts → devices, re-read from the registry every couple of seconds.
+    """DC-09 accounts → ``judge.Account``, re-read from the registry every couple of seconds.
 
     A reload reads one narrow row per account and rebuilds (decrypts the key of) only the accounts whose
-    device, key or school changed, so it stays cheap with tens of thousands of panels."""
+    device, key, key form, timestamp policy or school changed, so it stays cheap with tens of thousands
+    of panels."""
 
     def __init__(self):
-        self.accounts, self.devices, self.loaded_at = {}, {}, 0.0
-        self.signatures = {}
+        self.accounts, self.loaded_at, self.signatures = {}, 0.0, {}
+        self.longest_window = 0.0
 
     def load(self):
-        accounts, devices, signatures = {}, {}, {}
+        accounts, signatures, longest = {}, {}, 0.0
         rows = Device.objects.filter(active=True, dc09_account__isnull=False).values_list(
-            "pk", "dc09_account", "dc09_key_encrypted", "school_id", "region_code")
+            "pk", "dc09_account", "dc09_key_encrypted", "dc09_key_form", "dc09_timestamp_optional", "school_id",
+            "region_code", "supervision_window")
         for row in rows:
             acct = row[1].upper()
             signatures[acct] = row
-            if self.signatures.get(acct) == row:
-                accounts[acct], devices[acct] = self.accounts[acct], self.devices[acct]
+            longest = max(longest, row[7].total_seconds())
+            if self.signatures.get(acct) == row and acct in self.accounts:
+                accounts[acct] = self.accounts[acct]
                 continue
-            pk, _, key_encrypted, school_id, region_code = row
-            accounts[acct] = make_account(acct, dc09_key(key_encrypted), DC09_TIMEBAND)
-            devices[acct] = Device(pk=pk, dc09_account=acct, school_id=school_id, region_code=region_code)
-        self.accounts, self.devices, self.signatures = accounts, devices, signatures
+            pk, _, key_encrypted, key_form, timestamp_optional, school_id, region_code, _window = row
+            key = None
+            if key_encrypted:
+                try:
+                    key = aes(key_bytes(dc09_key(key_encrypted), key_form))
+                except ValueError:
+                    log.error("DC-09 account %s has a key that is not valid as %s; refusing its frames", acct, key_form)
+                    continue
+            device = Device(pk=pk, dc09_account=acct, school_id=school_id, region_code=region_code)
+            accounts[acct] = Account(acct, key, not (timestamp_optional and key is None), device)
+        self.accounts, self.signatures, self.longest_window = accounts, signatures, longest
         self.loaded_at = time.monotonic()
 
 
-def dedup_key(verdict: Verdict, now) -> str:
-    e = verdict.event
-    stamp = e.timestamp.isoformat() if isinstance(e.timestamp, datetime.datetime) else now.date().isoformat()
-    return f"dc09:{e.account}:{e.message_type.value}:{e.sequence}:{e.code}:{e.ri or ''}:{e.id or ''}:{stamp}"
+def dedup_key(verdict: Verdict, index: int, event) -> str:
+    """Account, sequence number and the event's content — not the timestamp (a retransmission carries a
+    fresh one) nor the path (a fail-over to the back-up path is the same event); intake adds the window."""
+    extra = f"#{index}" if index else ""
+    return f"dc09:{verdict.account}:{verdict.seq}:{verdict.token}:{event.content}{extra}"
 
 
 def store(jobs: list[Job], wake_rows: bool = True) -> dict | None:
@@ -94,29 +132,44 @@ def store(jobs: list[Job], wake_rows: bool = True) -> dict | None:
     now = timezone.now()
     alarms, beats = [], {}
     for job in jobs:
-        e = job.verdict.event
-        at = e.timestamp if isinstance(e.timestamp, datetime.datetime) else now
-        if job.verdict.supervision:
+        v = job.verdict
+        at = v.timestamp or now
+        if v.supervision:
             beats[job.device.pk] = max(beats.get(job.device.pk, at), at)
-        else:
-            alarms.append(Incoming(device=job.device, source="dc09", dedup_key=dedup_key(job.verdict, now),
-                                   code=e.code or "", zone=e.ri or "", message=(e.message or "").strip("/ "),
-                                   occurred_at=at, raw=job.raw))
+            continue
+        path = f"{job.owner.path} R{v.receiver or '0'} L{v.line}"
+        for i, e in enumerate(v.events):
+            message = " ".join(part for part in (e.message, v.xdata) if part)
+            alarms.append(Incoming(device=job.device, source="dc09", dedup_key=dedup_key(v, i, e), code=e.code,
+                                   zone=e.zone, message=message, occurred_at=at, raw=job.raw, area=e.area,
+                                   event_kind=e.kind, path=path, sequence=v.seq, user=e.user))
     heartbeats = sorted((pk, min(at, now)) for pk, at in beats.items())
     _, wake = store_alarms(alarms, now=now, publish=False, heartbeats=heartbeats,
                            heartbeat_source=HeartbeatSource.DC09, wake_rows=wake_rows)
     return wake
 
 
+def flush_forged(counts: dict) -> None:
+    """Add the forged frames counted since the last flush to their devices (one UPDATE per device)."""
+    connection.close_if_unusable_or_obsolete()
+    for pk, (n, at) in counts.items():
+        Device.objects.filter(pk=pk).update(forged_frames=F("forged_frames") + n, last_forged_at=at)
+
+
 class Receiver:
-    def __init__(self, host="0.0.0.0", port=12128, *, udp=True, escalate=True):
+    def __init__(self, host="0.0.0.0", port=12128, *, udp=True, escalate=True, limits: Limits | None = None):
         self.host, self.port, self.udp, self.escalate = host, port, udp, escalate
+        self.limits = limits or Limits.from_env()
+        self.connections: set = set()  # open TCPConnections
+        self.per_address: collections.Counter = collections.Counter()
+        self.forged: dict = {}  # device pk → [frames refused as forged, last at] since the last flush
         self.book = AccountBook()
         self.queue: asyncio.Queue | None = None
         # PostgreSQL commits concurrent batches in parallel; SQLite has one writer anyway
         self.writers = WRITERS if connection.vendor == "postgresql" else 1
         self.executor = concurrent.futures.ThreadPoolExecutor(self.writers + 1, thread_name_prefix="dc09-writer")
-        self.stats = {"frames": 0, "ack": 0, "nak": 0, "duh": 0, "stored_batches": 0}
+        self.stats = {"frames": 0, "ack": 0, "nak": 0, "duh": 0, "stored_batches": 0, "forged": 0,
+                      "refused_connections": 0, "idle_closed": 0}
         self.servers = []
         self.reloading = None
         # consoles of other processes can only be woken through a shared (Redis) channel layer
@@ -141,6 +194,64 @@ class Receiver:
                 await self.refresh_accounts()
             except Exception:
                 log.exception("reloading DC-09 accounts failed; keeping the previous ones")
+            await self.flush_forged()
+
+    async def flush_forged(self):
+        """Persist the forged-frame counts (off the alarm path: its own short statement per device)."""
+        if not self.forged:
+            return
+        counts, self.forged = self.forged, {}
+        try:
+            await asyncio.get_running_loop().run_in_executor(self.executor, flush_forged, counts)
+        except Exception:
+            log.exception("counting %d forged DC-09 frames failed", sum(n for n, _ in counts.values()))
+
+    # --- connection limits ----------------------------------------------------------------------
+    @property
+    def idle_timeout(self) -> float:
+        if self.limits.idle_timeout is not None:
+            return self.limits.idle_timeout
+        return max(DEFAULT_IDLE_SECONDS, self.book.longest_window)
+
+    def admit(self, conn) -> bool:
+        """Take a new connection within the limits: refused beyond ``max_per_address`` for its source;
+        at ``max_connections`` the longest-idle connection without unanswered frames is closed for it."""
+        limits = self.limits
+        if self.per_address[conn.address] >= limits.max_per_address:
+            self.stats["refused_connections"] += 1
+            return False
+        if len(self.connections) >= limits.max_connections:
+            idle = [c for c in self.connections if not c.pending]
+            if not idle:
+                self.stats["refused_connections"] += 1
+                return False
+            oldest = min(idle, key=lambda c: c.last)
+            self.drop(oldest)
+            if oldest.transport is not None:
+                oldest.transport.close()
+        self.connections.add(conn)
+        self.per_address[conn.address] += 1
+        return True
+
+    def drop(self, conn):
+        if conn in self.connections:
+            self.connections.discard(conn)
+            self.per_address[conn.address] -= 1
+            if self.per_address[conn.address] <= 0:
+                del self.per_address[conn.address]
+
+    async def idle_loop(self):
+        """Close the connections that completed no frame for the idle timeout (nothing unanswered)."""
+        loop = asyncio.get_running_loop()
+        while True:
+            timeout = self.idle_timeout
+            await asyncio.sleep(min(max(timeout / 4, 0.05), 5.0))
+            deadline = loop.time() - timeout
+            for conn in [c for c in self.connections if c.last < deadline and not c.pending]:
+                self.stats["idle_closed"] += 1
+                self.drop(conn)
+                if conn.transport is not None:
+                    conn.transport.close()
 
     def submit(self, raw: bytes, owner) -> "Job | bytes":
         """Judge one frame: the answer at once (NAK, DUH, or nothing: ``b""``), or the Job that will carry
@@ -152,15 +263,18 @@ class Receiver:
             log.exception("unexpected error judging a DC-09 frame")
             verdict = Verdict("NAK", reason="error")
         if verdict.accepted:
-            device = self.book.devices.get((verdict.event.account or "").upper())
-            if device is None:  # account removed between reloads
-                verdict = Verdict("NAK", reason="account")
-            else:
-                job = Job(verdict, device, raw.decode("ascii", "ignore").strip(), owner)
-                self.queue.put_nowait(job)
-                return job
+            job = Job(verdict, verdict.entry.device, raw.decode("latin-1").strip(), owner)
+            self.queue.put_nowait(job)
+            return job
+        if verdict.forged:
+            self.stats["forged"] += 1
+            count = self.forged.setdefault(verdict.entry.device.pk, [0, None])
+            count[0] += 1
+            count[1] = timezone.now()
+        if DEBUG:
+            log.debug("DC-09 %s (%s) from %s", verdict.response, verdict.reason, owner.path)
         self.stats["duh" if verdict.response == "DUH" else "nak"] += 1
-        return response_bytes(verdict) if verdict.response else b""
+        return response_bytes(verdict)
 
     async def writer(self):
         loop = asyncio.get_running_loop()
@@ -204,6 +318,8 @@ class Receiver:
     async def start(self):
         self.queue = asyncio.Queue()
         await self.refresh_accounts(force=True)
+        from huxiao.alarms.dc09.transport import TCPConnection, UDPProtocol
+
         loop = asyncio.get_running_loop()
         tcp = await loop.create_server(lambda: TCPConnection(self), self.host, self.port)
         self.servers.append(tcp)
@@ -214,6 +330,7 @@ class Receiver:
             self.servers.append(transport)
         self.tasks = [asyncio.create_task(self.writer()) for _ in range(self.writers)]
         self.tasks.append(asyncio.create_task(self.account_loop()))
+        self.tasks.append(asyncio.create_task(self.idle_loop()))
         if self.escalate:
             self.tasks.append(asyncio.create_task(self.escalation_loop()))
         return self
@@ -224,6 +341,10 @@ class Receiver:
         for server in self.servers:
             server.close()
         await asyncio.gather(*self.tasks, return_exceptions=True)
+        await self.flush_forged()
+        for conn in list(self.connections):
+            if conn.transport is not None:
+                conn.transport.close()
         # each writer thread closes its own database connection (one task per thread, held at a barrier)
         threads = len(getattr(self.executor, "_threads", ())) or 1
         barrier = threading.Barrier(threads, timeout=5)
@@ -252,115 +373,3 @@ def run_event_loop(coro):
     except ImportError:
         return asyncio.run(coro)
     return uvloop.run(coro)
-
-
-class TCPConnection(asyncio.Protocol):
-    """One panel's TCP connection: frames end with CR; their answers go back in the frames' order, those
-    already decided together in one send (a pipelining panel's whole batch at once).
-
-    Its frames are read no further while MAX_PENDING of them await their answers, while the panel does
-    not read the answers it was sent (the transport's write buffer is full), and after an over-long
-    line, after which it closes once the frames before it are answered."""
-
-    def __init__(self, receiver: Receiver):
-        self.receiver = receiver
-        self.transport = None
-        self.buffer = bytearray()
-        self.pending = collections.deque()  # answers (bytes) and Jobs, in the frames' order
-        self.paused = self.ending = self.refused = self.write_blocked = False
-
-    def connection_made(self, transport):
-        self.transport = transport
-
-    def data_received(self, data):
-        if self.refused:
-            return
-        buffer, pending, submit = self.buffer, self.pending, self.receiver.submit
-        buffer += data
-        start = 0
-        while (end := buffer.find(b"\r", start)) >= 0:
-            raw = bytes(buffer[start:end + 1])
-            start = end + 1
-            if raw.strip():
-                pending.append(submit(raw, self))
-        del buffer[:start]
-        if len(buffer) > MAX_FRAME:
-            log.warning("over-long DC-09 frame from %s; closing", self.transport.get_extra_info("peername"))
-            buffer.clear()
-            self.refused = self.ending = True
-        self.flush()
-
-    def flush(self):
-        """Send the answers decided so far, up to the first one still waiting for its commit."""
-        pending, out = self.pending, []
-        while pending:
-            head = pending[0]
-            answer = head if head.__class__ is bytes else head.answer
-            if answer is None:
-                break
-            out.append(answer)
-            pending.popleft()
-        transport = self.transport
-        if transport is None or transport.is_closing():
-            return
-        if out:
-            transport.write(b"".join(out))
-        if self.ending and not pending:
-            transport.close()
-        else:
-            self.set_reading()
-
-    def set_reading(self):
-        busy = len(self.pending) > (MAX_PENDING // 2 if self.paused else MAX_PENDING)
-        pause = busy or self.write_blocked or self.refused
-        if pause != self.paused and self.transport is not None and not self.transport.is_closing():
-            self.paused = pause
-            (self.transport.pause_reading if pause else self.transport.resume_reading)()
-
-    def pause_writing(self):
-        self.write_blocked = True
-        self.set_reading()
-
-    def resume_writing(self):
-        self.write_blocked = False
-        self.set_reading()
-
-    def eof_received(self):
-        self.ending = True
-        self.flush()
-        return True  # keep the connection open for the answers still to come
-
-    def connection_lost(self, exc):
-        self.transport = None  # frames already queued are still stored; the panel retries their answers
-
-
-class UDPProtocol(asyncio.DatagramProtocol):
-    def __init__(self, receiver: Receiver):
-        self.receiver, self.transport = receiver, None
-
-    def connection_made(self, transport):
-        self.transport = transport
-
-    def datagram_received(self, data, addr):
-        reply = UDPReply(self, addr)
-        answer = self.receiver.submit(data, reply)
-        if answer.__class__ is bytes:
-            self.send(answer, addr)
-        else:  # answered by flush() once stored
-            reply.job = answer
-
-    def send(self, answer, addr):
-        if answer and self.transport is not None:
-            self.transport.sendto(answer, addr)
-
-
-class UDPReply:
-    """Where the answer of one datagram's frame goes once it is stored."""
-
-    __slots__ = ("protocol", "addr", "job")
-
-    def __init__(self, protocol: UDPProtocol, addr):
-        self.protocol, self.addr, self.job = protocol, addr, None
-
-    def flush(self):
-        self.protocol.send(self.job.answer, self.addr)

@@ -25,7 +25,8 @@ class Command(BaseCommand):
     def handle(self, *args, **opts):
         rng = random.Random()
         host = "127.0.0.1" if opts["host"] in ("0.0.0.0", "") else opts["host"]
-        panels = [(d.dc09_account, device_dc09_key(d)) for d in
+        panels = [(d.dc09_account, (device_dc09_key(d), d.dc09_key_form) if d.dc09_key_encrypted else None)
+                  for d in
                   Device.objects.filter(active=True, dc09_account__isnull=False).order_by("pk")]
         seq = {acct: rng.randint(1, 9000) for acct, _ in panels}
         time.sleep(2.0)
@@ -41,7 +42,7 @@ class Command(BaseCommand):
                 seq[acct] += 1
                 token, code = ("SIA-DCS", "RP") if rng.random() < 0.05 else ("NULL", "")
                 self._send(host, opts["port"], build(acct, seq=seq[acct], token=token, code=code or "RP",
-                                                     zone="0", key=key))
+                                                     zone="0", **self._key(key)))
                 next_beat[acct] = now + opts["heartbeat"]
             if opts["once"]:
                 return
@@ -49,9 +50,13 @@ class Command(BaseCommand):
                 acct, key = rng.choice(panels)
                 seq[acct] += 1
                 self._send(host, opts["port"], build(acct, seq=seq[acct], code=rng.choice(["PA", "BA", "PA"]),
-                                                     zone=str(rng.randint(1, 8)), key=key))
+                                                     area="1", zone=f"{rng.randint(1, 8):03d}", **self._key(key)))
                 next_alarm = now + rng.expovariate(1 / opts["alarm_every"])
             time.sleep(0.5)
+
+    @staticmethod
+    def _key(key) -> dict:
+        return {"key": key[0], "key_form": key[1]} if key else {}
 
     def _send(self, host, port, data):
         for attempt in range(3):  # a panel retries until acknowledged
