@@ -1,8 +1,12 @@
 """The REST API at /api/v1/: mounts each domain app's router (``<app>/api.py`` defining ``router``)."""
 
+import functools
+
 import orjson
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from ninja import NinjaAPI
 from ninja.renderers import BaseRenderer
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
@@ -31,6 +35,30 @@ class HeaderToken(APIKeyHeader):
         return user
 
 
+def docs_guard(view):
+    """With API_DOCS_REQUIRE_LOGIN (on in production) the OpenAPI schema and the docs page answer only
+    a signed-in session or a live API token: the schema maps every operation an attacker could try."""
+
+    @functools.wraps(view)
+    def guarded(request, *args, **kwargs):
+        if settings.API_DOCS_REQUIRE_LOGIN and not _signed_in(request):
+            if request.path.endswith(".json"):
+                return JsonResponse({"detail": "请先登录或提供有效的 API 令牌"}, status=401,
+                                    json_dumps_params={"ensure_ascii": False})
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+def _signed_in(request) -> bool:
+    if getattr(request, "user", None) is not None and request.user.is_authenticated:
+        return True
+    header = request.headers.get("Authorization", "")
+    raw = header[7:].strip() if header.lower().startswith("bearer ") else request.headers.get("X-API-Token", "")
+    return user_for_token(raw) is not None
+
+
 def _json_default(value):
     """Decimals (coordinates) as exact strings, anything else orjson does not know as text."""
     return str(value)
@@ -54,6 +82,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
     openapi_url="/openapi.json",
+    docs_decorator=docs_guard,
 )
 
 

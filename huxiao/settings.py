@@ -54,18 +54,37 @@ PRODUCTION = env_bool("DJANGO_PRODUCTION")
 DEBUG = env_bool("DEBUG", default=False)
 TESTING = env_bool("HUXIAO_TESTING") or "pytest" in sys.modules
 
-SECRET_KEY = env_str(
-    "SECRET_KEY", "insecure-demo-key-only-for-the-embedded-demo-0123456789abcdef",
-    required_in_production=True,
-)
+# The demo's keys are published with the source: production refuses them (and any key under 32 bytes).
+DEMO_SECRET_KEY = "insecure-demo-key-only-for-the-embedded-demo-0123456789abcdef"
+DEMO_FIELD_ENCRYPTION_KEY = "ZGVtby1maWVsZC1rZXktMzItYnl0ZXMtbG9uZy0wMDA="
+SECRET_KEY = env_str("SECRET_KEY", DEMO_SECRET_KEY, required_in_production=True)
 # 32-byte key, base64 (urlsafe) encoded; used for AES-GCM field encryption and the HMAC blind index.
-FIELD_ENCRYPTION_KEY = env_str(
-    "FIELD_ENCRYPTION_KEY", "ZGVtby1maWVsZC1rZXktMzItYnl0ZXMtbG9uZy0wMDA=",
-    required_in_production=True,
-)
+FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY", DEMO_FIELD_ENCRYPTION_KEY, required_in_production=True)
 # Retired field keys (comma-separated, same format): they still decrypt until `manage.py rotate_field_key`
 # has re-encrypted every column with FIELD_ENCRYPTION_KEY (docs/security.md).
 FIELD_ENCRYPTION_OLD_KEYS = env_list("FIELD_ENCRYPTION_OLD_KEYS", [])
+
+
+def _check_production_keys():
+    import base64
+    import binascii
+
+    if SECRET_KEY == DEMO_SECRET_KEY or "insecure" in SECRET_KEY:
+        raise ImproperlyConfigured("SECRET_KEY is the published demo key; set a random one (DJANGO_PRODUCTION=1)")
+    if len(SECRET_KEY.encode()) < 32:
+        raise ImproperlyConfigured("SECRET_KEY must be at least 32 bytes long (DJANGO_PRODUCTION=1)")
+    if FIELD_ENCRYPTION_KEY == DEMO_FIELD_ENCRYPTION_KEY:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY is the published demo key; generate one (DJANGO_PRODUCTION=1)")
+    try:
+        key = base64.urlsafe_b64decode(FIELD_ENCRYPTION_KEY.encode())
+    except (binascii.Error, ValueError) as exc:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must be base64 of 32 bytes") from exc
+    if len(key) < 32:
+        raise ImproperlyConfigured("FIELD_ENCRYPTION_KEY must decode to at least 32 bytes (DJANGO_PRODUCTION=1)")
+
+
+if PRODUCTION:
+    _check_production_keys()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # Reverse proxies (addresses or CIDR networks) whose X-Forwarded-For is believed; from anyone else the
@@ -98,6 +117,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",
     *HUXIAO_APPS,
 ]
@@ -208,25 +228,47 @@ PASSWORD_HASHERS = [
 ]
 if TESTING:  # argon2 is deliberately slow; tests create hundreds of users
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
+# Applied whenever a password is set through the product (self-service, administrator, API); the demo
+# seed sets its published password directly.
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "huxiao.core.validators.MinimumLengthPasswordValidator",
+     "OPTIONS": {"min_length": max(12, env_int("PASSWORD_MIN_LENGTH", 12))}},
+    {"NAME": "huxiao.core.validators.NoUsernamePasswordValidator"},
+    {"NAME": "huxiao.core.validators.CommonPasswordValidator"},
+    {"NAME": "huxiao.core.validators.StrengthPasswordValidator", "OPTIONS": {"min_score": 3}},
     {"NAME": "huxiao.core.validators.CharacterClassPasswordValidator"},
 ]
+# Days after which a password must be changed at the next sign-in (等保); 0 turns expiry off.
+PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 90 if PRODUCTION else 0)
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "huxiao.core.signin.AccountDelayBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Sign-in throttling (huxiao.core.signin). Per client address a lockout (django-axes, the address being
+# the proxy-verified one); per account a growing delay, never a lockout, so that nobody can shut a
+# station out by failing on purpose. Browsers where the account signed in before carry a signed device
+# cookie and are exempt from both while that device itself keeps failing less than the free count.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_CLIENT_IP_CALLABLE = "huxiao.core.middleware.client_ip"
+AXES_WHITELIST_CALLABLE = "huxiao.core.signin.trusted_attempt"
+AXES_RESET_ON_SUCCESS = False  # one valid account must not clear its address's count of guesses
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_ENABLED = not TESTING or env_bool("AXES_ENABLED_IN_TESTS")
-# TOTP second factor for police roles (django-otp); off in the demo, on in production profiles.
+SIGNIN_FREE_FAILURES = env_int("SIGNIN_FREE_FAILURES", 5)  # failures per account before delays begin
+SIGNIN_MAX_DELAY_SECONDS = env_int("SIGNIN_MAX_DELAY_SECONDS", 300)  # delays double up to this
+SIGNIN_FAILURE_MEMORY_HOURS = env_int("SIGNIN_FAILURE_MEMORY_HOURS", 24)  # an account's count is forgotten
+SIGNIN_DEVICE_COOKIE_DAYS = env_int("SIGNIN_DEVICE_COOKIE_DAYS", 180)
+# TOTP second factor (django-otp) for police roles and for system administrators; off in the demo, on in
+# production. Any user who enrolled one is asked for it.
 HUXIAO_REQUIRE_OTP_FOR_POLICE = env_bool("REQUIRE_OTP_FOR_POLICE", default=PRODUCTION)
+HUXIAO_REQUIRE_OTP_FOR_ADMINS = env_bool("REQUIRE_OTP_FOR_ADMINS", default=PRODUCTION)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "护校安园")
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)  # default lifetime of an API token
+# OpenAPI schema and interactive docs only for signed-in users (session or API token).
+API_DOCS_REQUIRE_LOGIN = env_bool("API_DOCS_REQUIRE_LOGIN", default=PRODUCTION)
 
 SESSION_COOKIE_AGE = env_int("SESSION_IDLE_MINUTES", 30) * 60
 SESSION_SAVE_EVERY_REQUEST = False  # IdleTimeoutMiddleware refreshes expiry at most once a minute
@@ -267,7 +309,7 @@ CONTENT_SECURITY_POLICY = {
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", "blob:", *([_tile_origin] if _tile_origin else [])],
         "font-src": ["'self'", "data:"],
-        "connect-src": ["'self'", "ws:", "wss:"],
+        "connect-src": ["'self'"],  # CSP 3: 'self' covers ws:/wss: to the same host
         "media-src": ["'self'", "data:"],
         "frame-ancestors": ["'none'"],
         "form-action": ["'self'"],

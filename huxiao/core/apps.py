@@ -7,6 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = "基础平台"
 
     def ready(self):
-        from huxiao.core import permissions, signals  # noqa: F401
+        from huxiao.core import permissions, signals, signin, twofactor  # noqa: F401
 
         permissions.load_app_permissions()

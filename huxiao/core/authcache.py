@@ -10,6 +10,7 @@ from django.core.cache import cache
 TTL = 300
 ROLES = "hx:roles:{}"
 TOKEN = "hx:token:{}"
+SECOND_FACTOR = "hx:2fa:{}"
 
 
 def assignments(user):
@@ -34,6 +35,18 @@ def token(key_hash: str):
     return found or None
 
 
+def has_second_factor(user_id) -> bool:
+    """Whether the user has a confirmed TOTP device (cached; dropped when a device changes)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    key = SECOND_FACTOR.format(user_id)
+    found = cache.get(key)
+    if found is None:
+        found = TOTPDevice.objects.filter(user_id=user_id, confirmed=True).exists()
+        cache.set(key, found, TTL)
+    return found
+
+
 def remember_token(found):
     cache.set(TOKEN.format(found.key_hash), found, TTL)
 
@@ -41,7 +54,7 @@ def remember_token(found):
 def forget_user(user_id):
     from huxiao.core.models import ApiToken
 
-    cache.delete(ROLES.format(user_id))
+    cache.delete_many([ROLES.format(user_id), SECOND_FACTOR.format(user_id)])
     cache.delete_many([TOKEN.format(h) for h in ApiToken.objects.filter(user_id=user_id)
                        .values_list("key_hash", flat=True)])
 

@@ -149,13 +149,25 @@ def do_set_user_active(user: User, active: bool, *, actor):
 
 
 @transaction.atomic
-def do_issue_token(user: User, name: str, *, actor) -> tuple[ApiToken, str]:
-    """Create an API token; the raw value is returned once and never stored."""
+def do_issue_token(user: User, name: str, *, actor, days: int | None = None) -> tuple[ApiToken, str]:
+    """Create an API token valid for ``days`` (API_TOKEN_DAYS by default); the raw value is returned once
+    and never stored. Police users need a confirmed second factor first."""
+    from datetime import timedelta
+
+    from huxiao.core import authcache, twofactor
+
     if actor != user:
         _require(actor, "core.manage_users")
+    days = settings.API_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= 366:
+        raise ValidationError({"days": _("有效期须在 1 至 366 天之间")})
+    if twofactor.is_police(user) and not authcache.has_second_factor(user.pk):
+        raise ValidationError({"name": _("公安用户须先启用双因素认证，才能生成 API 令牌")})
     raw = "hx_" + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(user=user, name=name[:64] or "API", prefix=raw[3:9], key_hash=hash_token(raw))
-    audit.record(AuditAction.CREATE, token, actor=actor, after={"user": user.username, "name": token.name})
+    token = ApiToken.objects.create(user=user, name=name[:64] or "API", prefix=raw[3:9], key_hash=hash_token(raw),
+                                    expires_at=timezone.now() + timedelta(days=days))
+    audit.record(AuditAction.CREATE, token, actor=actor, after={"user": user.username, "name": token.name,
+                                                                "days": days})
     return token, raw
 
 
@@ -168,13 +180,33 @@ def do_revoke_token(token: ApiToken, *, actor):
     audit.record(AuditAction.UPDATE, token, actor=actor, after={"revoked": True})
 
 
-def user_for_token(raw: str):
-    if not raw or not raw.startswith("hx_"):
-        return None
+@transaction.atomic
+def do_sign_out_everywhere(user: User, *, actor):
+    """End every session of ``user`` (the session hash includes session_epoch) and revoke every token."""
+    if actor != user:
+        _require(actor, "core.manage_users")
+    from django.db.models import F
+
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     from huxiao.core import authcache
 
+    authcache.forget_user(user.pk)  # update() sends no signals: drop the cached tokens here
+    audit.record(AuditAction.LOGOUT, user, actor=actor, after={"everywhere": True, "tokens_revoked": revoked})
+
+
+def user_for_token(raw: str):
+    """The user of a live API token: not revoked, not expired, user active, and for police users a
+    confirmed second factor. None otherwise."""
+    if not raw or not raw.startswith("hx_") or len(raw) > 100:
+        return None
+    from huxiao.core import authcache, twofactor
+
     token = authcache.token(hash_token(raw))
-    if token is None or not token.user.is_active:
+    if token is None or token.expired or not token.user.is_active:
+        return None
+    if twofactor.is_police(token.user) and not authcache.has_second_factor(token.user_id):
         return None
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 300:

@@ -67,3 +67,71 @@ class CharacterClassPasswordValidator:
 
     def get_help_text(self):
         return _("密码须包含大写字母、小写字母、数字、符号中的至少三类")
+
+
+# --- passwords (applied whenever a password is set through the product; AUTH_PASSWORD_VALIDATORS) -----
+
+class MinimumLengthPasswordValidator:
+    """At least ``min_length`` characters (12 by default)."""
+
+    def __init__(self, min_length=12):
+        self.min_length = min_length
+
+    def validate(self, password, user=None):
+        if len(password) < self.min_length:
+            raise ValidationError(_("密码太短：至少需要 %(n)d 个字符") % {"n": self.min_length},
+                                  code="password_too_short")
+
+    def get_help_text(self):
+        return _("密码至少 %(n)d 个字符") % {"n": self.min_length}
+
+
+class StrengthPasswordValidator:
+    """zxcvbn's estimate (score 0–4) must reach ``min_score``. The password is judged as typed and in
+    lower case, so a leading capital does not hide a run such as ``Abcdefghij12``; the user's name and
+    account are given to zxcvbn as words an attacker knows."""
+
+    def __init__(self, min_score=3):
+        self.min_score = min_score
+
+    def validate(self, password, user=None):
+        from zxcvbn import zxcvbn
+
+        known = [v for v in (getattr(user, "username", ""), getattr(user, "full_name", "")) if v]
+        sample = password[:100]  # zxcvbn is quadratic; 100 characters decide it
+        score = min(zxcvbn(sample, user_inputs=known)["score"], zxcvbn(sample.lower(), user_inputs=known)["score"])
+        if score < self.min_score:
+            raise ValidationError(
+                _("密码太容易被猜到（如连续字母、键盘序列、常见单词加数字），请使用更长、无规律的密码"),
+                code="password_weak")
+
+    def get_help_text(self):
+        return _("不能使用连续字母、键盘序列、常见单词加数字等容易猜到的密码")
+
+
+class CommonPasswordValidator:
+    """Not on Django's list of 20,000 common passwords (compared in lower case)."""
+
+    def validate(self, password, user=None):
+        from django.contrib.auth.password_validation import CommonPasswordValidator as Django
+
+        try:
+            Django().validate(password, user)
+        except ValidationError as exc:
+            raise ValidationError(_("该密码属于常见密码，请另选一个"), code="password_too_common") from exc
+
+    def get_help_text(self):
+        return _("不能使用常见密码")
+
+
+class NoUsernamePasswordValidator:
+    """The password does not contain the account name (nor the person's name), in any case."""
+
+    def validate(self, password, user=None):
+        lowered = password.lower()
+        for value in (getattr(user, "username", ""), getattr(user, "full_name", "")):
+            if value and len(value) >= 2 and value.lower() in lowered:
+                raise ValidationError(_("密码不能包含账号或姓名"), code="password_contains_username")
+
+    def get_help_text(self):
+        return _("密码不能包含账号或姓名")
