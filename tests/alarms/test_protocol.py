@@ -189,7 +189,7 @@ def check_key_forms(receiver, world):
     receiver.reload()
     for account, key, form, expected in [("2001", AES_KEY, "chars", "ACK"), ("2001", AES_KEY, "hex", "NAK"),
                                          ("2003", CHAR_KEY, "chars", "ACK"), ("2002", key256, "hex", "ACK"),
-                                         ("2002", key256[:32], "hex", "NAK"), ("2002", key256, "chars", "NAK")]:
+                                         ("2002", key256[:32], "hex", "NAK"), ("2002", key256[:32], "chars", "NAK")]:
         data = build(account, seq=1 if expected == "ACK" else 2, code="BA", zone="077", key=key, key_form=form)
         assert parse_response(receiver.send(data)) == expected, (account, key, form)
     assert {a.device_id for a in Alarm.objects.filter(code="BA", zone="077")} == {legacy.pk, chars16.pk, aes256.pk}

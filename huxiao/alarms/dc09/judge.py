@@ -108,7 +108,7 @@ def _structure(clear: bytes, token: str, account: str):
         if m is not None:
             data = m[1].decode("ascii")
             events = parse(data, account) if parse is not None and data else None
-            if parse is None or events is not None:
+            if events is not None or (parse is None and not data):  # NULL: no data
                 return data, m[2], stamp.groups(), events
             first = first or (data, m[2], stamp.groups(), None)  # readable, but not as this token's data
         pos = rest.find(b"|", pos + 1)
