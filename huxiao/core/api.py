@@ -9,10 +9,11 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Query, Router, Schema, Status
 from ninja.pagination import paginate
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
-from huxiao.core import services
+from huxiao.core import audit, services
 from huxiao.core.choices import Ownership, Role, SchoolType, Setting
+from huxiao.core.crypto import mask_phone
 from huxiao.core.models import Region, RoleAssignment, School, Unit, User
 from huxiao.core.pagination import CountedPagination
 from huxiao.core.scoping import has_perm, scope_for
@@ -124,6 +125,16 @@ class SchoolOut(BaseModel):
 SCHOOL_OUT_COLUMNS = [f.validation_alias or name for name, f in SchoolOut.model_fields.items()]
 
 
+class SchoolListOut(SchoolOut):
+    """A school in a list: contact phones always masked (138****5678). The detail shows them in full to
+    the school's security staff and the supervising officials, and that read is audited."""
+
+    @field_validator("principal_phone", "security_phone")
+    @classmethod
+    def _masked(cls, value: str) -> str:
+        return mask_phone(value)
+
+
 class SchoolIn(Schema):
     code: str = Field(..., min_length=10, max_length=10, description="学校标识码")
     name: str = Field(..., min_length=2, max_length=128)
@@ -200,7 +211,7 @@ def _resolve_refs(data: dict) -> dict:
     return data
 
 
-@router.get("/schools", response=list[SchoolOut], summary="学校列表（管辖范围内）")
+@router.get("/schools", response=list[SchoolListOut], summary="学校列表（管辖范围内，联系电话脱敏）")
 @paginate(CountedPagination)
 def list_schools(request, filters: SchoolFilter = Query(...)):
     schools = filters.filter(School.objects.visible_to(request.user, "core.view_school"))
@@ -209,7 +220,9 @@ def list_schools(request, filters: SchoolFilter = Query(...)):
 
 @router.get("/schools/{school_id}", response=SchoolOut, summary="学校详情")
 def get_school(request, school_id: int):
-    return get_object_or_404(School.objects.visible_to(request.user, "core.view_school"), pk=school_id)
+    school = get_object_or_404(School.objects.visible_to(request.user, "core.view_school"), pk=school_id)
+    audit.record_read(school, actor=request.user, request=request)  # contact names and phones
+    return SchoolOut.model_validate(school).model_copy(update=school.contacts_for(request.user))
 
 
 @router.post("/schools", response={201: SchoolOut}, summary="新增学校")

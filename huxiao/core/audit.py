@@ -22,7 +22,10 @@ def snapshot(obj, exclude=()) -> dict:
     for field in obj._meta.concrete_fields:
         if field.name in exclude:
             continue
-        data[field.attname] = _jsonable(getattr(obj, field.attname))
+        value = getattr(obj, field.attname)
+        if hasattr(field, "audit_value"):  # an encrypted column (core.crypto): the log keeps it masked
+            value = field.audit_value(value)
+        data[field.attname] = _jsonable(value)
     return data
 
 

@@ -178,7 +178,9 @@ class EncryptedCharField(models.CharField):
         return 12 + 4 * ((12 + 4 * (self.max_length or 255) + 16 + 2) // 3)
 
     def db_type(self, connection):
-        return connection.data_types["CharField"] % {"max_length": self.stored_length}
+        data = self.db_type_parameters(connection) | {"max_length": self.stored_length}
+        type_string = connection.data_types["CharField"]
+        return type_string(data) if callable(type_string) else type_string % data
 
     def cast_db_type(self, connection):
         return self.db_type(connection)

@@ -9,6 +9,10 @@ R = Role
 ALL_ROLES = frozenset(Role)
 OFFICIALS = frozenset({R.STATION_OFFICER, R.POLICE_SUPERVISOR, R.EDUCATION_OFFICER, R.INSPECTOR,
                        R.PLC_COORDINATOR, R.SYSADMIN})
+# Who sees personal data in full (guards' ID tail, age, phone, certificate and background check; school
+# contact phones): the school's security staff and the supervising education and police officials.
+PERSONAL_DATA_ROLES = frozenset({R.PRINCIPAL, R.SECURITY_OFFICER, R.STATION_OFFICER, R.POLICE_SUPERVISOR,
+                                 R.EDUCATION_OFFICER, R.INSPECTOR})
 
 PERMISSIONS: dict[str, frozenset] = {
     "core.view_school": ALL_ROLES,
@@ -17,6 +21,7 @@ PERMISSIONS: dict[str, frozenset] = {
     "core.delete_school": frozenset({R.EDUCATION_OFFICER, R.SYSADMIN}),
     "core.import_school": frozenset({R.EDUCATION_OFFICER, R.SYSADMIN}),
     "core.view_unit": ALL_ROLES,
+    "core.view_contacts": PERSONAL_DATA_ROLES,
     "core.manage_users": frozenset({R.SYSADMIN}),
     "core.view_audit": frozenset({R.SYSADMIN}),
     "core.upload_attachment": ALL_ROLES,

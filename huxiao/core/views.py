@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from huxiao.core import services
+from huxiao.core import audit, services
 from huxiao.core.choices import SchoolType
 from huxiao.core.forms import SchoolFilterForm, SchoolForm
 from huxiao.core.models import Region, School
@@ -137,8 +137,10 @@ def school_detail(request, pk):
                                pk=pk)
     from huxiao.core.panels import school_panels
 
+    audit.record_read(school, actor=request.user, request=request)  # contact names and phones
     return render(request, "core/school_detail.html", {
-        "school": school, "can_edit": can(request.user, "core.change_school", school),
+        "school": school, "contacts": school.contacts_for(request.user),
+        "can_edit": can(request.user, "core.change_school", school),
         "can_delete": can(request.user, "core.delete_school", school),
         "panels": school_panels(request, school)})
 

@@ -42,19 +42,25 @@ def _guard(request, guard_id) -> Guard:
 class GuardOut(Schema):
     id: int
     name: str
+    """A roster row. ``personal`` false (a guard, 政法委, administrators): names only, the other fields null.
+    Never the birth date; the ID number only as its last 4 characters."""
+
     category: str
     category_label: str
-    id_number_masked: str
-    license_number: str
-    birth_date: datetime.date
-    first_hired_on: datetime.date
-    hire_age: int
-    background_checked_on: datetime.date | None
-    background_result: str
-    health_status: str
     active: bool
     left_on: datetime.date | None
-    trainings: int
+    trainings: int | None
+    personal: bool = Field(..., description="是否含个人信息字段（仅学校安保负责人/校长及属地教育、公安监管人员）")
+    id_number_masked: str | None = Field(None, description="身份证号后 4 位，其余以 * 代替")
+    license_number: str | None
+    first_hired_on: datetime.date | None
+    hire_age: int | None = Field(None, description="首次聘用时年龄（周岁，服务端按出生日期计算）")
+    background_checked_on: datetime.date | None
+    background_result: str | None
+    background_result_label: str | None
+    health_status: str | None
+    health_status_label: str | None
+    phone: str | None
 
 
 class FacilityOut(Schema):
@@ -85,27 +91,19 @@ class SchoolDefenseOut(Schema):
     equipment: list[EquipmentOut]
 
 
-def _guard_out(g: Guard, trainings=None) -> dict:
-    return {"id": g.pk, "name": g.name, "category": g.category, "category_label": g.get_category_display(),
-            "id_number_masked": g.id_number_masked, "license_number": g.license_number, "birth_date": g.birth_date,
-            "first_hired_on": g.first_hired_on, "hire_age": g.hire_age,
-            "background_checked_on": g.background_checked_on, "background_result": g.background_result,
-            "health_status": g.health_status, "active": g.active, "left_on": g.left_on,
-            "trainings": trainings if trainings is not None else g.trainings.count()}
+def _guard_out(request, g: Guard, trainings=None) -> dict:
+    return services.guard_view(g, personal=services.may_see_personal(request.user, g.school), trainings=trainings)
 
 
 @router.get("/schools/{school_id}", response=SchoolDefenseOut, summary="学校三防台账")
 def get_school(request, school_id: int):
-    from django.db.models import Count
-
     school = _school(request, school_id)
-    guards = Guard.objects.filter(school=school).annotate(n_trainings=Count("trainings")).order_by("-active",
-                                                                                                  "category", "name")
+    _personal, guards = services.read_roster(school, actor=request.user, request=request)
     facility = Facility.objects.filter(school=school).first()
     equipment = [{"kind": e.kind, "kind_label": e.get_kind_display(), "count": e.count}
                  for e in Equipment.objects.filter(school=school)]
-    return {"school_id": school.pk, "school_name": school.name,
-            "guards": [_guard_out(g, g.n_trainings) for g in guards], "facility": facility, "equipment": equipment}
+    return {"school_id": school.pk, "school_name": school.name, "guards": guards, "facility": facility,
+            "equipment": equipment}
 
 
 class GuardIn(Schema):
@@ -126,7 +124,7 @@ def create_guard(request, school_id: int, data: GuardIn):
     school = _school(request, school_id)
     payload = data.dict(exclude={"id_number"}, exclude_none=True)
     guard = services.do_create_guard(school, payload, id_number=data.id_number, actor=request.user)
-    return Status(201, _guard_out(guard, 0))
+    return Status(201, _guard_out(request, guard, 0))
 
 
 class GuardPatch(Schema):
@@ -144,7 +142,7 @@ class GuardPatch(Schema):
 def update_guard(request, guard_id: int, data: GuardPatch):
     guard = _guard(request, guard_id)
     guard = services.do_update_guard(guard, data.dict(exclude_unset=True), actor=request.user)
-    return _guard_out(guard)
+    return _guard_out(request, guard)
 
 
 class ReleaseIn(Schema):
@@ -154,7 +152,7 @@ class ReleaseIn(Schema):
 @router.post("/guards/{guard_id}/release", response=GuardOut, summary="安保人员离岗")
 def release_guard(request, guard_id: int, data: ReleaseIn):
     guard = services.do_release_guard(_guard(request, guard_id), data.left_on, actor=request.user)
-    return _guard_out(guard)
+    return _guard_out(request, guard)
 
 
 class TrainingIn(Schema):

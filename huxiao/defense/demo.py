@@ -3,13 +3,14 @@ order but with the gaps real districts have (too few guards for the enrolment, a
 unlicensed guards, open campuses, missing barriers, low rural walls)."""
 
 import datetime
+import random
 from decimal import Decimal
 
 from stdnum.cn import ric
 
 from huxiao.compliance.measures import required_guards
 from huxiao.core import crypto
-from huxiao.core.demo import person_name
+from huxiao.core.demo import mobile, person_name
 from huxiao.defense.choices import BackgroundResult, EquipmentKind, GuardCategory
 from huxiao.defense.models import Equipment, Facility, Guard
 
@@ -34,10 +35,12 @@ def _guard(rng, school, category, today, *, old_hire=False, licensed=True, check
         age = rng.randint(26, 49) if hired.year >= 2022 else rng.randint(28, 58)
         birth = datetime.date(hired.year - age, rng.randint(1, 12), rng.randint(1, 28))
     number = id_number(rng, birth)
+    # a phone from a generator of its own, so the shared one (and every later demo record) is unchanged
+    phone = mobile(random.Random(f"guard-phone-{number}"))
     return Guard(
         school=school, region_code=school.region_code, name=person_name(rng), category=category,
         id_number_encrypted=crypto.encrypt(number), id_number_index=crypto.blind_index(number),
-        id_number_masked=crypto.mask_id_number(number),
+        id_number_masked=crypto.mask_id_number(number), phone=phone,
         license_number=f"苏保{rng.randint(10**7, 10**8 - 1)}" if licensed and category == GuardCategory.FULL_TIME else "",
         birth_date=birth, first_hired_on=hired,
         background_checked_on=hired - datetime.timedelta(days=rng.randint(3, 30)) if checked else None,

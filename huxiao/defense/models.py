@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from huxiao.core.crypto import EncryptedCharField
 from huxiao.core.models import SchoolRecord as BaseSchoolRecord
 from huxiao.defense.choices import (
     BackgroundResult,
@@ -37,13 +38,17 @@ class SchoolRecord(BaseSchoolRecord):
 
 
 class Guard(SchoolRecord):
-    """A member of the school's security staff (专职保安员 / 兼职安全保卫人员 / 门卫 / 宿舍管理员)."""
+    """A member of the school's security staff (专职保安员 / 兼职安全保卫人员 / 门卫 / 宿舍管理员).
+
+    The ID number is stored encrypted with a keyed hash for look-ups and shown as its last 4 characters;
+    the phone is encrypted at rest. The birth date stays on the row for the first-hire age rule but is
+    never shown: the roster shows the age at first hire (``hire_age``), computed here."""
 
     name = models.CharField(_("姓名"), max_length=32)
     category = models.CharField(_("类别"), max_length=16, choices=GuardCategory.choices)
     id_number_encrypted = models.CharField(max_length=200, editable=False)
     id_number_index = models.CharField(max_length=64, db_index=True, editable=False)
-    id_number_masked = models.CharField(_("身份证号"), max_length=18, editable=False)
+    id_number_masked = models.CharField(_("身份证号"), max_length=18, editable=False)  # last 4 characters only
     license_number = models.CharField(_("保安员证号"), max_length=32, blank=True)
     birth_date = models.DateField(_("出生日期"))
     first_hired_on = models.DateField(_("首次聘用日期"))
@@ -52,7 +57,7 @@ class Guard(SchoolRecord):
                                          default=BackgroundResult.PENDING)
     health_status = models.CharField(_("健康状况"), max_length=8, choices=HealthStatus.choices,
                                      default=HealthStatus.HEALTHY)
-    phone = models.CharField(_("联系电话"), max_length=32, blank=True)
+    phone = EncryptedCharField(_("联系电话"), max_length=32, blank=True)  # personal information: AES-GCM
     active = models.BooleanField(_("在岗"), default=True)
     left_on = models.DateField(_("离岗日期"), null=True, blank=True)
 

@@ -20,7 +20,13 @@ GUARD_FIELDS = ("name", "category", "license_number", "birth_date", "first_hired
 FACILITY_FIELDS = ("enclosure_type", "enclosure_height_m", "gate_duty_room", "closed_management", "vehicle_access",
                    "anti_ramming_needed", "anti_ramming_kinds", "parent_waiting_area", "traffic_needed",
                    "traffic_installed")
-AUDIT_EXCLUDE = ("id_number_encrypted", "id_number_index")
+# The audit log keeps neither the ID number's ciphertext and hash nor the birth date (with the ID's last 4
+# characters it would narrow the number to a few hundred candidates); encrypted phones it keeps masked.
+AUDIT_EXCLUDE = ("id_number_encrypted", "id_number_index", "birth_date")
+PERSONAL = "defense.view_personal"
+PERSONAL_FIELDS = ("id_number_masked", "license_number", "first_hired_on", "hire_age", "background_checked_on",
+                   "background_result", "background_result_label", "health_status", "health_status_label",
+                   "phone", "left_on", "trainings")
 
 
 def _require(actor, obj):
@@ -73,7 +79,7 @@ def do_create_guard(school, data: dict, *, id_number: str, actor) -> Guard:
     if data["birth_date"] != birth:
         raise ValidationError({"birth_date": _("出生日期与身份证号不一致（身份证为 %(d)s）") % {"d": birth.isoformat()}})
     index = crypto.blind_index(id_number)
-    if Guard.objects.filter(school=school, id_number_index=index, active=True).exists():
+    if Guard.objects.filter(school=school, id_number_index__in=crypto.blind_indexes(id_number), active=True).exists():
         raise ValidationError({"id_number": _("该身份证号的人员已在本校安保名册中")})
     guard = Guard(school=school, recorded_by=actor if getattr(actor, "pk", None) else None,
                   id_number_encrypted=crypto.encrypt(id_number), id_number_index=index,
@@ -198,8 +204,49 @@ def do_set_equipment(school, counts: dict, *, actor) -> list[Equipment]:
 
 
 def find_guards_by_id_number(id_number: str, queryset):
-    """Exact look-up by ID number through the keyed hash (the number itself is never queried)."""
-    return queryset.filter(id_number_index=crypto.blind_index(id_number))
+    """Exact look-up by ID number through the keyed hash (the number itself is never queried); during a
+    key rotation the hash under any configured key matches."""
+    return queryset.filter(id_number_index__in=crypto.blind_indexes(id_number))
+
+
+# --- what the roster shows, and to whom ------------------------------------------------------------
+
+def may_see_personal(user, school) -> bool:
+    """The roster's personal fields (ID tail, age at first hire, phone, certificate, background check,
+    health) are for the school's security staff and the supervising education and police officials whose
+    jurisdiction covers the school; everyone else who may see the roster (a guard, 政法委, administrators)
+    sees names only."""
+    return can(user, PERSONAL, school)
+
+
+def guard_view(guard: Guard, *, personal: bool, trainings=None) -> dict:
+    """One roster row. Never the birth date or the ID number beyond its last 4 characters: the first-hire
+    age rule is worked out here (``hire_age``), so nobody needs the date itself."""
+    row = {"id": guard.pk, "name": guard.name, "category": guard.category,
+           "category_label": str(guard.get_category_display()), "active": guard.active, "personal": personal}
+    if not personal:
+        return row | dict.fromkeys(PERSONAL_FIELDS)
+    return row | {
+        "id_number_masked": crypto.mask_id_number(guard.id_number_masked), "license_number": guard.license_number,
+        "first_hired_on": guard.first_hired_on, "hire_age": guard.hire_age,
+        "background_checked_on": guard.background_checked_on, "background_result": guard.background_result,
+        "background_result_label": str(guard.get_background_result_display()),
+        "health_status": guard.health_status, "health_status_label": str(guard.get_health_status_display()),
+        "phone": guard.phone, "left_on": guard.left_on,
+        "trainings": trainings if trainings is not None else guard.trainings.count()}
+
+
+def read_roster(school, *, actor, request=None) -> tuple[bool, list[dict]]:
+    """The school's roster as ``actor`` may see it, and whether with personal fields. Every read is one
+    ``read`` entry in the audit log naming the school (not one per guard)."""
+    from django.db.models import Count
+
+    personal = may_see_personal(actor, school)
+    guards = Guard.objects.filter(school=school).annotate(n_trainings=Count("trainings")).order_by(
+        "-active", "category", "name")
+    rows = [guard_view(g, personal=personal, trainings=g.n_trainings) for g in guards]
+    audit.record_read(school, actor=actor, request=request)
+    return personal, rows
 
 
 @transaction.atomic

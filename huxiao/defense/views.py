@@ -45,8 +45,9 @@ def school_records(request, pk):
     devices = list(Device.objects.filter(school=school).order_by("kind", "name"))
     for d in devices:
         d.networked_now = d.is_networked(now)
+    personal, guards = services.read_roster(school, actor=request.user, request=request)
     return render(request, "defense/school.html", {
-        "school": school, "guards": Guard.objects.filter(school=school).order_by("-active", "category", "name"),
+        "school": school, "guards": guards, "personal": personal,
         "facility": Facility.objects.filter(school=school).first(),
         "equipment": Equipment.objects.filter(school=school), "devices": devices,
         "networked": sum(1 for d in devices if d.networked_now and d.active),

@@ -6,7 +6,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from huxiao.core.choices import Ownership, RegionLevel, SchoolType, Setting, UnitKind
-from huxiao.core.scoping import ScopedQuerySet
+from huxiao.core.crypto import EncryptedCharField, mask_phone
+from huxiao.core.scoping import ScopedQuerySet, can
 from huxiao.core.validators import validate_coordinates, validate_phone, validate_school_code
 
 
@@ -35,9 +36,9 @@ class School(models.Model):
     unit = models.OneToOneField("core.Unit", models.PROTECT, null=True, blank=True, related_name="school",
                                 verbose_name=_("学校单位"), editable=False)
     principal_name = models.CharField(_("校长/园长"), max_length=32, blank=True)
-    principal_phone = models.CharField(_("校长电话"), max_length=32, blank=True)
+    principal_phone = EncryptedCharField(_("校长电话"), max_length=32, blank=True)  # AES-GCM at rest
     security_name = models.CharField(_("安保负责人"), max_length=32, blank=True)
-    security_phone = models.CharField(_("安保负责人电话"), max_length=32, blank=True)
+    security_phone = EncryptedCharField(_("安保负责人电话"), max_length=32, blank=True)
     key_security_unit = models.BooleanField(_("治安保卫重点单位"), default=False)
     gate_open_time = models.TimeField(_("开校门时间"), null=True, blank=True)
     noon_dismissal_time = models.TimeField(_("中午放学时间"), null=True, blank=True)
@@ -111,6 +112,14 @@ class School(models.Model):
                 errors["police_station"] = gettext("属地派出所%(s)s不在学校所在区县") % {"s": station.name}
         if errors:
             raise ValidationError(errors)
+
+    def contacts_for(self, user) -> dict:
+        """The contact phones as ``user`` may see them: in full for the school's security staff and the
+        supervising education and police officials whose jurisdiction covers the school
+        (``core.view_contacts``), masked (138****5678) for everyone else."""
+        full = can(user, "core.view_contacts", self)
+        phones = {f: getattr(self, f) for f in ("principal_phone", "security_phone")}
+        return phones if full else {f: mask_phone(v) for f, v in phones.items()}
 
     def save(self, *args, **kwargs):
         self.region_code = self.region_id
