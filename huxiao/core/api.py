@@ -288,8 +288,11 @@ def _managed_unit(request, unit_id: int) -> Unit:
 
 @router.get("/users", response=list[UserOut], summary="用户列表（系统管理员）")
 def list_users(request):
-    users = _managed_users(request).prefetch_related("role_assignments__unit").order_by("username")[:2000]
-    return [_user_out(u) for u in users]
+    users = [_user_out(u) for u in
+             _managed_users(request).prefetch_related("role_assignments__unit").order_by("username")[:2000]]
+    audit.record_read(None, actor=request.user, request=request, what="用户列表", count=len(users),
+                      model="core.User")
+    return users
 
 
 @router.post("/users", response={201: UserOut}, summary="新增用户（系统管理员）")

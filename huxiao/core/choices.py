@@ -97,7 +97,7 @@ class AuditAction(models.TextChoices):
     CREATE = "create", _("新增")
     UPDATE = "update", _("修改")
     DELETE = "delete", _("删除")
-    READ = "read", _("查阅敏感信息")
+    READ = "read", _("读取敏感信息")
     LOGIN = "login", _("登录")
     LOGIN_FAILED = "login_failed", _("登录失败")
     LOGOUT = "logout", _("退出")

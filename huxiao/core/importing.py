@@ -6,16 +6,21 @@ the report names each row, column and problem in Chinese.
 
 import datetime
 import io
+import os
+import pathlib
+import time
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models.functions import Now
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
-from huxiao.core import audit
+from huxiao.core import audit, jobs
 from huxiao.core.choices import AuditAction, Ownership, SchoolType, Setting, UnitKind, UnitLevel
 from huxiao.core.models import ImportJob, ImportStatus, Region, School, Unit
 from huxiao.core.scoping import scope_for
@@ -236,51 +241,94 @@ def validate_rows(rows, user, progress=None):
     return schools, errors
 
 
-@transaction.atomic
-def write_schools(schools, user) -> int:
-    units = [Unit(name=s.name[:128], kind=UnitKind.SCHOOL, level=UnitLevel.SCHOOL, region_id=s.region_id,
-                  region_code=s.region_id) for s in schools]
-    Unit.objects.bulk_create(units, batch_size=2000)
-    for school, unit in zip(schools, units, strict=True):
-        school.unit = unit
-        school.region_code = school.region_id
-        district = school.region if school.region.level == "county" else school.region.parent
-        school.district_id = district.code
-    School.objects.bulk_create(schools, batch_size=2000)
-    audit.record(AuditAction.IMPORT, actor=user, model="core.School", object_repr=f"导入学校 {len(schools)} 所",
-                 region_code=min((s.region_code for s in schools), default="")[:2],
-                 after={"count": len(schools)})
+def write_schools(schools, user, *, job=None, lease=None) -> int:
+    """Write every school in one transaction. With ``job``, the job is marked done in the same
+    transaction, and only while ``lease`` still holds it: a worker given up as dead writes nothing."""
+    with transaction.atomic():
+        units = [Unit(name=s.name[:128], kind=UnitKind.SCHOOL, level=UnitLevel.SCHOOL, region_id=s.region_id,
+                      region_code=s.region_id) for s in schools]
+        Unit.objects.bulk_create(units, batch_size=2000)
+        for school, unit in zip(schools, units, strict=True):
+            school.unit = unit
+            school.region_code = school.region_id
+            district = school.region if school.region.level == "county" else school.region.parent
+            school.district_id = district.code
+        School.objects.bulk_create(schools, batch_size=2000)
+        audit.record(AuditAction.IMPORT, actor=user, model="core.School", object_repr=f"导入学校 {len(schools)} 所",
+                     region_code=min((s.region_code for s in schools), default="")[:2],
+                     after={"count": len(schools)})
+        if job is not None:
+            _test_pause("write")
+            if not jobs.held(ImportJob, job.pk, lease).update(
+                    status=ImportStatus.DONE, imported=len(schools), errors=[], heartbeat_at=Now(),
+                    finished_at=timezone.now()):
+                raise jobs.LeaseLost(job.pk)
     return len(schools)
 
 
+def _test_pause(stage):
+    """Test-only hook: with HUXIAO_TESTING and HUXIAO_TEST_IMPORT_PAUSE=<stage> ("validate" or "write")
+    the import stops there for a minute, after touching the file HUXIAO_TEST_IMPORT_MARKER, so that a test
+    can kill the worker at that point."""
+    if not settings.TESTING or os.environ.get("HUXIAO_TEST_IMPORT_PAUSE") != stage:
+        return
+    pathlib.Path(os.environ["HUXIAO_TEST_IMPORT_MARKER"]).write_text(stage)
+    time.sleep(60)
+
+
 def run_import(job: ImportJob, progress_every=None):
-    """Validate then write. Updates the job as it goes; leaves nothing behind on failure."""
-    job.status = ImportStatus.VALIDATING
-    job.save(update_fields=["status"])
+    """Claim the job, validate, then write, beating all along. Leaves nothing behind on failure; a job
+    that is not pending (done, failed, or running elsewhere) is returned as it is."""
+    lease = jobs.claim(ImportJob, job.pk, pending=ImportStatus.PENDING, running=ImportStatus.VALIDATING)
+    if lease is None:
+        job.refresh_from_db()
+        return job
+    try:
+        with jobs.Heartbeat(ImportJob, job.pk, lease) as heart:
+            _run(job, lease, heart, progress_every)
+    except jobs.LeaseLost:
+        pass  # given up as dead while still running: whoever holds the job now decides its end
+    job.refresh_from_db()
+    return job
+
+
+def _run(job, lease, heart, progress_every):
+    def finish_failed(errors):
+        jobs.held(ImportJob, job.pk, lease).update(status=ImportStatus.FAILED, errors=errors[:1000],
+                                                   finished_at=timezone.now(), heartbeat_at=Now())
+
     try:
         with open(job.path, "rb") as fh:
             rows = read_rows(fh)
-    except ImportFileError as exc:
-        job.status, job.errors, job.finished_at = ImportStatus.FAILED, [
-            {"row": 0, "column": "", "message": str(exc)}], timezone.now()
-        job.save(update_fields=["status", "errors", "finished_at"])
-        return job
-    job.total = len(rows)
-    job.save(update_fields=["total"])
+    except (ImportFileError, OSError) as exc:
+        message = str(exc) if isinstance(exc, ImportFileError) else "上传的文件已不存在，请重新上传"
+        finish_failed([{"row": 0, "column": "", "message": message}])
+        return
+    if not jobs.beat(ImportJob, job.pk, lease, total=len(rows), processed=0):
+        raise jobs.LeaseLost(job.pk)
 
     def progress(n):
-        job.processed = n
-        ImportJob.objects.filter(pk=job.pk).update(processed=n)
+        if heart.lost or not jobs.beat(ImportJob, job.pk, lease, processed=n):
+            raise jobs.LeaseLost(job.pk)
         if progress_every:
             progress_every(n, len(rows))
 
     schools, errors = validate_rows(rows, job.created_by, progress)
+    _test_pause("validate")
     if errors:
-        job.status, job.errors = ImportStatus.FAILED, errors[:1000]
+        finish_failed(errors)
+    elif not jobs.held(ImportJob, job.pk, lease).update(status=ImportStatus.WRITING, heartbeat_at=Now()):
+        raise jobs.LeaseLost(job.pk)
     else:
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.WRITING)
-        job.imported = write_schools(schools, job.created_by)
-        job.status = ImportStatus.DONE
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "errors", "imported", "processed", "finished_at"])
-    return job
+        write_schools(schools, job.created_by, job=job, lease=lease)
+
+
+def reap_stale_imports(pk=None):
+    """Retry once, or fail with a reason, the imports whose worker stopped beating (periodic task, and
+    the job page for its own job)."""
+    def retry(job_pk):
+        from huxiao.core import tasks
+
+        tasks.import_schools_task(job_pk)
+
+    return jobs.reap(ImportJob, pending=ImportStatus.PENDING, failed=ImportStatus.FAILED, retry=retry, pk=pk)

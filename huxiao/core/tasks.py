@@ -1,8 +1,9 @@
 """Background work of the core app."""
 
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
-from huxiao.core.importing import run_import
+from huxiao.core.importing import reap_stale_imports, run_import
 from huxiao.core.models import ImportJob
 
 
@@ -10,3 +11,9 @@ from huxiao.core.models import ImportJob
 def import_schools_task(job_id: int):
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     run_import(job)
+
+
+@db_periodic_task(crontab(minute="*"))
+def reap_stale_jobs_task():
+    """Every minute: a running job whose worker stopped beating is retried once, then failed."""
+    return reap_stale_imports()

@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huxiao.core import services
+from huxiao.core.audit import record_read
+from huxiao.core.audit_filters import AuditFilterForm
 from huxiao.core.forms import RoleAssignForm, UserCreateForm
 from huxiao.core.models import AuditLog, Unit, User
 from huxiao.core.scoping import scope_for
@@ -34,6 +36,8 @@ def user_list(request):
     if q:
         users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
     page = Paginator(users, 30).get_page(request.GET.get("page"))
+    record_read(None, actor=request.user, request=request, what=_("用户列表"), count=len(page.object_list),
+                model="core.User")
     return render(request, "core/user_list.html", {"page": page, "q": q})
 
 
@@ -66,6 +70,8 @@ def user_detail(request, pk):
         else:
             messages.success(request, _("已授予角色"))
             return redirect("user-detail", pk=pk)
+    if request.method == "GET":
+        record_read(user, actor=request.user, request=request, what=_("用户信息"))
     return render(request, "core/user_detail.html", {
         "subject": user, "form": form, "assignments": user.role_assignments.select_related("unit__region")})
 
@@ -128,14 +134,15 @@ def notification_list(request):
 @require_perm("core.view_audit")
 def audit_list(request):
     entries = AuditLog.objects.visible_to(request.user, "core.view_audit").select_related("user")
-    action = request.GET.get("action", "")
-    if action:
-        entries = entries.filter(action=action)
-    q = request.GET.get("q", "").strip()
-    if q:
-        entries = entries.filter(Q(username__icontains=q) | Q(object_repr__icontains=q))
+    form = AuditFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        entries = entries.none()
+    elif form.is_bound:
+        entries = form.apply(entries)
+    query = request.GET.copy()
+    query.pop("page", None)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_list.html", {"page": page, "action": action, "q": q})
+    return render(request, "core/audit_list.html", {"page": page, "form": form, "query": query.urlencode()})
 
 
 @login_required
@@ -152,6 +159,7 @@ def attachment_download(request, pk):
         from django.http import Http404
 
         raise Http404(_("附件文件已不存在")) from exc
+    record_read(att, actor=request.user, request=request, what=_("附件下载"))
     inline = att.content_type.startswith("image/") or att.content_type == "application/pdf"
     return FileResponse(handle, content_type=att.content_type, as_attachment=not inline,
                         filename=att.original_name)

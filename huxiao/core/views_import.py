@@ -8,8 +8,9 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from huxiao.core.audit import record_read
 from huxiao.core.forms import ImportForm
-from huxiao.core.importing import template_workbook
+from huxiao.core.importing import reap_stale_imports, template_workbook
 from huxiao.core.models import ImportJob
 from huxiao.core.tasks import import_schools_task
 from huxiao.core.views import require_perm
@@ -61,7 +62,13 @@ def import_page(request):
 @require_perm("core.import_school")
 def import_job(request, pk):
     job = get_object_or_404(ImportJob, pk=pk, created_by=request.user)
-    template = "core/import_progress.html" if request.headers.get("HX-Request") else "core/import_job.html"
-    if job.status == "done" and not request.headers.get("HX-Request"):
+    if job.status in ImportJob.RUNNING and reap_stale_imports(pk=job.pk):
+        job.refresh_from_db()  # its worker had died: retried or failed, with the reason shown below
+    partial = bool(request.headers.get("HX-Request"))
+    template = "core/import_progress.html" if partial else "core/import_job.html"
+    if job.status == "done" and not partial:
         messages.success(request, _("已导入 %(n)d 所学校") % {"n": job.imported})
+    if job.finished:  # the report (row by row, naming schools) is what is read; progress polls are not
+        record_read(job, actor=request.user, request=request, what=_("学校导入报告"),
+                    count=len(job.errors) if job.errors else job.imported)
     return render(request, template, {"job": job})

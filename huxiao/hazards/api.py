@@ -1,15 +1,19 @@
 """Hazard ledger API: list with filters, report, timeline, transitions, evidence uploads, self-checks,
 dashboard and escalation policies. Every query goes through the jurisdiction filter."""
 
+import datetime
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from huxiao.core.audit import record_read
 from huxiao.core.models import Attachment, School, User
 from huxiao.core.pagination import CountedPagination
 from huxiao.core.scoping import has_perm
@@ -17,6 +21,7 @@ from huxiao.core.services import do_store_attachment
 from huxiao.hazards import schemas as sc
 from huxiao.hazards import services
 from huxiao.hazards.choices import HazardCategory, HazardSource, HazardStatus, Severity
+from huxiao.hazards.documents import do_issue_notice, notices_of
 from huxiao.hazards.filters import apply_filters
 from huxiao.hazards.models import Hazard, SelfCheck, SelfCheckFlag
 from huxiao.hazards.selfcheck import do_file_self_check
@@ -209,10 +214,47 @@ def upload_attachment(request, school_id: Form[int], file: File[UploadedFile]):
     return Status(201, {"id": att.pk, "name": att.original_name, "content_type": att.content_type, "size": att.size})
 
 
+class NoticeOut(Schema):
+    id: int
+    number: str
+    title: str
+    school_id: int
+    issued_at: datetime.datetime
+    issued_by: str
+    hazards: list[int]
+    url: str
+
+
+def notice_out(doc) -> dict:
+    return {"id": doc.pk, "number": doc.number, "title": doc.title, "school_id": doc.school_id,
+            "issued_at": doc.issued_at, "issued_by": doc.issued_by.display_name,
+            "hazards": doc.content.get("hazards", []), "url": reverse("hazard-notice", args=[doc.pk])}
+
+
+@router.post("/schools/{school_id}/notices", response={200: NoticeOut, 201: NoticeOut},
+             summary="签发整改通知书（该校未销号隐患；编定文号并留档。同日同一批隐患再次签发返回已签发的一份，200）")
+def issue_notice(request, school_id: int):
+    _need(request, "hazards.issue_document")
+    school = get_object_or_404(School.objects.visible_to(request.user, "hazards.issue_document"), pk=school_id)
+    doc, created = do_issue_notice(school, actor=request.user)
+    return Status(201 if created else 200, notice_out(doc))
+
+
+@router.get("/notices", response=list[NoticeOut], summary="已签发的整改通知书（可按学校筛选；下载见 url）")
+def list_notices(request, school: int | None = None):
+    _need(request, "hazards.issue_document")
+    qs = notices_of(request.user).select_related("issued_by").order_by("-issued_at", "-id")
+    if school is not None:
+        qs = qs.filter(school_id=school)
+    return [notice_out(d) for d in qs[:500]]
+
+
 @router.get("/{hazard_id}", response=sc.HazardDetailOut, summary="隐患详情及流转时间线")
 def get_hazard(request, hazard_id: int):
     hazard = get_object_or_404(_visible(request), pk=hazard_id)
-    return detail_out(hazard, request.user)
+    out = detail_out(hazard, request.user)
+    record_read(hazard, actor=request.user, request=request, what="隐患详情")
+    return out
 
 
 @router.post("/{hazard_id}/transitions", response=sc.HazardDetailOut,

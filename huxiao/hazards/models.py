@@ -244,6 +244,10 @@ class IssuedDocument(models.Model):
     year = models.PositiveSmallIntegerField(_("年份"))
     seq = models.PositiveIntegerField(_("序号"))
     title = models.CharField(_("标题"), max_length=200)
+    number = models.CharField(_("文号"), max_length=64, blank=True)
+    # what was issued, kept so that every download is the same document: the layout's arguments
+    # (huxiao.hazards.documents.official_document), the file name and the hazards it lists
+    content = models.JSONField(_("内容"), default=dict, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     issued_at = models.DateTimeField(_("印发时间"), default=timezone.now)
 

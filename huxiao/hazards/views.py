@@ -1,5 +1,5 @@
 """Pages of the hazard ledger: list with filters, report, detail with timeline and actions, dashboard,
-and the 整改通知书 download. Self-checks and policies are in views_selfcheck.py."""
+and the 整改通知书 (签发 by POST, then downloads of what was issued). Self-checks and policies are in views_selfcheck.py."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -11,13 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from huxiao.core.audit import record_read
 from huxiao.core.models import Attachment, School
 from huxiao.core.scoping import can, has_perm
 from huxiao.core.services import do_store_attachment
 from huxiao.core.views import require_perm
 from huxiao.hazards import services
-from huxiao.hazards.choices import OPEN_STATUSES, HazardAction
-from huxiao.hazards.documents import rectification_notice
+from huxiao.hazards.choices import HazardAction
+from huxiao.hazards.documents import do_issue_notice, notices_of, render_issued
 from huxiao.hazards.filters import HazardFilterForm, apply_filters
 from huxiao.hazards.forms import HazardForm, TransitionForm
 from huxiao.hazards.models import Hazard
@@ -51,12 +52,15 @@ def hazard_list(request):
     page.object_list = [rows[pk] for pk in page.object_list]  # deferred join: ids from the index, then rows
     query = request.GET.copy()
     query.pop("page", None)
-    school = None
+    school, notices = None, []
     if data.get("school"):
         school = School.objects.visible_to(request.user, "hazards.issue_document").filter(pk=data["school"]).first()
+    if school is not None:
+        notices = notices_of(request.user, school).order_by("-issued_at", "-id")[:10]
     return render(request, "hazards/hazard_list.html", {
         "form": form, "page": page, "query": query.urlencode(), "today": timezone.localdate(),
-        "can_report": has_perm(request.user, "hazards.report_hazard"), "notice_school": school})
+        "can_report": has_perm(request.user, "hazards.report_hazard"), "notice_school": school,
+        "notices": notices})
 
 
 @require_perm("hazards.report_hazard")
@@ -87,6 +91,7 @@ def hazard_create(request):
 def hazard_detail(request, pk):
     hazard = get_object_or_404(Hazard.objects.visible_to(request.user, VIEW).select_related(
         "school", "found_by", "policy"), pk=pk)
+    record_read(hazard, actor=request.user, request=request, what=_("隐患详情"))
     events = hazard.events.select_related("actor").prefetch_related("evidence")
     actions = [(a, HazardAction(a).label) for a in services.available_actions(hazard, request.user)]
     return render(request, "hazards/hazard_detail.html", {
@@ -141,21 +146,40 @@ def hazard_attachment(request, pk):
         handle = att.file.open("rb")
     except FileNotFoundError:
         raise Http404(_("文件不存在")) from None
+    record_read(att, actor=request.user, request=request, what=_("附件下载"))
     return FileResponse(handle, content_type=att.content_type, as_attachment=not att.is_image,
                         filename=att.original_name)
 
 
-@require_perm("hazards.issue_document")
-def hazard_notice(request, school_id):
-    school = get_object_or_404(School.objects.visible_to(request.user, "hazards.issue_document"), pk=school_id)
-    hazards = list(Hazard.objects.visible_to(request.user, "hazards.issue_document").filter(
-        school=school, status__in=OPEN_STATUSES).order_by("deadline", "id"))
-    if not hazards:
-        messages.info(request, _("该校没有未销号的隐患，无需下发整改通知书"))
-        return redirect(f"/hazards/?school={school.pk}")
-    name, data = rectification_notice(school, hazards, actor=request.user)
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml"
-                                               ".document")
+ISSUE = "hazards.issue_document"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+@require_POST
+@require_perm(ISSUE)
+def hazard_notice_issue(request, school_id):
+    """签发 the 整改通知书 of a school's open hazards: numbered here, once; downloads never number."""
+    school = get_object_or_404(School.objects.visible_to(request.user, ISSUE), pk=school_id)
+    try:
+        doc, created = do_issue_notice(school, actor=request.user)
+    except ValidationError as exc:
+        messages.info(request, "；".join(exc.messages))
+    else:
+        if created:
+            messages.success(request, _("已签发整改通知书 %(n)s") % {"n": doc.number})
+        else:
+            messages.info(request, _("今天已就这些隐患签发过整改通知书 %(n)s，未重复编号") % {"n": doc.number})
+    return redirect(f"/hazards/?school={school.pk}")
+
+
+@require_perm(ISSUE)
+def hazard_notice(request, pk):
+    """Download an issued 整改通知书: the same document and number every time."""
+    doc = get_object_or_404(notices_of(request.user).select_related("school"), pk=pk)
+    name, data = render_issued(doc)
+    record_read(doc, actor=request.user, request=request, what=_("整改通知书"),
+                region_code=doc.school.region_code, school_id=doc.school_id)
+    response = HttpResponse(data, content_type=DOCX)
     from urllib.parse import quote
 
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from huxiao.core.audit import record_read
 from huxiao.core.models import Region, School
 from huxiao.core.pagination import CountedPagination
 from huxiao.core.scoping import has_perm
@@ -267,6 +268,9 @@ def get_coverage(request, region: str | None = None):
 @router.get("/{inspection_id}", response=InspectionOut, summary="检查记录详情")
 def get_inspection(request, inspection_id: int):
     _need(request, "inspections.view_inspection")
-    return inspection_out(get_object_or_404(
+    inspection = get_object_or_404(
         Inspection.objects.visible_to(request.user, "inspections.view_inspection").select_related("school"),
-        pk=inspection_id))
+        pk=inspection_id)
+    out = inspection_out(inspection)
+    record_read(inspection, actor=request.user, request=request, what="检查记录详情")
+    return out

@@ -8,6 +8,7 @@ urlpatterns = [
     path("templates/", views.template_list, name="template-list"),
     path("plans/", views.plan_list, name="plan-list"),
     path("coverage/", views.coverage_page, name="inspection-coverage"),
-    path("bulletin.docx", views.bulletin_download, name="inspection-bulletin"),
+    path("bulletins/", views.bulletin_issue, name="inspection-bulletin-issue"),
+    path("bulletins/<int:pk>.docx", views.bulletin_download, name="inspection-bulletin"),
     path("<int:pk>/", views.inspection_detail, name="inspection-detail"),
 ]

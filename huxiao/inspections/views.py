@@ -1,5 +1,5 @@
 """Pages of inspections: list, on-site recording (mobile-friendly), detail, templates, plans, coverage
-and the 检查通报 download."""
+and the 检查通报 (签发 by POST, then downloads of what was issued)."""
 
 import datetime
 from urllib.parse import quote
@@ -10,19 +10,23 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from huxiao.core.audit import record_read
 from huxiao.core.models import Region, School
 from huxiao.core.scoping import has_perm, scope_for
 from huxiao.core.views import require_perm
 from huxiao.hazards.choices import HazardCategory, Severity
+from huxiao.hazards.documents import render_issued
 from huxiao.hazards.services import policies_for
 from huxiao.hazards.stats import dashboard_region
 from huxiao.hazards.views import store_files
 from huxiao.inspections import services
 from huxiao.inspections.choices import InspectionMode, PlanKind
-from huxiao.inspections.documents import bulletin
+from huxiao.inspections.documents import bulletins_of, do_issue_bulletin
 from huxiao.inspections.models import ChecklistTemplate, Inspection, InspectionPlan
 
 VIEW = "inspections.view_inspection"
@@ -100,6 +104,7 @@ def inspection_create(request):
 def inspection_detail(request, pk):
     inspection = get_object_or_404(Inspection.objects.visible_to(request.user, VIEW).select_related(
         "school", "template", "plan", "recorded_by"), pk=pk)
+    record_read(inspection, actor=request.user, request=request, what=_("检查记录详情"))
     results = inspection.results.select_related("item", "hazard").prefetch_related("photos")
     return render(request, "inspections/inspection_detail.html", {"inspection": inspection, "results": results})
 
@@ -176,9 +181,11 @@ def coverage_page(request):
         raise Http404(_("该区划不在您的管辖范围内"))
     semester = services.current_semester()
     data = services.coverage(request.user, region, semester)
-    return render(request, "inspections/coverage.html", {"region": region, "semester": semester, **data,
-                                                         "can_bulletin": has_perm(request.user,
-                                                                                  "inspections.issue_bulletin")})
+    can_bulletin = has_perm(request.user, BULLETIN)
+    return render(request, "inspections/coverage.html", {
+        "region": region, "semester": semester, **data, "can_bulletin": can_bulletin,
+        "today": timezone.localdate(),
+        "bulletins": bulletins_of(request.user, region).order_by("-issued_at", "-id")[:10] if can_bulletin else []})
 
 
 def _date(value, default):
@@ -188,18 +195,37 @@ def _date(value, default):
         return None
 
 
-@require_perm("inspections.issue_bulletin")
-def bulletin_download(request):
-    region = dashboard_region(request.user, request.GET.get("region"), "inspections.issue_bulletin")
+BULLETIN = "inspections.issue_bulletin"
+
+
+@require_POST
+@require_perm(BULLETIN)
+def bulletin_issue(request):
+    """签发 the 检查通报 of a region and period: numbered here, once; downloads never number."""
+    region = dashboard_region(request.user, request.POST.get("region"), BULLETIN)
     if region is None:
         raise Http404(_("该区划不在您的管辖范围内"))
     semester = services.current_semester()
-    start, end = _date(request.GET.get("start"), semester.start), _date(request.GET.get("end"),
-                                                                         timezone.localdate())
-    if start is None or end is None or end < start:
-        messages.error(request, _("通报期间有误：起止日期格式应为 YYYY-MM-DD，且结束不早于开始"))
-        return redirect("inspection-coverage")
-    name, data = bulletin(request.user, region, start, end)
+    start, end = _date(request.POST.get("start"), semester.start), _date(request.POST.get("end"),
+                                                                          timezone.localdate())
+    back = f"{reverse('inspection-coverage')}?region={region.code}"
+    if start is None or end is None or end < start or start.year < 2000 or end > timezone.localdate():
+        messages.error(request, _("通报期间有误：起止日期格式应为 YYYY-MM-DD，结束不早于开始且不晚于今天"))
+        return redirect(back)
+    doc, created = do_issue_bulletin(request.user, region, start, end)
+    if created:
+        messages.success(request, _("已签发检查通报 %(n)s") % {"n": doc.number})
+    else:
+        messages.info(request, _("今天已签发过该期间的检查通报 %(n)s，未重复编号") % {"n": doc.number})
+    return redirect(back)
+
+
+@require_perm(BULLETIN)
+def bulletin_download(request, pk):
+    """Download an issued 检查通报: the same document and number every time."""
+    doc = get_object_or_404(bulletins_of(request.user), pk=pk)
+    name, data = render_issued(doc)
+    record_read(doc, actor=request.user, request=request, what=_("检查通报"))
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.wordprocessingml"
                                                ".document")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"

@@ -43,8 +43,10 @@ def extend_world(w):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from huxiao.core.services import do_store_attachment
+    from huxiao.hazards.documents import do_issue_notice
     from tests.hazards.helpers import PNG
 
+    w.extra["notice_a1"], _created = do_issue_notice(w.schools["a1"], actor=w.users["edu_a"])
     w.extra["photo_a1"] = do_store_attachment(SimpleUploadedFile("p.png", PNG), actor=w.users["edu_a"],
                                               school=w.schools["a1"])
 
@@ -98,7 +100,9 @@ CASES = [
     Case("hazard-attachment", lambda w: f"/hazards/attachments/{w.extra['photo_a1'].pk}/", REACH_A1,
          hidden=HIDDEN_A1),
     Case("hazard-dashboard", lambda w: "/hazards/dashboard/", OFFICIALS),
-    Case("hazard-notice", lambda w: f"/hazards/schools/{w.schools['a1'].pk}/notice.docx", INSPECT_A1,
+    Case("hazard-notice-issue", lambda w: f"/hazards/schools/{w.schools['a1'].pk}/notices/", INSPECT_A1,
+         method="POST", data=lambda w: {}, hidden={"edu_b", "police_b"}),
+    Case("hazard-notice", lambda w: f"/hazards/notices/{w.extra['notice_a1'].pk}.docx", INSPECT_A1,
          hidden={"edu_b", "police_b"}),
     Case("selfcheck-list", lambda w: "/hazards/self-checks/", SELF_CHECK_VIEWERS),
     Case("selfcheck-create", lambda w: "/hazards/self-checks/new/", FILERS),
@@ -122,6 +126,10 @@ CASES = [
          SCHOOL_A1, method="POST", data=lambda w: {"action": "start"}, hidden=HIDDEN_A1),
     Case("POST /api/v1/hazards/{hazard_id}/transitions", lambda w: f"/api/v1/hazards/{awaiting(w)}/transitions",
          INSPECT_A1, method="POST", data=lambda w: {"action": "close", "note": "验收合格"}, hidden=HIDDEN_A1),
+    Case("POST /api/v1/hazards/schools/{school_id}/notices",
+         lambda w: f"/api/v1/hazards/schools/{w.schools['a1'].pk}/notices", INSPECT_A1, method="POST",
+         data=lambda w: {}, hidden={"edu_b", "police_b"}),
+    Case("GET /api/v1/hazards/notices", lambda w: "/api/v1/hazards/notices", INSPECTORS),
     Case("GET /api/v1/hazards/dashboard", lambda w: "/api/v1/hazards/dashboard", OFFICIALS),
     Case("GET /api/v1/hazards/self-checks", lambda w: "/api/v1/hazards/self-checks", SELF_CHECK_VIEWERS),
     Case("POST /api/v1/hazards/self-checks", lambda w: "/api/v1/hazards/self-checks", SCHOOL_A1, method="POST",

@@ -32,6 +32,11 @@ def extend_world(w):
     w.extra["inspection_a1"] = Inspection.objects.create(
         school=w.schools["a1"], template=template, inspected_on=timezone.localdate(), joint=True,
         inspectors="卫督学、吴民警", recorded_by=w.users["edu_a"])
+    from huxiao.inspections.documents import do_issue_bulletin
+
+    today = timezone.localdate()
+    w.extra["bulletin_a"], _created = do_issue_bulletin(w.users["edu_a"], w.regions["district_a"],
+                                                        semester_for().start, today)
 
 
 def results(w, fail_first=True):
@@ -80,8 +85,11 @@ CASES = [
          data=lambda w: {"name": "期末检查", "region": "320413", "times": "2", "kind": "routine",
                          "mode": "announced", "template": w.extra["template"].pk, "joint": "on"}),
     Case("inspection-coverage", lambda w: "/inspections/coverage/", PLAN_VIEWERS),
-    Case("inspection-bulletin", lambda w: "/inspections/bulletin.docx?region=320413", INSPECT_A1 - {"station_a1"},
+    Case("inspection-bulletin-issue", lambda w: "/inspections/bulletins/", INSPECT_A1 - {"station_a1"},
+         method="POST", data=lambda w: {"region": "320413"},
          hidden={"edu_b", "police_b", "station_a1"}),  # a station officer's reach is the town, not the district
+    Case("inspection-bulletin", lambda w: f"/inspections/bulletins/{w.extra['bulletin_a'].pk}.docx",
+         INSPECT_A1 - {"station_a1"}, hidden={"edu_b", "police_b", "station_a1"}),
     # API
     Case("GET /api/v1/inspections/templates", lambda w: "/api/v1/inspections/templates", TEMPLATE_VIEWERS),
     Case("GET /api/v1/inspections/templates/{template_id}",

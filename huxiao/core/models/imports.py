@@ -1,4 +1,5 @@
-"""Bulk import jobs: an uploaded Excel file, its progress and its per-row error report."""
+"""Bulk import jobs: an uploaded Excel file, its progress, its per-row error report, and the heartbeat
+that tells a running job from one whose worker died (huxiao.core.jobs)."""
 
 from django.conf import settings
 from django.db import models
@@ -27,9 +28,19 @@ class ImportJob(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Liveness: the worker running the job beats (database clock) every JOB_HEARTBEAT_SECONDS; a running job
+    # silent for JOB_STALE_SECONDS is taken for dead. ``attempts`` counts starts (each start is a lease: only
+    # the worker holding the latest may finish the job), ``retries`` the restarts after a dead worker.
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("运行次数"), default=0)
+    retries = models.PositiveSmallIntegerField(_("自动重试次数"), default=0)
+    reason = models.CharField(_("说明"), max_length=300, blank=True)
+
+    RUNNING = (ImportStatus.VALIDATING, ImportStatus.WRITING)  # the statuses a worker holds (and beats in)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "heartbeat_at"], name="import_job_liveness")]
         verbose_name = _("导入任务")
         verbose_name_plural = _("导入任务")
 
@@ -45,3 +56,4 @@ class ImportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in (ImportStatus.DONE, ImportStatus.FAILED)
+
