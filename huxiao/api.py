@@ -5,13 +5,13 @@ import functools
 import orjson
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, JsonResponse
-from ninja import NinjaAPI
+from django.http import JsonResponse
 from ninja.renderers import BaseRenderer
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
+from huxiao.core import apierrors
 from huxiao.core.discovery import app_modules
+from huxiao.core.inputs import InputParser
 from huxiao.core.services import user_for_token
 
 
@@ -73,8 +73,9 @@ class ORJSONRenderer(BaseRenderer):
         return orjson.dumps(data, default=_json_default, option=orjson.OPT_NON_STR_KEYS)
 
 
-api = NinjaAPI(
+api = apierrors.HuxiaoAPI(
     renderer=ORJSONRenderer(),
+    parser=InputParser(),
     title="护校安园 API",
     version="1",
     description="护校安园平台接口。所有查询均按调用者的管辖范围过滤；超出范围的对象返回 404。",
@@ -86,31 +87,7 @@ api = NinjaAPI(
 )
 
 
-def _messages(exc: ValidationError) -> dict:
-    if hasattr(exc, "error_dict"):
-        return {field: [str(m) for m in errs] for field, errs in exc.message_dict.items()}
-    return {"__all__": [str(m) for m in exc.messages]}
-
-
-@api.exception_handler(ValidationError)
-def _validation_error(request, exc):
-    errors = _messages(exc)
-    first_field, first = next(iter(errors.items()))
-    detail = first[0] if first_field == "__all__" else f"{first_field}: {first[0]}"
-    return api.create_response(request, {"detail": detail, "errors": errors}, status=400)
-
-
-@api.exception_handler(Http404)
-def _not_found(request, exc):
-    message = str(exc)
-    if not message or message.startswith("No ") or "matches the given query" in message:
-        message = "对象不存在或不在您的管辖范围内"
-    return api.create_response(request, {"detail": message}, status=404)
-
-
-@api.exception_handler(PermissionDenied)
-def _permission_denied(request, exc):
-    return api.create_response(request, {"detail": str(exc) or "无权执行此操作"}, status=403)
+apierrors.install(api)
 
 
 for app, module in app_modules("api"):

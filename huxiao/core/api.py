@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, field_validator
 from huxiao.core import audit, services
 from huxiao.core.choices import Ownership, Role, SchoolType, Setting
 from huxiao.core.crypto import mask_phone
+from huxiao.core.inputs import LocalTime
 from huxiao.core.models import Region, RoleAssignment, School, Unit, User
 from huxiao.core.pagination import CountedPagination
 from huxiao.core.scoping import has_perm, scope_for
@@ -116,9 +117,9 @@ class SchoolOut(BaseModel):
     security_name: str
     security_phone: str
     key_security_unit: bool
-    gate_open_time: datetime.time | None
-    noon_dismissal_time: datetime.time | None
-    afternoon_dismissal_time: datetime.time | None
+    gate_open_time: LocalTime | None
+    noon_dismissal_time: LocalTime | None
+    afternoon_dismissal_time: LocalTime | None
     updated_at: datetime.datetime
 
 
@@ -156,33 +157,35 @@ class SchoolIn(Schema):
     security_name: str = ""
     security_phone: str = ""
     key_security_unit: bool = False
-    gate_open_time: datetime.time | None = None
-    noon_dismissal_time: datetime.time | None = None
-    afternoon_dismissal_time: datetime.time | None = None
+    gate_open_time: LocalTime | None = None
+    noon_dismissal_time: LocalTime | None = None
+    afternoon_dismissal_time: LocalTime | None = None
 
 
 class SchoolPatch(Schema):
-    name: str | None = Field(None, min_length=2, max_length=128)
-    school_type: SchoolType | None = None
-    ownership: Ownership | None = None
-    setting: Setting | None = None
-    complex_environment: bool | None = None
-    boarding: bool | None = None
-    students: int | None = Field(None, ge=0, le=100000)
-    boarding_students: int | None = Field(None, ge=0, le=100000)
-    staff: int | None = Field(None, ge=0, le=20000)
-    address: str | None = Field(None, min_length=2, max_length=255)
+    """Fields left out stay as they are; ``null`` only where the field may be empty."""
+
+    name: str = Field(None, min_length=2, max_length=128)
+    school_type: SchoolType = Field(None)
+    ownership: Ownership = Field(None)
+    setting: Setting = Field(None)
+    complex_environment: bool = Field(None)
+    boarding: bool = Field(None)
+    students: int = Field(None, ge=0, le=100000)
+    boarding_students: int = Field(None, ge=0, le=100000)
+    staff: int = Field(None, ge=0, le=20000)
+    address: str = Field(None, min_length=2, max_length=255)
     longitude: Decimal | None = None
     latitude: Decimal | None = None
     police_station: int | None = None
-    principal_name: str | None = None
-    principal_phone: str | None = None
-    security_name: str | None = None
-    security_phone: str | None = None
-    key_security_unit: bool | None = None
-    gate_open_time: datetime.time | None = None
-    noon_dismissal_time: datetime.time | None = None
-    afternoon_dismissal_time: datetime.time | None = None
+    principal_name: str = Field(None)
+    principal_phone: str = Field(None)
+    security_name: str = Field(None)
+    security_phone: str = Field(None)
+    key_security_unit: bool = Field(None)
+    gate_open_time: LocalTime | None = None
+    noon_dismissal_time: LocalTime | None = None
+    afternoon_dismissal_time: LocalTime | None = None
 
 
 class SchoolFilter(FilterSchema):

@@ -5,7 +5,6 @@ the report names each row, column and problem in Chinese.
 """
 
 import datetime
-import io
 import os
 import pathlib
 import time
@@ -20,7 +19,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
-from huxiao.core import audit, jobs
+from huxiao.core import audit, excel, jobs
 from huxiao.core.choices import AuditAction, Ownership, SchoolType, Setting, UnitKind, UnitLevel
 from huxiao.core.models import ImportJob, ImportStatus, Region, School, Unit
 from huxiao.core.scoping import scope_for
@@ -70,22 +69,20 @@ def template_workbook() -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "学校"
-    ws.append([c.header for c in COLUMNS])
-    ws.append([c.example for c in COLUMNS])
+    excel.append(ws, [c.header for c in COLUMNS])
+    excel.append(ws, [c.example for c in COLUMNS])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for i, col in enumerate(COLUMNS, start=1):
         ws.column_dimensions[ws.cell(1, i).column_letter].width = max(12, len(col.header) * 2 + 2)
     notes = wb.create_sheet("填写说明")
-    notes.append(["列", "必填", "说明"])
+    excel.append(notes, ["列", "必填", "说明"])
     for c in COLUMNS:
         allowed = "、".join(str(label) for label in c.choices.labels) if c.choices else {
             "bool": "是/否", "int": "非负整数", "time": "时:分，如 07:30", "decimal": "小数（WGS-84）"}.get(c.kind, "文本")
-        notes.append([c.header, "是" if c.required else "否", allowed])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        excel.append(notes, [c.header, "是" if c.required else "否", allowed])
+    return excel.to_bytes(wb)
 
 
 class ImportFileError(Exception):

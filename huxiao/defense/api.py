@@ -128,14 +128,16 @@ def create_guard(request, school_id: int, data: GuardIn):
 
 
 class GuardPatch(Schema):
-    name: str | None = Field(None, min_length=2, max_length=32)
-    category: GuardCategory | None = None
-    license_number: str | None = Field(None, max_length=32)
-    first_hired_on: datetime.date | None = None
+    """Fields left out stay as they are; ``null`` only where the field may be empty."""
+
+    name: str = Field(None, min_length=2, max_length=32)
+    category: GuardCategory = Field(None)
+    license_number: str = Field(None, max_length=32)
+    first_hired_on: datetime.date = Field(None)
     background_checked_on: datetime.date | None = None
-    background_result: BackgroundResult | None = None
-    health_status: HealthStatus | None = None
-    phone: str | None = Field(None, max_length=32)
+    background_result: BackgroundResult = Field(None)
+    health_status: HealthStatus = Field(None)
+    phone: str = Field(None, max_length=32)
 
 
 @router.patch("/guards/{guard_id}", response=GuardOut, summary="修改安保人员信息")

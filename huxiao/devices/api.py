@@ -37,7 +37,7 @@ class BatchAccepted(Schema):
 
 class BatchRejected(Schema):
     detail: str
-    field: str
+    field: str = Field("", description="出错的字段（请求体无法解析时为空）")
 
 
 @router.post("/heartbeats", auth=None, response={200: BatchAccepted, 400: BatchRejected, 401: BatchRejected,

@@ -1,6 +1,7 @@
 """Validators of the school registry and personal data."""
 
 import datetime
+import json
 from decimal import Decimal
 
 import pytest
@@ -95,7 +96,7 @@ def test_encryption_round_trip_and_blind_index(text):
 def test_blind_index_distinguishes_and_normalises():
     assert crypto.blind_index("32041319800101123x") == crypto.blind_index("32041319800101123X")
     assert crypto.blind_index("320413198001011234") != crypto.blind_index("320413198001011235")
-    assert crypto.mask_id_number("320413198001011234") == "3204**********1234"
+    assert crypto.mask_id_number("320413198001011234") == "**************1234"  # the last 4 only
 
 
 @pytest.mark.parametrize("password,ok", [("alllowercase1", False), ("Abcdefghij1", True), ("abc-def-ghi1", True),
@@ -155,3 +156,150 @@ def test_scope_of_schools_only_never_matches_everything(world):
     scope = scope_for(world.users["principal_a1"])
     assert not School.objects.filter(scope.q("region_code", None)).exists()
     assert list(School.objects.filter(scope.q("region_code", "id"))) == [world.schools["a1"]]
+
+
+# --- crafted input through the API and the pages: refused with the field named, nothing changed ------
+
+def _loc_fields(response) -> set:
+    assert response.status_code == 422, response.content
+    return {str(part) for problem in response.json()["detail"] for part in problem["loc"]}
+
+
+@pytest.mark.parametrize("url,field", [
+    ("/api/v1/hazards/?school=99999999999999999999", "school"),
+    ("/api/v1/hazards/?school=-99999999999999999999", "school"),
+    ("/api/v1/compliance/failing?offset=1e38", "offset"),
+    ("/api/v1/alarms/alarms?school_id=1e400", "school_id"),
+    ("/api/v1/schools?q=%E4%B8%AD%00", "q"),
+    ("/api/v1/schools?q=a%07b", "q"),
+])
+def test_query_parameters_out_of_range_or_with_control_characters_are_refused(world, client_for, url, field):
+    response = client_for(world.users["admin_province"]).get(url)
+    assert field in _loc_fields(response)
+
+
+def test_ordinary_numbers_and_text_in_queries_still_work(world, client_for):
+    c = client_for(world.users["admin_province"])
+    assert c.get("/api/v1/hazards/?school=9223372036854775807").status_code == 200
+    assert c.get("/api/v1/schools?q=320413198001011234").status_code == 200  # an 18-digit number, in range
+    assert c.get("/api/v1/schools?q=东城%09实验").status_code == 200  # tab is text
+
+
+def _hazard(world, **kw):
+    from tests.hazards.helpers import hazard_payload
+
+    return hazard_payload(world, **kw)
+
+
+@pytest.mark.parametrize("change,field", [
+    ({"photos": [1e20]}, "photos"),
+    ({"photos": [99999999999999999999]}, "photos"),
+    ({"place": "教学楼\u0007三楼"}, "place"),
+    ({"place": "教学楼\u0000三楼"}, "place"),
+    ({"description": "\ud800"}, "description"),
+    ({"responsible_person": "张\u001b[31m三"}, "responsible_person"),
+])
+def test_hazard_bodies_with_huge_numbers_or_control_characters_are_refused(world, client_for, change, field):
+    from huxiao.hazards.models import Hazard
+
+    body = json.dumps({**_hazard(world), **change}, default=str)
+    response = client_for(world.users["principal_a1"]).post("/api/v1/hazards/", data=body,
+                                                            content_type="application/json")
+    assert field in _loc_fields(response)
+    assert not Hazard.objects.exists()
+
+
+def test_nan_and_infinity_are_not_json(world, client_for):
+    c = client_for(world.users["admin_province"])
+    school = world.schools["a1"]
+    for literal in ("NaN", "Infinity", "-Infinity"):
+        response = c.patch(f"/api/v1/schools/{school.pk}", data='{"longitude": ' + literal + "}",
+                           content_type="application/json")
+        assert response.status_code == 400 and "JSON" in response.json()["detail"]
+    school.refresh_from_db()
+    assert school.longitude == world.schools["a1"].longitude
+
+
+@pytest.mark.parametrize("field", ["students", "name", "school_type", "address", "boarding"])
+def test_patch_with_null_for_a_required_field_is_refused(world, client_for, field):
+    school = world.schools["a1"]
+    response = client_for(world.users["admin_province"]).patch(
+        f"/api/v1/schools/{school.pk}", data=json.dumps({field: None}), content_type="application/json")
+    assert field in _loc_fields(response)
+    assert School.objects.get(pk=school.pk).students == school.students
+
+
+def test_patch_with_null_clears_a_field_that_may_be_empty(world, client_for):
+    school = world.schools["a1"]
+    response = client_for(world.users["admin_province"]).patch(
+        f"/api/v1/schools/{school.pk}", data='{"afternoon_dismissal_time": null}', content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["afternoon_dismissal_time"] is None
+
+
+@pytest.mark.parametrize("value", ["07:00:00Z", "07:00:00+08:00", "07:00-05:00"])
+def test_times_with_a_time_zone_are_refused(world, client_for, value):
+    school = world.schools["a1"]
+    response = client_for(world.users["admin_province"]).patch(
+        f"/api/v1/schools/{school.pk}", data=json.dumps({"gate_open_time": value}), content_type="application/json")
+    assert "gate_open_time" in _loc_fields(response)
+    assert "时区" in response.content.decode()
+
+
+def test_local_times_are_accepted_and_shown_as_documented(world, client_for):
+    school = world.schools["a1"]
+    response = client_for(world.users["admin_province"]).patch(
+        f"/api/v1/schools/{school.pk}", data='{"gate_open_time": "07:05"}', content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["gate_open_time"] == "07:05:00"
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "application/x-www-form-urlencoded", "application/xml", ""])
+def test_json_bodies_only_as_application_json(world, client_for, content_type):
+    from huxiao.hazards.models import Hazard
+
+    body = json.dumps(_hazard(world), default=str)
+    response = client_for(world.users["principal_a1"]).generic("POST", "/api/v1/hazards/", body,
+                                                               content_type=content_type)
+    assert response.status_code == 415
+    assert "application/json" in response.json()["detail"]
+    assert not Hazard.objects.exists()
+
+
+def test_json_body_with_charset_is_accepted(world, client_for):
+    body = json.dumps(_hazard(world), default=str)
+    response = client_for(world.users["principal_a1"]).post("/api/v1/hazards/", data=body,
+                                                            content_type="application/json; charset=utf-8")
+    assert response.status_code == 201, response.content
+
+
+def test_page_form_with_a_control_character_is_refused_and_saves_nothing(world, client_for):
+    school = world.schools["a1"]
+    response = client_for(world.users["admin_province"]).post(
+        f"/schools/{school.pk}/edit/", {"name": "东城\x00实验小学", "address": "东门大街"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "控制字符" in page and "<code>name</code>" in page
+    assert School.objects.get(pk=school.pk).name == school.name
+
+
+def test_sign_in_with_a_nul_in_the_user_name_is_a_clear_400(world, client):
+    response = client.post("/login/", {"username": "admin\x00", "password": "x"})
+    assert response.status_code == 400
+    assert "控制字符" in response.content.decode()
+
+
+def test_openapi_documents_the_error_answers_with_the_shared_schemas(client):
+    from huxiao.api import api
+
+    doc = api.get_openapi_schema(path_prefix="/api/v1")
+    operation = doc["paths"]["/api/v1/hazards/"]["post"]
+    codes = {str(code) for code in operation["responses"]}
+    assert {"201", "400", "401", "403", "404", "415", "422"} <= codes
+    assert operation["responses"][422]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/ValidationErrorOut")
+    assert {"ErrorOut", "ValidationErrorOut", "ProblemOut"} <= set(doc["components"]["schemas"])
+    # a GET without body documents no 415, an operation's own answer for a code is kept
+    assert 415 not in doc["paths"]["/api/v1/me"]["get"]["responses"]
+    heartbeats = doc["paths"]["/api/v1/devices/heartbeats"]["post"]["responses"]
+    assert heartbeats[400]["content"]["application/json"]["schema"]["$ref"].endswith("/BatchRejected")
