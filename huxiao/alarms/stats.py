@@ -46,6 +46,11 @@ def compute(user, *, days=30, now=None) -> dict:
                  .distinct())
     never = [{"id": d.pk, "name": d.name, "serial": d.serial, "school": d.school.name}
              for d in panels.select_related("school") if d.pk not in tested]
+    # DC-09 frames the receiver refused as forged (plaintext to an encrypted account, wrong key), per device
+    forged = [{"id": d.pk, "name": d.name, "serial": d.serial, "school": d.school.name, "account": d.dc09_account,
+               "count": d.forged_frames, "last_at": d.last_forged_at}
+              for d in Device.objects.visible_to(user, VIEW).filter(forged_frames__gt=0).select_related("school")
+              .order_by("-last_forged_at")[:50]]
     return {
         "days": days, "total": alarms.count(), "real": real.count(), "tests": alarms.filter(is_test=True).count(),
         "open": real.exclude(status__in=[AlarmStatus.CLOSED, AlarmStatus.RECORDED]).count(),
@@ -61,4 +66,6 @@ def compute(user, *, days=30, now=None) -> dict:
         "false_alarm_rate": round(false_n / closed, 4) if closed else None,
         "devices": panels.count(),
         "devices_never_tested": never,
+        "forged_frames": sum(d["count"] for d in forged),
+        "devices_forged": forged,
     }

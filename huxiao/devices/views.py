@@ -1,20 +1,34 @@
-"""Device pages: register a device for a school (its secret is shown once), take one out of use."""
+"""Device pages: a device's status (last heard, DC-09 settings, forged frames), register a device for a
+school (its secret is shown once), take one out of use."""
 
 import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from huxiao.core.models import School
+from huxiao.core.scoping import can
 from huxiao.core.views import require_perm
 from huxiao.devices import services
 from huxiao.devices.forms import DeviceForm
 from huxiao.devices.models import Device
 
 PERM = "devices.register_device"
+VIEW = "devices.view_device"
+
+
+@require_perm(VIEW)
+def detail(request, pk):
+    device = get_object_or_404(Device.objects.visible_to(request.user, VIEW).select_related("school"), pk=pk)
+    now = timezone.now()
+    return render(request, "devices/detail.html", {
+        "device": device, "networked": device.is_networked(now), "encrypted": bool(device.dc09_key_encrypted),
+        "heartbeats": list(device.heartbeats.order_by("-at")[:10]),
+        "can_register": can(request.user, PERM, device)})
 
 
 @require_perm(PERM)

@@ -2,9 +2,10 @@
 
 from tests.defense.fixtures import ensure_records
 from tests.matrix import Case
-from tests.world import WORLD_USERS
+from tests.world import REACH_A1, WORLD_USERS
 
 ROLE_USERS = set(WORLD_USERS)
+OUT_A1 = {"principal_a2", "edu_b", "police_b", "admin_b"}
 REGISTER_A1 = {"principal_a1", "security_a1", "station_a1", "police_a", "edu_a", "police_city", "edu_city",
                "admin_province"}
 
@@ -28,6 +29,7 @@ CASES = [
          data=lambda w: {"kind": "camera", "location": "gate", "name": "校门口球机", "serial": "CAM-PAGE-1",
                          "window_minutes": "10"},
          hidden={"principal_a2", "edu_b", "police_b", "admin_b"}),
+    Case("device-detail", lambda w: f"/devices/{w.extra['device_a1'].pk}/", REACH_A1, hidden=OUT_A1),
     Case("device-set-active", lambda w: f"/devices/{w.extra['device_a1'].pk}/active/", REGISTER_A1, method="POST",
          data=lambda w: {"active": "0"}, hidden={"principal_a2", "edu_b", "police_b", "admin_b"}),
 ]
