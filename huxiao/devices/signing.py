@@ -3,19 +3,49 @@
 Headers: ``X-Device-Serial``, ``X-Timestamp`` (Unix seconds) and ``X-Signature``, the hex
 HMAC-SHA256 of ``"{timestamp}\\n{METHOD}\\n{path}\\n"`` followed by the raw body. A request is accepted
 within ±MAX_SKEW seconds of the server clock, and each signature only once (replays are refused).
+
+An unknown (or deactivated) device and a bad signature get the same answer, 401 with ``NOT_AUTHENTIC``,
+after the same work (a look-up, a decryption and an HMAC compared in constant time), so that neither the
+answer nor its timing tells whether a serial number belongs to a registered device.
 """
 
+import functools
 import hashlib
 import hmac
+import secrets
 import time
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from huxiao.core import crypto
 from huxiao.devices.models import Device, UsedSignature
 from huxiao.devices.services import device_secret
 
 MAX_SKEW = 300
+MAX_SERIAL = 64
+
+
+def not_authentic() -> str:
+    """The one answer for an unknown device and a bad signature alike."""
+    return _("设备认证失败：设备编号或签名无效")
+
+
+@functools.lru_cache(maxsize=4)
+def _decoy_for(key_id: str) -> str:
+    return crypto.encrypt(secrets.token_urlsafe(32))
+
+
+def decoy_secret() -> str:
+    """An encrypted secret no device has (one per field-encryption key): decrypted in place of a
+    device's own when there is no device, so that both cases cost the same."""
+    return _decoy_for(crypto.current_key_id())
+
+
+def signatures_match(expected: str, given: str) -> bool:
+    """Constant-time comparison that also takes non-ASCII input (``compare_digest`` refuses such str)."""
+    return hmac.compare_digest(expected.encode(), given.encode("utf-8", "replace"))
 
 
 class SignatureError(Exception):
@@ -52,12 +82,13 @@ def verify_device_request(request, *, now=None) -> Device:
     now_s = (now or timezone.now()).timestamp()
     if abs(now_s - ts) > MAX_SKEW:
         raise SignatureError(f"请求时间戳超出允许范围（±{MAX_SKEW} 秒），请校准设备时钟")
-    device = Device.objects.select_related("school").filter(serial=serial, active=True).first()
-    if device is None:
-        raise SignatureError(f"未知或已停用的设备：{serial[:64]}")
-    expected = sign(device_secret(device), ts, request.method, request.path, request.body)
-    if not hmac.compare_digest(expected, signature):
-        raise SignatureError("设备签名校验失败")
+    device = None
+    if len(serial) <= MAX_SERIAL and "\x00" not in serial:
+        device = Device.objects.select_related("school").filter(serial=serial, active=True).first()
+    secret = device_secret(device) if device is not None else crypto.decrypt(decoy_secret())
+    expected = sign(secret, ts, request.method, request.path, request.body)
+    if not signatures_match(expected, signature) or device is None:
+        raise SignatureError(not_authentic())
     try:
         with transaction.atomic():
             UsedSignature.objects.create(device=device, signature=signature, timestamp=ts)
