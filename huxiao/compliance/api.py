@@ -14,6 +14,7 @@ from huxiao.compliance.checklist import school_checklist
 from huxiao.compliance.models import Campaign
 from huxiao.core.models import School
 from huxiao.core.scoping import has_perm
+from huxiao.core.validators import RegionCode
 
 router = Router(tags=["compliance"])
 
@@ -98,7 +99,7 @@ class RatesOut(BaseModel):  # plain pydantic: faster to serialise
 
 
 @router.get("/rates", response=RatesOut, summary="管辖区域各指标达标率（含下级区划）")
-def get_rates(request, campaign: str | None = None, region: str | None = None):
+def get_rates(request, campaign: str | None = None, region: RegionCode | None = None):
     _need(request, rates.PERM)
     reg = rates.resolve_region(request.user, region)
     camp = rates.default_campaign(reg, campaign)
@@ -131,7 +132,7 @@ class FailingPage(BaseModel):  # plain pydantic: faster to serialise
 
 
 @router.get("/failing", response=FailingPage, summary="未达标学校及原因（下钻）")
-def get_failing(request, campaign: str | None = None, region: str | None = None, rule: str | None = None,
+def get_failing(request, campaign: str | None = None, region: RegionCode | None = None, rule: str | None = None,
                 offset: Annotated[int, Field(ge=0)] = 0,
                 limit: Annotated[int, Field(ge=1, le=1000)] = 100):
     _need(request, rates.PERM)
@@ -176,7 +177,7 @@ class TrendOut(BaseModel):
 
 
 @router.get("/trend", response=TrendOut, summary="达标率每日快照趋势（默认近 90 天）")
-def get_trend(request, campaign: str | None = None, region: str | None = None, rule: str | None = None,
+def get_trend(request, campaign: str | None = None, region: RegionCode | None = None, rule: str | None = None,
               days: Annotated[int, Field(ge=1, le=3660)] = 90):
     _need(request, rates.PERM)
     reg = rates.resolve_region(request.user, region)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
+from huxiao.core.forms import RegionAdminForm
 from huxiao.core.models import AuditLog, Region, RoleAssignment, School, Unit, User
 
 
@@ -18,6 +19,7 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Region)
 class RegionAdmin(admin.ModelAdmin):
+    form = RegionAdminForm
     list_display = ["code", "name", "level", "parent"]
     search_fields = ["code", "name"]
 

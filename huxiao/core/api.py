@@ -7,7 +7,9 @@ from typing import Annotated
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Field, FilterLookup, FilterSchema, ModelSchema, Query, Router, Schema, Status
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 from pydantic import BaseModel, ConfigDict, field_validator
 
@@ -18,6 +20,7 @@ from huxiao.core.inputs import LocalTime
 from huxiao.core.models import Region, RoleAssignment, School, Unit, User
 from huxiao.core.pagination import CountedPagination
 from huxiao.core.scoping import has_perm, scope_for
+from huxiao.core.validators import RegionCode, RegionPrefix
 
 router = Router(tags=["core"])
 
@@ -60,7 +63,7 @@ class RegionOut(ModelSchema):
 
 
 @router.get("/regions", response=list[RegionOut], summary="行政区划（管辖范围内）")
-def list_regions(request, parent: str | None = None):
+def list_regions(request, parent: RegionCode | None = None):
     scope = scope_for(request.user)
     qs = Region.objects.all()
     if parent:
@@ -150,7 +153,7 @@ class SchoolIn(Schema):
     address: str = Field(..., min_length=2, max_length=255)
     longitude: Decimal | None = None
     latitude: Decimal | None = None
-    region: str = Field(..., description="所在区划代码（区县或乡镇街道）")
+    region: RegionCode = Field(..., description="所在区划代码（区县或乡镇街道）")
     police_station: int | None = None
     principal_name: str = ""
     principal_phone: str = ""
@@ -190,7 +193,7 @@ class SchoolPatch(Schema):
 
 class SchoolFilter(FilterSchema):
     q: Annotated[str | None, FilterLookup(["name__icontains", "code__startswith", "address__icontains"])] = None
-    region: Annotated[str | None, FilterLookup("region_code__startswith")] = None
+    region: Annotated[RegionPrefix | None, FilterLookup("region_code__startswith")] = None
     school_type: SchoolType | None = None
     ownership: Ownership | None = None
     setting: Setting | None = None
@@ -198,18 +201,28 @@ class SchoolFilter(FilterSchema):
     key_security_unit: bool | None = None
 
 
-def _resolve_refs(data: dict) -> dict:
-    from django.core.exceptions import ValidationError
+def _unprocessable(field: str, message: str):
+    """A 422 naming the body field, in the shape of the schema's own validation errors."""
+    return NinjaValidationError([{"type": "value_error", "loc": ["body", "payload", field], "msg": message}])
 
+
+def _resolve_refs(request, data: dict, perm: str, school: School | None = None) -> dict:
+    """Region and police station by their codes, looked up only within the caller's reach: one out of
+    reach gets the same answer as one that does not exist."""
+    scope = scope_for(request.user, perm)
     if "region" in data:
         region = Region.objects.filter(pk=data["region"]).first()
-        if region is None:
-            raise ValidationError({"region": f"未知的区划代码：{data['region']}"})
+        if region is None or not scope.covers(region.code, school.pk if school else None):
+            raise _unprocessable("region", _("未知的区划代码或不在您的管辖范围内：%(c)s") % {"c": data["region"]})
         data["region"] = region
     if data.get("police_station") is not None:
-        station = Unit.objects.filter(pk=data["police_station"]).first()
+        stations = Unit.objects.filter(scope.q("region_code", None))
+        if school is not None and school.police_station_id:
+            stations = stations | Unit.objects.filter(pk=school.police_station_id)
+        station = stations.filter(pk=data["police_station"]).first()
         if station is None:
-            raise ValidationError({"police_station": f"未知的派出所：{data['police_station']}"})
+            raise _unprocessable("police_station", _("未知的派出所或不在您的管辖范围内：%(s)s") % {
+                "s": data["police_station"]})
         data["police_station"] = station
     return data
 
@@ -230,14 +243,16 @@ def get_school(request, school_id: int):
 
 @router.post("/schools", response={201: SchoolOut}, summary="新增学校")
 def create_school(request, payload: SchoolIn):
-    school = services.do_create_school(_resolve_refs(payload.dict()), actor=request.user)
+    data = _resolve_refs(request, payload.dict(), "core.add_school")
+    school = services.do_create_school(data, actor=request.user)
     return Status(201, school)
 
 
 @router.patch("/schools/{school_id}", response=SchoolOut, summary="修改学校")
 def update_school(request, school_id: int, payload: SchoolPatch):
     school = get_object_or_404(School.objects.visible_to(request.user, "core.view_school"), pk=school_id)
-    return services.do_update_school(school, _resolve_refs(payload.dict(exclude_unset=True)), actor=request.user)
+    data = _resolve_refs(request, payload.dict(exclude_unset=True), "core.change_school", school)
+    return services.do_update_school(school, data, actor=request.user)
 
 
 @router.delete("/schools/{school_id}", response={204: None}, summary="删除学校")

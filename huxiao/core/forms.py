@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from huxiao.core.choices import Ownership, Role, SchoolType, Setting, UnitKind
 from huxiao.core.models import Region, School, Unit
+from huxiao.core.validators import RegionCodeValidator, region_filter_prefix
 
 
 class SchoolForm(forms.ModelForm):
@@ -34,6 +35,10 @@ class SchoolForm(forms.ModelForm):
                 css = "form-select"
             field.widget.attrs.setdefault("class", css)
 
+    def validate_unique(self):
+        """Uniqueness is the service's to check (``validate_school``): the model's own message would say
+        that a code is taken even where the school holding it is out of the user's reach."""
+
 
 class SchoolFilterForm(forms.Form):
     q = forms.CharField(label=_("名称/标识码/地址"), required=False, max_length=64, widget=forms.TextInput(
@@ -41,8 +46,13 @@ class SchoolFilterForm(forms.Form):
     school_type = forms.ChoiceField(label=_("类型"), required=False, choices=[("", _("全部类型")), *SchoolType.choices])
     ownership = forms.ChoiceField(label=_("办学性质"), required=False, choices=[("", _("全部")), *Ownership.choices])
     setting = forms.ChoiceField(label=_("城乡"), required=False, choices=[("", _("全部")), *Setting.choices])
-    region = forms.RegexField(label=_("区划"), regex=r"^\d{2,12}$", required=False,
-                              error_messages={"invalid": _("区划代码应为数字")})
+    region = forms.CharField(label=_("区划"), required=False, max_length=12,
+                             validators=[RegionCodeValidator(_("区划代码"), prefix_ok=True)])
+
+    def clean_region(self):
+        """The prefix the region's schools start with (``320400`` -> ``3204``)."""
+        code = self.cleaned_data["region"]
+        return region_filter_prefix(code) if code else code
 
 
 class UserCreateForm(forms.Form):
@@ -78,3 +88,15 @@ class RoleAssignForm(forms.Form):
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Excel 文件（.xlsx）"), allow_empty_file=True,
                            error_messages={"required": _("请选择要上传的 Excel 文件")})
+
+
+class RegionAdminForm(forms.ModelForm):
+    """Regions added by hand (乡镇街道, 村/社区) must extend a county of the shipped GB/T 2260 list."""
+
+    class Meta:
+        model = Region
+        fields = ["code", "name", "level", "parent", "longitude", "latitude"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].validators.append(RegionCodeValidator(_("行政区划代码")))

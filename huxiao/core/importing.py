@@ -23,6 +23,8 @@ from huxiao.core import audit, excel, jobs
 from huxiao.core.choices import AuditAction, Ownership, SchoolType, Setting, UnitKind, UnitLevel
 from huxiao.core.models import ImportJob, ImportStatus, Region, School, Unit
 from huxiao.core.scoping import scope_for
+from huxiao.core.services import code_unavailable
+from huxiao.core.validators import validate_region_code
 
 MAX_ROWS = 50000
 
@@ -174,7 +176,7 @@ def validate_rows(rows, user, progress=None):
     stations = {}
     for unit in Unit.objects.filter(kind=UnitKind.POLICE, level=UnitLevel.STATION):
         stations.setdefault((unit.region_code[:6], unit.name), unit)
-    existing = set(School.objects.values_list("code", flat=True))
+    existing = dict(School.objects.values_list("code", "region_code"))  # code -> where it is registered
     existing_names = set(Unit.objects.filter(kind=UnitKind.SCHOOL).values_list("region_id", "name"))
     seen_names = {}
     by_header = {c.header: c for c in COLUMNS}
@@ -188,8 +190,10 @@ def validate_rows(rows, user, progress=None):
             except ValueError as exc:
                 row_errors.append({"row": number, "column": header, "message": str(exc)})
         code = data.get("code") or ""
-        if code in existing:
-            row_errors.append({"row": number, "column": "学校标识码", "message": f"学校标识码 {code} 已存在于系统中"})
+        if code in existing:  # out of the user's reach: the one answer that names nothing
+            message = (f"学校标识码 {code} 已存在于系统中" if scope.covers(existing[code])
+                       else code_unavailable(code))
+            row_errors.append({"row": number, "column": "学校标识码", "message": message})
         elif code and code in seen:
             row_errors.append({"row": number, "column": "学校标识码",
                                "message": f"学校标识码 {code} 与第 {seen[code]} 行重复"})
@@ -201,6 +205,12 @@ def validate_rows(rows, user, progress=None):
         elif region is not None and not scope.covers(region.code):
             row_errors.append({"row": number, "column": "所在区划代码",
                                "message": f"区划 {region.code} {region.name} 不在您的管辖范围内"})
+            region = None  # nothing more is looked up where the user cannot see
+        elif region is not None:
+            try:
+                validate_region_code(region.code, "所在区划代码")
+            except ValidationError as exc:
+                row_errors.append({"row": number, "column": "所在区划代码", "message": exc.messages[0]})
         name_key = (region.code if region else "", (data.get("name") or "")[:128])
         if region is not None and name_key in existing_names:
             row_errors.append({"row": number, "column": "学校名称",

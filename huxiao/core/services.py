@@ -10,7 +10,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from huxiao.core.choices import ROLE_UNIT_KINDS, AuditAction, UnitKind, UnitLeve
 from huxiao.core.models import ApiToken, Attachment, RoleAssignment, School, Unit, User
 from huxiao.core.models.users import hash_token
 from huxiao.core.scoping import can
+from huxiao.core.validators import validate_region_code
 
 SCHOOL_DERIVED_FIELDS = ("district", "region_code", "unit")
 
@@ -29,14 +30,68 @@ def _require(actor, perm, obj=None):
         raise PermissionDenied(_("无权执行此操作"))
 
 
-def validate_school(school: School):
-    school.full_clean(exclude=SCHOOL_DERIVED_FIELDS)
-    namesake = Unit.objects.filter(kind=UnitKind.SCHOOL, region_id=school.region_id, name=school.name[:128])
-    if school.unit_id:
-        namesake = namesake.exclude(pk=school.unit_id)
-    if namesake.exists():
-        raise ValidationError({"name": _("%(region)s已有同名学校“%(name)s”") % {
-            "region": school.region.name, "name": school.name}})
+def school_in_reach(actor, perm, school: School):
+    """Refuse (PermissionDenied) unless ``actor`` may ``perm`` where ``school`` is, or is going to be.
+    Checked before anything is validated, so that no answer depends on what exists out of reach."""
+    school.region_code = school.region_id or ""
+    _require(actor, perm, school)
+
+
+def _code_taken(school: School, actor) -> str | None:
+    """The refusal for a school code already registered, or None when it is free. A school the actor
+    can see is named; for one out of sight the answer is the same whatever and wherever it is."""
+    clash = School.objects.filter(code=school.code).exclude(pk=school.pk).first()
+    if clash is None:
+        return None
+    if actor is None or can(actor, "core.view_school", clash):
+        return _("学校标识码 %(code)s 已登记为“%(name)s”") % {"code": school.code, "name": clash.name}
+    return code_unavailable(school.code)
+
+
+def code_unavailable(code: str) -> str:
+    """The one refusal for a school code registered out of the user's sight (names nothing)."""
+    return _("学校标识码 %(code)s 不能登记：该标识码已被使用。请核对教育部门下发的学校标识码；"
+             "如确属本校，请联系上级教育行政部门核实") % {"code": code}
+
+
+def validate_school(school: School, actor=None):
+    """Every rule of a school record, one ValidationError naming each bad field. Uniqueness is checked
+    here rather than by ``full_clean``, whose message would reveal schools out of the actor's reach."""
+    errors = {}
+    try:
+        school.full_clean(exclude=SCHOOL_DERIVED_FIELDS, validate_unique=False)
+    except ValidationError as exc:
+        errors = exc.message_dict
+    if school.region_id and "region" not in errors:
+        try:
+            validate_region_code(school.region_id, _("所在区划"))
+        except ValidationError as exc:
+            errors["region"] = exc.messages
+    if school.code and "code" not in errors:
+        taken = _code_taken(school, actor)
+        if taken:
+            errors["code"] = [taken]
+    if school.region_id and school.name and "name" not in errors:
+        namesake = Unit.objects.filter(kind=UnitKind.SCHOOL, region_id=school.region_id, name=school.name[:128])
+        if school.unit_id:
+            namesake = namesake.exclude(pk=school.unit_id)
+        other = namesake.select_related("school").first()
+        if other is not None:
+            seen = actor is None or (getattr(other, "school", None) is not None
+                                     and can(actor, "core.view_school", other.school))
+            errors["name"] = [_("%(region)s已有同名学校“%(name)s”") % {"region": school.region.name, "name": school.name}
+                              if seen else _("同一区划内已有同名单位，请填写学校全称")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _save_school(school: School, **kwargs):
+    """Save; a code registered at the same moment by someone else gets the generic refusal, not a 500."""
+    try:
+        with transaction.atomic():
+            school.save(**kwargs)
+    except IntegrityError as exc:
+        raise ValidationError({"code": [code_unavailable(school.code)]}) from exc
 
 
 def _school_unit(school: School) -> Unit:
@@ -47,8 +102,9 @@ def _school_unit(school: School) -> Unit:
 def do_create_school(data: dict, *, actor) -> School:
     _require(actor, "core.add_school")
     school = School(**data)
-    validate_school(school)
-    school.save()
+    school_in_reach(actor, "core.add_school", school)
+    validate_school(school, actor)
+    _save_school(school)
     _require(actor, "core.add_school", school)
     unit = _school_unit(school)
     unit.save()
@@ -64,9 +120,9 @@ def do_update_school(school: School, data: dict, *, actor) -> School:
     before = audit.snapshot(school)
     for field, value in data.items():
         setattr(school, field, value)
-    validate_school(school)
-    school.save()
-    _require(actor, "core.change_school", school)  # still within reach after the change
+    school_in_reach(actor, "core.change_school", school)  # still within reach after the change
+    validate_school(school, actor)
+    _save_school(school)
     if school.unit_id and (school.unit.name != school.name or school.unit.region_id != school.region_id):
         school.unit.name, school.unit.region = school.name[:128], school.region
         school.unit.save()

@@ -1,10 +1,18 @@
 """Validators for codes and values of the school registry and the people in it."""
 
+import datetime
+import functools
 import re
 from decimal import Decimal
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
@@ -67,6 +75,184 @@ class CharacterClassPasswordValidator:
 
     def get_help_text(self):
         return _("密码须包含大写字母、小写字母、数字、符号中的至少三类")
+
+
+# --- plausible dates -------------------------------------------------------------------------
+# A date typed by a person is checked against the range it can really fall in, so that a slip of
+# the keyboard (a hazard "found" in 1900, a guard born in 2020) is refused instead of stored.
+
+class DateKind:
+    """What a date records; each kind has its own plausible range (see ``date_bounds``)."""
+
+    EVENT = "event"        # something that has happened: hazard found, inspection, training, check
+    PLANNED = "planned"    # a date set for later: deadline, plan or campaign period
+    HIRE = "hire"          # first hire, departure, background check of a guard
+    INSTALL = "install"    # a device's installation
+    BIRTH = "birth"        # a person's birth date (age 16-80)
+
+
+EARLIEST_EVENT = datetime.date(2000, 1, 1)     # the platform's records start after 2000
+EARLIEST_HIRE = datetime.date(1950, 1, 1)
+EARLIEST_INSTALL = datetime.date(1990, 1, 1)   # networked school security devices
+FUTURE_SLACK = datetime.timedelta(days=1)      # an event may be dated tomorrow (clock or time-zone slip)
+PLANNED_YEARS = 10
+MIN_AGE, MAX_AGE = 16, 80
+
+
+def _years_before(day: datetime.date, years: int) -> datetime.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def age_on(birth: datetime.date, day: datetime.date) -> int:
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def date_bounds(kind: str, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The earliest and latest plausible date of ``kind`` (both inclusive)."""
+    if kind == DateKind.BIRTH:
+        return _years_before(today, MAX_AGE + 1) + datetime.timedelta(days=1), _years_before(today, MIN_AGE)
+    if kind == DateKind.PLANNED:
+        return EARLIEST_EVENT, _years_before(today, -PLANNED_YEARS)
+    earliest = {DateKind.EVENT: EARLIEST_EVENT, DateKind.HIRE: EARLIEST_HIRE,
+                DateKind.INSTALL: EARLIEST_INSTALL}[kind]
+    return earliest, today + FUTURE_SLACK
+
+
+def validate_plausible_date(value, kind: str, label, *, today: datetime.date | None = None):
+    """Refuse a date outside the plausible range of its kind, naming the field (``label``) in Chinese.
+
+    ``value`` may be None (an optional field left empty) or a datetime (its date counts)."""
+    if value is None:
+        return value
+    day = value.date() if isinstance(value, datetime.datetime) else value
+    today = today or timezone.localdate()
+    earliest, latest = date_bounds(kind, today)
+    if earliest <= day <= latest:
+        return value
+    if kind == DateKind.BIRTH:
+        message = _("%(field)s %(value)s 不合理：年龄应在 %(min)d～%(max)d 岁之间（按此日期为 %(age)d 岁）") % {
+            "field": label, "value": day.isoformat(), "min": MIN_AGE, "max": MAX_AGE, "age": age_on(day, today)}
+    elif day < earliest:
+        message = _("%(field)s %(value)s 不合理：不能早于 %(earliest)s") % {
+            "field": label, "value": day.isoformat(), "earliest": earliest.isoformat()}
+    else:
+        message = _("%(field)s %(value)s 不合理：不能晚于 %(latest)s") % {
+            "field": label, "value": day.isoformat(), "latest": latest.isoformat()}
+    raise ValidationError(message, code="implausible_date")
+
+
+@deconstructible
+class PlausibleDateValidator:
+    """Form-field validator: ``forms.DateField(validators=[PlausibleDateValidator(DateKind.EVENT, _("发现日期"))])``."""
+
+    def __init__(self, kind: str, label):
+        self.kind, self.label = kind, label
+
+    def __call__(self, value):
+        validate_plausible_date(value, self.kind, self.label)
+
+    def __eq__(self, other):
+        return isinstance(other, PlausibleDateValidator) and (self.kind, str(self.label)) == (
+            other.kind, str(other.label))
+
+
+def PlausibleDate(kind: str, label):  # noqa: N802 - used as a type in API schemas
+    """An API schema date type refused with 422 when implausible: ``found_on: PlausibleDate(DateKind.EVENT, "发现日期")``."""
+
+    def check(value):
+        try:
+            return validate_plausible_date(value, kind, label)
+        except ValidationError as exc:
+            raise PydanticCustomError("implausible_date", exc.messages[0]) from None
+
+    return Annotated[datetime.date, AfterValidator(check)]
+
+
+# --- region codes ----------------------------------------------------------------------------
+# Every region code anyone types is checked against the shipped GB/T 2260 list (which stops at the
+# counties): a province, city or county code must be in it; a 9-digit 乡镇街道 or 12-digit 村/社区 code
+# must extend a county in it. Filters may also give the significant prefix (2 digits for a province,
+# 4 for a city).
+
+REGION_CODE_RE = re.compile(r"^\d+$")
+NATION_CODE = "000000"  # the whole country (全国), for those whose jurisdiction is everything
+
+
+@functools.cache
+def shipped_regions() -> dict[str, str]:
+    """code -> level of the shipped GB/T 2260 list."""
+    from huxiao.core.regions_data import read_regions
+
+    return {row["code"]: row["level"] for row in read_regions()}
+
+
+def validate_region_code(code, label=None, *, prefix_ok=False) -> str:
+    """Return ``code`` if it is a known division (or, with ``prefix_ok``, a known division's
+    2/4-digit prefix); raise ValidationError naming the field otherwise."""
+    label = label or _("区划代码")
+    code = (code or "").strip()
+    known = shipped_regions()
+    lengths = (2, 4, 6, 9, 12) if prefix_ok else (6, 9, 12)
+    if not REGION_CODE_RE.match(code) or len(code) not in lengths:
+        raise ValidationError(
+            _("%(field)s“%(value)s”格式不正确：应为 %(lengths)s 位数字") % {
+                "field": label, "value": code[:20], "lengths": "/".join(str(n) for n in lengths)},
+            code="region_format")
+    if len(code) in (2, 4):
+        ok = code.ljust(6, "0") in known
+    elif len(code) == 6:
+        ok = code in known or (code == NATION_CODE and not prefix_ok)
+    else:
+        ok = (known.get(code[:6]) == "county" and code[6:9] != "000"
+              and (len(code) == 9 or code[9:] != "000"))
+    if not ok:
+        raise ValidationError(
+            _("%(field)s“%(value)s”不是有效的行政区划代码（不在 GB/T 2260 区划表中，乡镇、村代码须以已知区县代码开头）")
+            % {"field": label, "value": code}, code="region_unknown")
+    return code
+
+
+def region_filter_prefix(code: str) -> str:
+    """The prefix a known region's records start with: ``320000`` -> ``32``, ``320400`` -> ``3204``."""
+    code = validate_region_code(code, prefix_ok=True)
+    level = shipped_regions().get(code)
+    return {"province": code[:2], "city": code[:4]}.get(level, code)
+
+
+def _pydantic_region(label, prefix_ok):
+    def check(value):
+        try:
+            code = validate_region_code(value, label, prefix_ok=prefix_ok)
+        except ValidationError as exc:
+            raise PydanticCustomError("region_code", exc.messages[0]) from None
+        return region_filter_prefix(code) if prefix_ok else code
+
+    return check
+
+
+# A full region code in a request body or query (kept as given) ...
+RegionCode = Annotated[str, AfterValidator(_pydantic_region(_lazy("区划代码"), False))]
+# ... and a region filter: a known code or prefix, turned into the prefix its records start with.
+RegionPrefix = Annotated[str, AfterValidator(_pydantic_region(_lazy("区划代码"), True))]
+
+
+@deconstructible
+class RegionCodeValidator:
+    """Form-field validator for region codes (``prefix_ok`` for filters)."""
+
+    def __init__(self, label=None, prefix_ok=False):
+        self.label, self.prefix_ok = label, prefix_ok
+
+    def __call__(self, value):
+        if value:
+            validate_region_code(value, self.label, prefix_ok=self.prefix_ok)
+
+    def __eq__(self, other):
+        return isinstance(other, RegionCodeValidator) and (str(self.label), self.prefix_ok) == (
+            str(other.label), other.prefix_ok)
 
 
 # --- passwords (applied whenever a password is set through the product; AUTH_PASSWORD_VALIDATORS) -----

@@ -6,11 +6,13 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from huxiao.core.models import School
 from huxiao.core.scoping import has_perm
+from huxiao.core.validators import DateKind, PlausibleDate
 from huxiao.defense import services
 from huxiao.defense.choices import (
     BackgroundResult,
@@ -111,9 +113,9 @@ class GuardIn(Schema):
     category: GuardCategory
     id_number: str = Field(..., min_length=15, max_length=18, description="身份证号（加密存储）")
     license_number: str = Field("", max_length=32, description="保安员证号")
-    birth_date: datetime.date | None = None
-    first_hired_on: datetime.date
-    background_checked_on: datetime.date | None = None
+    birth_date: PlausibleDate(DateKind.BIRTH, _lazy("出生日期")) | None = None
+    first_hired_on: PlausibleDate(DateKind.HIRE, _lazy("首次聘用日期"))
+    background_checked_on: PlausibleDate(DateKind.HIRE, _lazy("背景审查日期")) | None = None
     background_result: BackgroundResult = BackgroundResult.PENDING
     health_status: HealthStatus = HealthStatus.HEALTHY
     phone: str = Field("", max_length=32)
@@ -133,8 +135,8 @@ class GuardPatch(Schema):
     name: str = Field(None, min_length=2, max_length=32)
     category: GuardCategory = Field(None)
     license_number: str = Field(None, max_length=32)
-    first_hired_on: datetime.date = Field(None)
-    background_checked_on: datetime.date | None = None
+    first_hired_on: PlausibleDate(DateKind.HIRE, _lazy("首次聘用日期")) = Field(None)
+    background_checked_on: PlausibleDate(DateKind.HIRE, _lazy("背景审查日期")) | None = None
     background_result: BackgroundResult = Field(None)
     health_status: HealthStatus = Field(None)
     phone: str = Field(None, max_length=32)
@@ -148,7 +150,7 @@ def update_guard(request, guard_id: int, data: GuardPatch):
 
 
 class ReleaseIn(Schema):
-    left_on: datetime.date
+    left_on: PlausibleDate(DateKind.HIRE, _lazy("离岗日期"))
 
 
 @router.post("/guards/{guard_id}/release", response=GuardOut, summary="安保人员离岗")
@@ -158,7 +160,7 @@ def release_guard(request, guard_id: int, data: ReleaseIn):
 
 
 class TrainingIn(Schema):
-    held_on: datetime.date
+    held_on: PlausibleDate(DateKind.EVENT, _lazy("培训日期"))
     topic: str = Field(..., min_length=2, max_length=100)
     hours: Decimal = Field(Decimal("1"), ge=0, le=200, max_digits=5, decimal_places=1)
 

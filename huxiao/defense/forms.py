@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from huxiao.core.validators import DateKind, PlausibleDateValidator
 from huxiao.defense.choices import (
     BackgroundResult,
     BarrierKind,
@@ -34,8 +35,10 @@ class GuardForm(Styled):
     category = forms.ChoiceField(label=_("类别"), choices=GuardCategory.choices)
     id_number = forms.CharField(label=_("身份证号"), min_length=15, max_length=18)
     license_number = forms.CharField(label=_("保安员证号"), max_length=32, required=False)
-    first_hired_on = forms.DateField(label=_("首次聘用日期"), widget=DATE)
-    background_checked_on = forms.DateField(label=_("背景审查日期"), widget=DATE, required=False)
+    first_hired_on = forms.DateField(label=_("首次聘用日期"), widget=DATE,
+                                     validators=[PlausibleDateValidator(DateKind.HIRE, _("首次聘用日期"))])
+    background_checked_on = forms.DateField(label=_("背景审查日期"), widget=DATE, required=False,
+                                            validators=[PlausibleDateValidator(DateKind.HIRE, _("背景审查日期"))])
     background_result = forms.ChoiceField(label=_("背景审查结果"), choices=BackgroundResult.choices)
     health_status = forms.ChoiceField(label=_("健康状况"), choices=HealthStatus.choices)
     phone = forms.CharField(label=_("联系电话"), max_length=32, required=False)
@@ -59,7 +62,8 @@ class FacilityForm(Styled):
 
 
 class ReleaseForm(forms.Form):
-    left_on = forms.DateField(label=_("离岗日期"), widget=DATE)
+    left_on = forms.DateField(label=_("离岗日期"), widget=DATE,
+                              validators=[PlausibleDateValidator(DateKind.HIRE, _("离岗日期"))])
 
 
 class EquipmentForm(Styled):
@@ -68,6 +72,7 @@ class EquipmentForm(Styled):
 
 
 class TrainingForm(Styled):
-    held_on = forms.DateField(label=_("培训日期"), widget=DATE)
+    held_on = forms.DateField(label=_("培训日期"), widget=DATE,
+                              validators=[PlausibleDateValidator(DateKind.EVENT, _("培训日期"))])
     topic = forms.CharField(label=_("培训内容"), min_length=2, max_length=100)
     hours = forms.DecimalField(label=_("学时"), min_value=0, max_value=200, max_digits=5, decimal_places=1)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from huxiao.core import audit, crypto
 from huxiao.core.choices import AuditAction
 from huxiao.core.scoping import can
-from huxiao.core.validators import validate_id_number
+from huxiao.core.validators import DateKind, validate_id_number, validate_plausible_date
 from huxiao.defense.choices import BackgroundResult, EquipmentKind, GuardCategory
 from huxiao.defense.models import Equipment, Facility, Guard, GuardTraining
 
@@ -47,6 +47,12 @@ def _birth_from_id(id_number: str) -> datetime.date:
 def _check_guard(guard: Guard, today=None):
     today = today or timezone.localdate()
     errors = {}
+    for field, kind in (("birth_date", DateKind.BIRTH), ("first_hired_on", DateKind.HIRE),
+                        ("background_checked_on", DateKind.HIRE)):
+        try:
+            validate_plausible_date(getattr(guard, field), kind, Guard._meta.get_field(field).verbose_name, today=today)
+        except ValidationError as exc:
+            errors[field] = exc.messages[0]
     if guard.birth_date and guard.first_hired_on and guard.first_hired_on < guard.birth_date + datetime.timedelta(
             days=16 * 365):
         errors["first_hired_on"] = _("首次聘用日期应在年满16周岁之后")

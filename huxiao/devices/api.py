@@ -7,11 +7,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from ninja import Field, Router, Schema, Status
 from pydantic import BaseModel
 
 from huxiao.core.models import School
 from huxiao.core.scoping import can, has_perm
+from huxiao.core.validators import DateKind, PlausibleDate
 from huxiao.devices import services
 from huxiao.devices.choices import DeviceKind, DeviceLocation
 from huxiao.devices.heartbeats import MAX_BATCH, BatchError, accept_batch
@@ -98,7 +100,7 @@ class DeviceIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
     serial: str = Field(..., min_length=3, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")
     police_built: bool = False
-    installed_on: datetime.date | None = None
+    installed_on: PlausibleDate(DateKind.INSTALL, _lazy("安装日期")) | None = None
     supervision_window_seconds: int = Field(300, ge=30, le=7 * 86400)
 
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from huxiao.core.validators import DateKind, PlausibleDateValidator
 from huxiao.devices.choices import DeviceKind, DeviceLocation
 
 
@@ -18,6 +19,7 @@ class DeviceForm(forms.Form):
     police_built = forms.BooleanField(label=_("公安自建探头"), required=False,
                                       widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
     installed_on = forms.DateField(label=_("安装日期"), required=False,
+                                   validators=[PlausibleDateValidator(DateKind.INSTALL, _("安装日期"))],
                                    widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
     window_minutes = forms.IntegerField(label=_("监测窗口（分钟）"), min_value=1, max_value=1440, initial=5,
                                         widget=forms.NumberInput(attrs={"class": "form-control"}))

@@ -18,6 +18,7 @@ from huxiao.core.models import Attachment, School, User
 from huxiao.core.pagination import CountedPagination
 from huxiao.core.scoping import has_perm
 from huxiao.core.services import do_store_attachment
+from huxiao.core.validators import RegionCode, RegionPrefix
 from huxiao.hazards import schemas as sc
 from huxiao.hazards import services
 from huxiao.hazards.choices import HazardCategory, HazardSource, HazardStatus, Severity
@@ -73,7 +74,7 @@ class HazardFilter(Schema):
     severity: Severity | None = None
     category: HazardCategory | None = None
     source: HazardSource | None = None
-    region: str | None = None
+    region: RegionPrefix | None = None
     school: int | None = None
 
 
@@ -141,7 +142,7 @@ def detail_out(hazard, user) -> dict:
 
 
 @router.get("/dashboard", response=sc.DashboardOut, summary="隐患统计（按下级区划：未销号、逾期、已销号、销号率、整改用时中位数）")
-def get_dashboard(request, region: str | None = None):
+def get_dashboard(request, region: RegionCode | None = None):
     _need(request, "hazards.view_dashboard")
     target = dashboard_region(request.user, region)
     if target is None:

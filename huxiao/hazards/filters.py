@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from huxiao.core.validators import RegionCodeValidator, region_filter_prefix
 from huxiao.hazards.choices import OWED_STATUSES, HazardCategory, HazardSource, HazardStatus, Severity
 
 
@@ -19,7 +20,8 @@ class HazardFilterForm(forms.Form):
     severity = forms.ChoiceField(label=_("等级"), required=False, choices=_choices(Severity, _("全部等级")))
     category = forms.ChoiceField(label=_("类别"), required=False, choices=_choices(HazardCategory, _("全部类别")))
     source = forms.ChoiceField(label=_("来源"), required=False, choices=_choices(HazardSource, _("全部来源")))
-    region = forms.RegexField(label=_("区划代码"), required=False, regex=r"^\d{2,12}$")
+    region = forms.CharField(label=_("区划代码"), required=False, max_length=12,
+                             validators=[RegionCodeValidator(_("区划代码"), prefix_ok=True)])
     school = forms.IntegerField(label=_("学校"), required=False, min_value=1)
 
     def __init__(self, *args, **kwargs):
@@ -30,6 +32,10 @@ class HazardFilterForm(forms.Form):
             field.widget.attrs["class"] = css
         self.fields["q"].widget.attrs["placeholder"] = _("学校、部位或描述")
         self.fields["region"].widget.attrs["placeholder"] = _("区划代码")
+
+    def clean_region(self):
+        code = self.cleaned_data["region"]
+        return region_filter_prefix(code) if code else code
 
 
 def apply_filters(qs, data: dict, today=None):

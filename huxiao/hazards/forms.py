@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from huxiao.core.validators import DateKind, PlausibleDateValidator
 from huxiao.hazards.choices import HazardCategory, HazardSource, Severity
 from huxiao.hazards.models import EscalationPolicy
 
@@ -38,11 +39,13 @@ class HazardForm(forms.Form):
     category = forms.ChoiceField(label=_("类别"), choices=HazardCategory.choices)
     severity = forms.ChoiceField(label=_("等级"), choices=Severity.choices)
     source = forms.ChoiceField(label=_("来源"), choices=HazardSource.choices)
-    found_on = forms.DateField(label=_("发现日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    found_on = forms.DateField(label=_("发现日期"), widget=forms.DateInput(attrs={"type": "date"}),
+                               validators=[PlausibleDateValidator(DateKind.EVENT, _("发现日期"))])
     responsible_unit = forms.CharField(label=_("整改责任单位"), max_length=128)
     responsible_person = forms.CharField(label=_("整改责任人"), max_length=64)
     measures = forms.CharField(label=_("整改措施"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    deadline = forms.DateField(label=_("整改时限"), widget=forms.DateInput(attrs={"type": "date"}))
+    deadline = forms.DateField(label=_("整改时限"), widget=forms.DateInput(attrs={"type": "date"}),
+                               validators=[PlausibleDateValidator(DateKind.PLANNED, _("整改时限"))])
     policy = forms.ModelChoiceField(label=_("督办规则（专项行动）"), queryset=None, required=False,
                                     empty_label=_("默认督办规则"))
     photos = MultipleFileField(label=_("照片"), required=False,

@@ -3,8 +3,10 @@
 import datetime
 from typing import Literal
 
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 
+from huxiao.core.validators import DateKind, PlausibleDate
 from huxiao.hazards.choices import HazardCategory, HazardSource, HazardStatus, Severity
 
 
@@ -68,9 +70,9 @@ class HazardFields(Schema):
     responsible_unit: str = Field(..., min_length=1, max_length=128)
     responsible_person: str = Field(..., min_length=1, max_length=64)
     measures: str = Field("", max_length=4000)
-    deadline: datetime.date = Field(..., description="整改时限")
+    deadline: PlausibleDate(DateKind.PLANNED, _("整改时限")) = Field(..., description="整改时限")
     policy_id: int | None = Field(None, description="督办规则（专项行动）；空为默认规则")
-    found_on: datetime.date | None = None
+    found_on: PlausibleDate(DateKind.EVENT, _("发现日期")) | None = None
     photos: list[int] = Field(default_factory=list, max_length=20, description="已上传附件的编号")
 
 

@@ -19,6 +19,7 @@ from huxiao.core.choices import AuditAction, Role
 from huxiao.core.models import Attachment, RoleAssignment
 from huxiao.core.scoping import can, has_perm, roles_of, scope_for
 from huxiao.core.services import notify
+from huxiao.core.validators import DateKind, validate_plausible_date
 from huxiao.hazards.choices import HazardAction, HazardCategory, HazardSource, HazardStatus, Severity
 from huxiao.hazards.models import EscalationPolicy, Hazard, HazardEvent
 
@@ -112,6 +113,11 @@ def clean_hazard_data(data: dict, *, today) -> dict:
     found_on, deadline = data.get("found_on"), data.get("deadline")
     if isinstance(found_on, datetime.date) and found_on > today:
         errors["found_on"] = _("发现日期不能晚于今天")
+    elif isinstance(found_on, datetime.date) and "found_on" not in errors:
+        try:
+            validate_plausible_date(found_on, DateKind.EVENT, _("发现日期"), today=today)
+        except ValidationError as exc:
+            errors["found_on"] = exc.messages[0]
     if isinstance(deadline, datetime.date) and "deadline" not in errors:
         if deadline < today:
             errors["deadline"] = _("整改时限不能早于今天")

@@ -6,6 +6,7 @@ import datetime
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -13,6 +14,7 @@ from huxiao.core.audit import record_read
 from huxiao.core.models import Region, School
 from huxiao.core.pagination import CountedPagination
 from huxiao.core.scoping import has_perm
+from huxiao.core.validators import DateKind, PlausibleDate, RegionCode, RegionPrefix
 from huxiao.hazards.api import LazyOut
 from huxiao.hazards.choices import HazardCategory, Severity
 from huxiao.hazards.stats import dashboard_region
@@ -56,7 +58,7 @@ class ItemIn(Schema):
 class TemplateIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
     source: str = Field("", max_length=200)
-    region: str = Field(..., description="适用区划代码（须在管辖范围内）")
+    region: RegionCode = Field(..., description="适用区划代码（须在管辖范围内）")
     items: list[ItemIn] = Field(..., min_length=1, max_length=100)
 
 
@@ -104,7 +106,7 @@ class PlanOut(Schema):
 
 class PlanIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
-    region: str
+    region: RegionCode
     times: int = Field(..., ge=1, le=30, description="本学期检查次数（省级≥1，市县级≥2）")
     kind: PlanKind = PlanKind.ROUTINE
     joint: bool = True
@@ -149,14 +151,14 @@ class ResultIn(Schema):
     place: str = Field("", max_length=200)
     severity: Severity | None = None
     measures: str = Field("", max_length=4000)
-    deadline: datetime.date | None = None
+    deadline: PlausibleDate(DateKind.PLANNED, _("整改时限")) | None = None
 
 
 class InspectionIn(Schema):
     school_id: int
     template_id: int
     plan_id: int | None = None
-    inspected_on: datetime.date
+    inspected_on: PlausibleDate(DateKind.EVENT, _("检查日期"))
     joint: bool = False
     mode: InspectionMode = InspectionMode.ANNOUNCED
     inspectors: str = Field(..., min_length=1, max_length=200)
@@ -200,7 +202,7 @@ def inspection_out(i) -> dict:
 
 @router.get("/", response=list[InspectionOut], summary="检查记录（管辖范围内）")
 @paginate(CountedPagination)
-def list_inspections(request, school: int | None = None, region: str | None = None):
+def list_inspections(request, school: int | None = None, region: RegionPrefix | None = None):
     _need(request, "inspections.view_inspection")
     qs = Inspection.objects.visible_to(request.user, "inspections.view_inspection").select_related("school")
     if school:
@@ -250,7 +252,7 @@ class CoverageOut(Schema):
 
 
 @router.get("/coverage", response=CoverageOut, summary="本学期检查覆盖（农村、城乡结合部、民办学校优先）")
-def get_coverage(request, region: str | None = None):
+def get_coverage(request, region: RegionCode | None = None):
     _need(request, "inspections.view_coverage")
     target = dashboard_region(request.user, region, "inspections.view_coverage")
     if target is None:

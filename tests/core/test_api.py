@@ -67,7 +67,7 @@ def test_bad_input_names_the_field_and_changes_nothing(world, client, edu_token)
     r = call(client, "patch", f"/api/v1/schools/{school.pk}", {"longitude": 10, "latitude": 10}, token=edu_token)
     assert r.status_code == 400 and "不在中国境内" in r.json()["detail"]
     r = call(client, "patch", f"/api/v1/schools/{school.pk}", {"police_station": 999999}, token=edu_token)
-    assert r.status_code == 400 and "police_station" in r.json()["errors"]
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "police_station"
     school.refresh_from_db()
     assert school.students == 1350 and str(school.longitude) == "119.597000"
     assert AuditLog.objects.count() == before
@@ -93,7 +93,8 @@ def test_cannot_move_a_school_out_of_reach(world, client):
     _t, raw = services.do_issue_token(world.users["edu_a"], "t", actor=world.users["edu_a"])
     data = {"police_station": world.units["station_b1"].pk}
     r = call(client, "patch", f"/api/v1/schools/{world.schools['a1'].pk}", data, token=raw)
-    assert r.status_code == 400  # station of another district
+    assert r.status_code == 422  # station of another district: as unknown as one that does not exist
+    assert world.units["station_b1"].name not in r.content.decode()
 
 
 def test_create_user_with_weak_password_is_refused(world, client):

@@ -54,7 +54,6 @@ def test_guard_is_stored_with_encrypted_id_and_found_by_keyed_hash(world, securi
     ({"id_number": id_number(datetime.date(1985, 5, 6), 321)[:-1] + "X"}, "id_number"),
     ({"birth_date": "1986-01-01"}, "birth_date"),
     ({"first_hired_on": "1990-01-01"}, "first_hired_on"),  # before 16
-    ({"first_hired_on": "2999-01-01"}, "first_hired_on"),
     ({"background_checked_on": None, "background_result": "passed"}, "background_checked_on"),
 ])
 def test_bad_guard_input_is_400_naming_the_field_and_nothing_stored(world, security, change, field):
@@ -65,7 +64,7 @@ def test_bad_guard_input_is_400_naming_the_field_and_nothing_stored(world, secur
 
 
 @pytest.mark.parametrize("change", [{"category": "boss"}, {"name": ""}, {"first_hired_on": "yesterday"},
-                                    {"id_number": None}])
+                                    {"id_number": None}, {"first_hired_on": "2999-01-01"}])
 def test_schema_errors_are_422(world, security, change):
     r = call(security, "post", f"/api/v1/defense/schools/{world.schools['a1'].pk}/guards", guard_json(**change))
     assert r.status_code == 422
@@ -98,7 +97,7 @@ def test_training_record(world, security):
              {"held_on": "2025-03-01", "topic": "岗前培训", "hours": 8})
     assert r.status_code == 201
     assert call(security, "post", f"/api/v1/defense/guards/{gid}/trainings",
-                {"held_on": "2999-03-01", "topic": "未来培训"}).status_code == 400
+                {"held_on": "2999-03-01", "topic": "未来培训"}).status_code == 422  # implausible date
     school = security.get(f"/api/v1/defense/schools/{world.schools['a1'].pk}").json()
     assert school["guards"][0]["trainings"] == 1
 

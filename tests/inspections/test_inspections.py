@@ -81,7 +81,7 @@ def _semester():
 @pytest.mark.parametrize("change,status,field", [
     ({"results": "missing"}, 400, "results"),
     ({"results": "note"}, 400, "results[0].note"),
-    ({"inspected_on": "2099-01-01"}, 400, "inspected_on"),
+    ({"inspected_on": "2099-01-01"}, 422, "inspected_on"),
     ({"inspected_on": "2000-01-01"}, 400, "inspected_on"),
     ({"inspectors": ""}, 422, "inspectors"),
     ({"mode": "covert"}, 422, "mode"),
