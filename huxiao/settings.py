@@ -346,7 +346,10 @@ MEDIA_URL = "/media/"
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 20) * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_MB", 20) * 1024 * 1024
 # Background jobs (imports) beat while they run; one silent for JOB_STALE_SECONDS lost its worker and is
-# retried JOB_STALE_RETRIES = env_int("JOB_STALE_RETRIES", 1)
+# retried JOB_STALE_RETRIES times, then failed with the reason shown on its page (huxiao.core.jobs).
+JOB_HEARTBEAT_SECONDS = float(env_str("JOB_HEARTBEAT_SECONDS", "10"))
+JOB_STALE_SECONDS = float(env_str("JOB_STALE_SECONDS", "120"))
+JOB_STALE_RETRIES = env_int("JOB_STALE_RETRIES", 1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -275,12 +275,12 @@ def write_schools(schools, user, *, job=None, lease=None) -> int:
 
 def _test_pause(stage):
     """Test-only hook: with HUXIAO_TESTING and HUXIAO_TEST_IMPORT_PAUSE=<stage> ("validate" or "write")
-    the import stops there for a minute, after touching the file HUXIAO_TEST_IMPORT_MARKER, so that a test
-    can kill the worker at that point."""
+    the import stops there (HUXIAO_TEST_IMPORT_PAUSE_SECONDS, a minute by default) after touching the file
+    HUXIAO_TEST_IMPORT_MARKER, so that a test can kill the worker, or take its job away, at that point."""
     if not settings.TESTING or os.environ.get("HUXIAO_TEST_IMPORT_PAUSE") != stage:
         return
     pathlib.Path(os.environ["HUXIAO_TEST_IMPORT_MARKER"]).write_text(stage)
-    time.sleep(60)
+    time.sleep(float(os.environ.get("HUXIAO_TEST_IMPORT_PAUSE_SECONDS", "60")))
 
 
 def run_import(job: ImportJob, progress_every=None):

@@ -101,7 +101,7 @@ def test_outsiders_neither_issue_nor_download(world, client_for, open_hazards):
 
 
 def test_control_characters_in_a_hazard_do_not_break_the_notice(world, client_for, open_hazards):
-    Hazard.objects.filter(pk=open_hazards[0]).update(place="东侧\u0007围墙\x00")
+    Hazard.objects.filter(pk=open_hazards[0]).update(place="东侧\u0007围墙\x1f")
     c = client_for(world.users["edu_a"])
     c.post(f"/hazards/schools/{world.schools['a1'].pk}/notices/")
     r = c.get(f"/hazards/notices/{IssuedDocument.objects.get().pk}.docx")
