@@ -284,7 +284,7 @@ class StrengthPasswordValidator:
         from zxcvbn import zxcvbn
 
         known = [v for v in (getattr(user, "username", ""), getattr(user, "full_name", "")) if v]
-        sample = password[:100]  # zxcvbn is quadratic; 100 characters decide it
+        sample = password[:72]  # zxcvbn refuses longer input (ValueError) and is quadratic; 72 decide it
         score = min(zxcvbn(sample, user_inputs=known)["score"], zxcvbn(sample.lower(), user_inputs=known)["score"])
         if score < self.min_score:
             raise ValidationError(

@@ -303,3 +303,11 @@ def test_openapi_documents_the_error_answers_with_the_shared_schemas(client):
     assert 415 not in doc["paths"]["/api/v1/me"]["get"]["responses"]
     heartbeats = doc["paths"]["/api/v1/devices/heartbeats"]["post"]["responses"]
     assert heartbeats[400]["content"]["application/json"]["schema"]["$ref"].endswith("/BatchRejected")
+
+
+def test_a_very_long_password_is_judged_not_crashing(world, client_for):
+    """zxcvbn raises on more than 72 characters; the API's limit is 128 (found by schemathesis)."""
+    body = {"username": "long.password", "password": "长" + "x7Q!" * 30, "full_name": "长口令"}
+    response = client_for(world.users["admin_province"]).post("/api/v1/users", data=json.dumps(body),
+                                                              content_type="application/json")
+    assert response.status_code in (201, 400), response.content
