@@ -42,16 +42,14 @@ def _guard(request, guard_id) -> Guard:
 
 
 class GuardOut(Schema):
-    id: int
-    name: str
     """A roster row. ``personal`` false (a guard, 政法委, administrators): names only, the other fields null.
     Never the birth date; the ID number only as its last 4 characters."""
 
+    id: int
+    name: str
     category: str
     category_label: str
     active: bool
-    left_on: datetime.date | None
-    trainings: int | None
     personal: bool = Field(..., description="是否含个人信息字段（仅学校安保负责人/校长及属地教育、公安监管人员）")
     id_number_masked: str | None = Field(None, description="身份证号后 4 位，其余以 * 代替")
     license_number: str | None
@@ -63,6 +61,8 @@ class GuardOut(Schema):
     health_status: str | None
     health_status_label: str | None
     phone: str | None
+    left_on: datetime.date | None
+    trainings: int | None
 
 
 class FacilityOut(Schema):
