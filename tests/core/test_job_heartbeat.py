@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from huxiao.core.importing import reap_stale_imports
 from huxiao.core.models import ImportJob, School, Unit
@@ -196,3 +197,19 @@ def test_job_stuck_from_before_heartbeats_is_failed_when_its_page_opens(world, c
     assert client.get(f"/schools/import/{other.pk}/").status_code == 404
     other.refresh_from_db()
     assert other.status == "validating"
+
+
+def test_the_minutely_worker_task_reaps_without_anyone_opening_the_page(world, settings):
+    from huey.api import PeriodicTask
+
+    from huxiao.core.tasks import reap_stale_jobs_task
+
+    settings.JOB_STALE_SECONDS = 0
+    settings.JOB_STALE_RETRIES = 0
+    job = ImportJob.objects.create(original_name="x.xlsx", path="/nonexistent", created_by=world.users["edu_a"],
+                                   status="writing", attempts=1)
+    assert issubclass(reap_stale_jobs_task.task_class, PeriodicTask)
+    assert reap_stale_jobs_task.s().validate_datetime(timezone.now())  # due every minute
+    assert reap_stale_jobs_task.call_local() == [(job.pk, "failed")]
+    job.refresh_from_db()
+    assert job.status == "failed" and nothing_written()
