@@ -70,8 +70,7 @@ def user_detail(request, pk):
         else:
             messages.success(request, _("已授予角色"))
             return redirect("user-detail", pk=pk)
-    if request.method == "GET":
-        record_read(user, actor=request.user, request=request, what=_("用户信息"))
+    record_read(user, actor=request.user, request=request, what=_("用户信息"))  # shown, not redirected
     return render(request, "core/user_detail.html", {
         "subject": user, "form": form, "assignments": user.role_assignments.select_related("unit__region")})
 
