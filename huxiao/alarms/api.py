@@ -13,6 +13,8 @@ from huxiao.alarms import feed, services, stats
 from huxiao.alarms.choices import AlarmStatus, Disposition
 from huxiao.alarms.intake import Incoming, receive_alarms
 from huxiao.alarms.models import Alarm
+from huxiao.core import audit
+from huxiao.core.middleware import client_ip
 from huxiao.core.models import Unit
 from huxiao.core.scoping import can, has_perm
 from huxiao.devices.choices import DeviceKind
@@ -37,6 +39,7 @@ class DeviceAlarmIn(Schema):
                           description="设备自己的事件编号；同一编号重发只存一次")
     code: str = Field("PA", min_length=2, max_length=8, pattern=r"^[A-Za-z0-9]+$",
                       description="SIA 事件代码，如 PA 紧急报警、BA 入侵、FA 火警、RP 定时测试")
+    area: str = Field("", max_length=16, pattern=r"^[A-Za-z0-9]*$", description="分区（SIA ri）")
     zone: str = Field("", max_length=16)
     message: str = Field("", max_length=200)
     occurred_at: datetime.datetime | None = Field(None, description="设备时间（ISO 8601，带时区）")
@@ -65,8 +68,9 @@ def device_alarm(request, payload: DeviceAlarmIn):
     if occurred is not None and occurred.tzinfo is None:
         return Status(400, {"detail": _("occurred_at: 请带时区")})
     item = Incoming(device=device, source="http", dedup_key=f"http:{device.pk}:{payload.event_id}",
-                    code=payload.code, zone=payload.zone, message=payload.message, occurred_at=occurred,
-                    raw=request.body.decode("utf-8", "replace")[:2000])
+                    code=payload.code, area=payload.area, zone=payload.zone, message=payload.message,
+                    occurred_at=occurred, raw=request.body.decode("utf-8", "replace")[:2000],
+                    path=f"http {client_ip(request)}"[:64])
     ((alarm_id, created),) = receive_alarms([item])
     return Status(201 if created else 200, {"alarm_id": alarm_id, "duplicate": not created})
 
@@ -128,13 +132,16 @@ def _alarm(request, alarm_id, perm=VIEW) -> Alarm:
     return alarm
 
 
-@router.get("/alarms/{alarm_id}", summary="报警详情（含处置记录）")
+@router.get("/alarms/{alarm_id}", summary="报警详情（含处置记录与接收记录）")
 def get_alarm(request, alarm_id: int):
     alarm = _alarm(request, alarm_id)
     data = feed.alarm_dict(alarm, request.user)
     data["events"] = [{"id": e.id, "kind": e.kind, "kind_label": e.get_kind_display(), "at": feed._iso(e.at),
                        "actor": e.actor.display_name if e.actor_id else "", "detail": e.detail}
                       for e in alarm.events.select_related("actor")]
+    data["receipts"] = [{"at": feed._iso(r.at), "path": r.path, "sequence": r.sequence, "duplicate": r.duplicate}
+                        for r in alarm.receipts.all()]
+    audit.record_read(alarm, actor=request.user, request=request)
     return data
 
 

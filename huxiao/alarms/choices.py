@@ -46,3 +46,15 @@ class EventKind(models.TextChoices):
     ARRIVED = "arrived", _("到场")
     CLOSED = "closed", _("处置完毕")
     ESCALATED = "escalated", _("超时升级")
+    RESTORED = "restored", _("报警恢复")  # the panel reported the condition restored (DC-03 BR, Contact ID 3xxx)
+
+
+class EventNature(models.TextChoices):
+    """What a reported event is (codes.sia_kind / codes.cid_event)."""
+
+    ALARM = "alarm", _("报警")
+    RESTORE = "restore", _("恢复")
+    OPENING = "opening", _("撤防")
+    CLOSING = "closing", _("布防")
+    STATUS = "status", _("状态")
+    TEST = "test", _("测试")

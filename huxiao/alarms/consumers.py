@@ -13,7 +13,7 @@ import orjson
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from huxiao.alarms import feed
+from huxiao.alarms import feed, sessions
 from huxiao.alarms.hub import hub
 from huxiao.core.scoping import has_perm
 
@@ -32,20 +32,25 @@ class AlarmConsoleConsumer(AsyncJsonWebsocketConsumer):
         (and ~20 % smaller: Chinese as UTF-8, not \\u escapes)."""
         return orjson.dumps(content).decode()
 
+    ended = False
+
     async def connect(self):
         user = self.scope.get("user")
+        request = sessions.scope_request(self.scope)
 
         def admitted():
             if not (user and user.is_authenticated and has_perm(user, "alarms.view_console")):
-                return False
+                return None
             feed.prepare(user)  # live batches are then serialised for this user without a query
-            return True
+            identity = sessions.identity_of(user, self.scope.get("session"))
+            sessions.audit_connect(user, request)
+            return identity
 
-        allowed = await database_sync_to_async(admitted)()
-        if not allowed:
+        identity = await database_sync_to_async(admitted)()
+        if identity is None:
             await self.close(code=4403)
             return
-        self.user = user
+        self.user, self.identity, self.request = user, identity, request
         query = dict(part.split("=", 1) for part in self.scope.get("query_string", b"").decode().split("&")
                      if "=" in part)
         try:
@@ -64,14 +69,30 @@ class AlarmConsoleConsumer(AsyncJsonWebsocketConsumer):
         if hasattr(self, "hub"):
             await self.hub.leave(self)
 
+    async def end(self):
+        """The session ended (``sessions.ended``): nothing more is sent, the socket is closed."""
+        if self.ended:
+            return
+        self.ended = True
+        await self.close(code=sessions.ENDED_CODE)
+        # in a task of its own: leaving may stop the hub's tasks, of which the caller may be one
+        asyncio.ensure_future(self.hub.leave(self))
+
+    async def send_events(self, message: dict):
+        """Send a batch of events (unless the session ended meanwhile) and have it audited."""
+        if self.ended:
+            return
+        await self.send_json(message)
+        self.hub.audit(self, [e["alarm"]["id"] for e in message["events"]])
+
     async def catch_up(self):
         limit = PUSH_LIMIT
         while True:
             batch = await database_sync_to_async(feed.events_after)(self.user, self.cursor, limit)
             if batch["events"]:
                 self.cursor = batch["last"]
-                await self.send_json({"type": "events", "last": batch["last"], "more": batch["more"],
-                                      **compact(batch["events"])})
+                await self.send_events({"type": "events", "last": batch["last"], "more": batch["more"],
+                                        **compact(batch["events"])})
             if not batch["more"]:
                 return
             limit = BURST_LIMIT
@@ -79,7 +100,7 @@ class AlarmConsoleConsumer(AsyncJsonWebsocketConsumer):
     async def offer(self, rows, context):
         """A batch of the feed from the hub (every event, in id order)."""
         async with self.lock:
-            if self.behind and not await self.recover():
+            if self.ended or self.behind and not await self.recover():
                 return
             fresh = [row for row in rows if row[0] > self.cursor]
             if not fresh:
@@ -92,7 +113,7 @@ class AlarmConsoleConsumer(AsyncJsonWebsocketConsumer):
                 return
             self.cursor = fresh[-1][0]
             if events:
-                await self.send_json({"type": "events", "last": self.cursor, "more": False, **compact(events)})
+                await self.send_events({"type": "events", "last": self.cursor, "more": False, **compact(events)})
 
     async def recover(self) -> bool:
         """(Lock held.) Catch up from the database after a batch that could not be handled; until that

@@ -17,7 +17,14 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from huxiao.alarms.choices import RESPONSE_CATEGORIES, AlarmCategory, AlarmStatus, Disposition, EventKind
+from huxiao.alarms.choices import (
+    RESPONSE_CATEGORIES,
+    AlarmCategory,
+    AlarmStatus,
+    Disposition,
+    EventKind,
+    EventNature,
+)
 from huxiao.alarms.models import Alarm, AlarmEvent
 from huxiao.core.scoping import can, scope_for
 from huxiao.devices.choices import DeviceKind, DeviceLocation
@@ -35,14 +42,15 @@ NEXT_STEPS = {
 
 # What the serialisation reads, in the order _Serialiser.alarm / .school / .device take it: field names
 # for ``values_list`` (a foreign key gives its id); an instance is read by the fields' attribute names.
-ALARM_COLUMNS = ("id", "code", "label", "category", "zone", "message", "is_test", "source", "status",
-                 "received_at", "occurred_at", "acknowledged_at", "dispatched_at", "arrived_at", "closed_at",
-                 "disposition", "dispatch_officer", "notes", "escalation_level", "school", "region_code", "device")
+ALARM_COLUMNS = ("id", "code", "label", "category", "area", "zone", "user", "event_kind", "message", "is_test",
+                 "source", "status", "received_at", "occurred_at", "acknowledged_at", "dispatched_at", "arrived_at",
+                 "closed_at", "restored_at", "disposition", "dispatch_officer", "notes", "escalation_level", "school",
+                 "region_code", "device")
 SCHOOL_COLUMNS = ("name", "address", "principal_name", "principal_phone", "security_name", "security_phone",
                   "police_station__name", "longitude", "latitude")  # after the school's id
 DEVICE_COLUMNS = ("name", "serial", "location")  # after the device's id
 TIMESTAMPS = frozenset(("at", "received_at", "occurred_at", "acknowledged_at", "dispatched_at", "arrived_at",
-                        "closed_at"))
+                        "closed_at", "restored_at"))
 _SCHOOL_ID, _DEVICE_ID = ALARM_COLUMNS.index("school"), ALARM_COLUMNS.index("device")
 _REGION = ALARM_COLUMNS.index("region_code")
 
@@ -52,7 +60,7 @@ def _labels(language):
     """Chinese (or active language) labels of the enumerations, resolved once per language."""
     return {name: {value: str(label) for value, label in choices.choices} for name, choices in (
         ("category", AlarmCategory), ("status", AlarmStatus), ("disposition", Disposition),
-        ("location", DeviceLocation), ("kind", EventKind))}
+        ("location", DeviceLocation), ("kind", EventKind), ("nature", EventNature))}
 
 
 @functools.cache
@@ -192,18 +200,20 @@ class _Serialiser:
 
     def alarm(self, row, school, device, alarm=None, iso=None) -> dict:
         """``row``: the ALARM_COLUMNS values, timestamps as ``iso`` reads them (datetimes by default)."""
-        (pk, code, label, category, zone, message, is_test, source, status, received_at, occurred_at, acknowledged_at,
-         dispatched_at, arrived_at, closed_at, disposition, dispatch_officer, notes, escalation_level, school_id,
-         region_code, _device_id) = row
+        (pk, code, label, category, area, zone, user, event_kind, message, is_test, source, status, received_at,
+         occurred_at, acknowledged_at, dispatched_at, arrived_at, closed_at, restored_at, disposition,
+         dispatch_officer, notes, escalation_level, school_id, region_code, _device_id) = row
         labels, iso = self.labels, iso or self.iso
         return {
             "id": pk, "code": code, "label": label, "category": category,
-            "category_label": labels["category"].get(category, category), "zone": zone, "message": message,
-            "is_test": is_test, "source": source, "status": status,
-            "status_label": labels["status"].get(status, status), "needs_response": category in RESPONSE_CATEGORIES,
+            "category_label": labels["category"].get(category, category), "area": area, "zone": zone, "user": user,
+            "event_kind": event_kind, "event_kind_label": labels["nature"].get(event_kind, event_kind),
+            "message": message, "is_test": is_test, "source": source, "status": status,
+            "status_label": labels["status"].get(status, status),
+            "needs_response": category in RESPONSE_CATEGORIES and status != AlarmStatus.RECORDED,
             "received_at": iso(received_at), "occurred_at": iso(occurred_at),
             "acknowledged_at": iso(acknowledged_at), "dispatched_at": iso(dispatched_at),
-            "arrived_at": iso(arrived_at), "closed_at": iso(closed_at),
+            "arrived_at": iso(arrived_at), "closed_at": iso(closed_at), "restored_at": iso(restored_at),
             "disposition": disposition, "disposition_label": labels["disposition"].get(disposition, ""),
             "dispatch_officer": dispatch_officer, "notes": notes,
             "escalation_level": escalation_level,

@@ -21,7 +21,7 @@ from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 
-from huxiao.alarms import feed, realtime
+from huxiao.alarms import feed, realtime, sessions
 
 log = logging.getLogger(__name__)
 CARD_SECONDS = 10.0  # how long a hub serves a school's or device's card from memory
@@ -46,6 +46,8 @@ class FeedHub:
         self.channel = None
         self.starting = asyncio.Lock()
         self.cards = CardCache()
+        self.reads = []  # (user, request, alarm ids) of batches sent, audited after the send (flush_reads)
+        self.checked = time.monotonic()
 
     async def join(self, console):
         """Start following the feed for ``console``. Everything after the hub's position at this moment
@@ -73,7 +75,11 @@ class FeedHub:
         while True:
             message = await layer.receive(self.channel)
             try:
-                await self.advance(message)
+                if message.get("type") == sessions.REVOKE:
+                    async with self.lock:  # in order with the wake-ups: none after it reaches an ended console
+                        await self.revalidate(set(message.get("users") or ()), set(message.get("sessions") or ()))
+                else:
+                    await self.advance(message)
             except Exception:  # the poll reads what this wake-up would have brought
                 log.exception("handling an alarm wake-up failed")
 
@@ -85,6 +91,35 @@ class FeedHub:
             except Exception:
                 log.exception("polling the alarm feed failed")
             await asyncio.gather(*(c.retry() for c in list(self.consoles) if c.behind), return_exceptions=True)
+            if time.monotonic() - self.checked >= sessions.REVALIDATE_SECONDS:
+                self.checked = time.monotonic()
+                try:
+                    await self.revalidate()
+                except Exception:
+                    log.exception("re-checking the consoles' sessions failed")
+            await self.flush_reads()
+
+    async def revalidate(self, users=None, gone=frozenset()):
+        """Close the consoles whose session ended (``sessions.ended``): of ``users``, or all."""
+        consoles = [c for c in list(self.consoles) if users is None or c.identity.user_id in users]
+        if not consoles:
+            return
+        verdicts = await database_sync_to_async(sessions.ended)([c.identity for c in consoles], gone)
+        await asyncio.gather(*(c.end() for c, bad in zip(consoles, verdicts, strict=True) if bad),
+                             return_exceptions=True)
+
+    def audit(self, console, alarm_ids):
+        self.reads.append((console.user, console.request, alarm_ids))
+
+    async def flush_reads(self):
+        """Write the audit entries of the batches sent (one transaction, off the event loop)."""
+        reads, self.reads = self.reads, []
+        if reads:
+            try:
+                await database_sync_to_async(sessions.audit_batches)(reads)
+            except Exception:
+                log.exception("auditing console deliveries failed")
+                self.reads[:0] = reads[-1000:]
 
     async def advance(self, message: dict | None):
         async with self.lock:
@@ -112,6 +147,8 @@ class FeedHub:
             self.cards.add(schools, devices, await database_sync_to_async(feed.load_context)(schools, devices))
         context = self.cards.context  # shared by the process's consoles
         await asyncio.gather(*(console.offer(rows, context) for console in consoles), return_exceptions=True)
+        if self.reads:  # after the consoles got the batch
+            asyncio.ensure_future(self.flush_reads())
 
 
 class CardCache:

@@ -23,18 +23,28 @@ from django.utils.translation import get_language
 
 from huxiao.alarms import realtime
 from huxiao.alarms.choices import RESPONSE_CATEGORIES, AlarmCategory, AlarmSource, AlarmStatus, EventKind
-from huxiao.alarms.codes import classify
-from huxiao.alarms.models import Alarm, AlarmEvent
+from huxiao.alarms.codes import ALARM, EVENT_KINDS, TEST, classify, sia_kind
+from huxiao.alarms.models import Alarm, AlarmEvent, AlarmReceipt
+from huxiao.alarms.restores import apply_restores
 from huxiao.devices.choices import HeartbeatSource
 from huxiao.devices.services import record_heartbeats
 
-RESTORE_CODES = {"PR", "BR", "FR", "AR", "HR", "QR", "MR"}
 # an alarm proves its device alive; within a burst one heartbeat per device per this step is enough
 ALARM_HEARTBEAT_STEP = datetime.timedelta(seconds=10)
+# A retransmission carries the same account, sequence number and content but a fresh timestamp (and maybe
+# another path): it is the same event within this window. DC-09 sequence numbers run 0001–9999 and wrap,
+# so the same key recurs legitimately later on; the window must also stay well above a panel's retry span
+# (DC-09 §5.5: a few retries over seconds, then the back-up path). Keys of senders that give a sequence
+# number are stored with the window's bucket: a retry matches the current bucket's key (ON CONFLICT) or
+# the previous bucket's when it is younger than the window.
+DEDUP_WINDOW = datetime.timedelta(minutes=10)
 FEED_LOCK_KEY = 0x4855584941  # "HUXIA"
-ALARM_COLS = ["school_id", "region_code", "device_id", "source", "dedup_key", "code", "label", "category", "zone",
-              "message", "is_test", "raw", "occurred_at", "received_at", "status", "dispatch_officer", "disposition",
-              "notes", "escalation_level"]
+ALARM_COLS = ["school_id", "region_code", "device_id", "source", "dedup_key", "code", "label", "category", "area",
+              "zone", "user", "event_kind", "message", "is_test", "raw", "occurred_at", "received_at", "status",
+              "dispatch_officer", "disposition", "notes", "escalation_level"]
+# positions in a row of _row (ALARM_COLS without received_at and the constant tail, then the extras)
+R_KEY, R_CODE, R_AREA, R_ZONE, R_KIND, R_OCCURRED, R_STATUS, R_PREV, R_PATH, R_SEQ = 4, 5, 8, 9, 11, 15, 16, 17, 18, 19
+N_COLS = 17  # the ALARM_COLS values a row carries
 
 
 @dataclass
@@ -56,15 +66,35 @@ class Incoming:
     user: str = ""  # the user number of an opening / closing (SIA ``id``, Contact ID zone of a 4xx)
 
 
-def _row(item: Incoming, key: str, language) -> list:
-    """The alarm's column values in ALARM_COLS order, up to ``occurred_at`` (the rest is the batch's)."""
+def kind_of(item: Incoming, code: str) -> str:
+    """What the event is: as the receiver classified it (a Contact ID qualifier says more than the SIA code
+    it maps to), else from the code (HTTP senders)."""
+    kind = item.event_kind
+    return kind if kind in EVENT_KINDS and kind != ALARM else sia_kind(code)
+
+
+def keys_of(item: Incoming, bucket: int) -> tuple[str, str | None]:
+    """The stored dedup key and, for a sender with wrapping sequence numbers, the previous window's."""
+    key = item.dedup_key[:160]
+    if not item.sequence:
+        return key, None
+    base = key[:140]
+    return f"{base}@{bucket}", f"{base}@{bucket - 1}"
+
+
+def _row(item: Incoming, key: str, prev: str | None, language) -> list:
+    """The alarm's column values in ALARM_COLS order up to ``status`` but ``received_at`` (the rest is the
+    batch's), then the previous window's key, the path and the sequence number."""
     code = item.code.upper()[:8]
     category, label = classify(code, language)
-    needs_police = category in RESPONSE_CATEGORIES and code not in RESTORE_CODES
+    kind = kind_of(item, code)
+    needs_police = kind == ALARM and category in RESPONSE_CATEGORIES
     device = item.device
     return [device.school_id, device.region_code, device.pk, item.source, key, code, label[:64], category,
-            item.zone[:16], item.message[:200], category == AlarmCategory.TEST, item.raw[:2000], item.occurred_at,
-            AlarmStatus.RECEIVED.value if needs_police else AlarmStatus.RECORDED.value]
+            item.area[:16], item.zone[:16], item.user[:16], kind, item.message[:200],
+            category == AlarmCategory.TEST or kind == TEST, item.raw[:2000], item.occurred_at,
+            AlarmStatus.RECEIVED.value if needs_police else AlarmStatus.RECORDED.value, prev, item.path[:64],
+            item.sequence[:8]]
 
 
 def feed_lock():
@@ -86,15 +116,23 @@ def _detail_sql() -> tuple[str, list]:
 @functools.cache
 def _insert_sql() -> str:
     """One statement: the batch's alarms from a JSON array (one round trip, no per-value adaptation),
-    skipping those already stored."""
+    skipping those already stored (this window's key: ON CONFLICT; the previous window's: NOT EXISTS on
+    the key's unique index), and the receipts of the new ones."""
     qn = connection.ops.quote_name
-    cast = ["bigint", "text", "bigint", "text", "text", "text", "text", "text", "text", "text", "boolean", "text",
-            "timestamptz", "text"]
+    table, receipts = qn(Alarm._meta.db_table), qn(AlarmReceipt._meta.db_table)
+    cast = ["bigint", "text", "bigint", "text", "text", "text", "text", "text", "text", "text", "text", "text",
+            "text", "boolean", "text", "timestamptz", "text"]
     fields = [f"(r->>{i})::{t}" for i, t in enumerate(cast)]  # the JSON row, then received_at before status
-    return (f"INSERT INTO {qn(Alarm._meta.db_table)} ({', '.join(qn(c) for c in ALARM_COLS)}) "
-            f"SELECT {', '.join(fields[:13])}, %s, {fields[13]}, '', '', '', 0 "
-            f"FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS t(r, n) ORDER BY n "
-            f"ON CONFLICT (dedup_key) DO NOTHING RETURNING dedup_key, id")
+    return (f"WITH src AS (SELECT r, n FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS t(r, n)), "
+            f"ins AS (INSERT INTO {table} ({', '.join(qn(c) for c in ALARM_COLS)}) "
+            f"SELECT {', '.join(fields[:N_COLS - 1])}, %s, {fields[N_COLS - 1]}, '', '', '', 0 FROM src "
+            f"WHERE r->>{R_PREV} IS NULL OR NOT EXISTS (SELECT 1 FROM {table} p "
+            f"WHERE p.dedup_key = r->>{R_PREV} AND p.received_at >= %s) ORDER BY n "
+            f"ON CONFLICT (dedup_key) DO NOTHING RETURNING dedup_key, id), "
+            f"rc AS (INSERT INTO {receipts} (alarm_id, at, path, sequence, duplicate, raw) "
+            f"SELECT ins.id, %s, src.r->>{R_PATH}, src.r->>{R_SEQ}, false, '' FROM ins "
+            f"JOIN src ON src.r->>{R_KEY} = ins.dedup_key) "
+            f"SELECT dedup_key, id FROM ins")
 
 
 def _store_pg(rows: list, now) -> dict:
@@ -109,7 +147,7 @@ def _store_pg(rows: list, now) -> dict:
     # binding it is not escaped into the statement's text (~5 % of the receiver's time for a burst)
     with connection.wrap_database_errors, raw.pipeline(), psycopg.Cursor(raw) as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(_insert_sql(), [now, orjson.dumps(rows).decode()])
+        cursor.execute(_insert_sql(), [orjson.dumps(rows).decode(), now, now - DEDUP_WINDOW, now])
         return dict(cursor.fetchall())
 
 
@@ -135,21 +173,22 @@ def _feed_pg(ids: list[int], now) -> tuple[int, list]:
 
 
 def _feed_rows(rows: list, new: dict, events: list, now) -> list:
-    """The new events as ``feed.rows_after`` reads them back (timestamps as ISO text), so consoles can be
-    given them with the wake-up instead of each process reading them again."""
+    """The new events as ``feed.rows_after`` reads them back (timestamps as ISO text, columns as
+    feed.ALARM_COLUMNS), so consoles can be given them with the wake-up instead of each process reading
+    them again."""
     stamp = now.isoformat()
-    by_id = {new[r[4]]: r for r in rows if r[4] in new}
+    by_id = {new[r[R_KEY]]: r for r in rows if r[R_KEY] in new}
     out = []
     for event_id, alarm_id, detail in events:
         r = by_id[alarm_id]
-        occurred = r[12].isoformat() if r[12] else None
+        occurred = r[R_OCCURRED].isoformat() if r[R_OCCURRED] else None
         out.append((event_id, EventKind.RECEIVED.value, stamp, detail,
-                    alarm_id, r[5], r[6], r[7], r[8], r[9], r[10], r[3], r[13], stamp, occurred,
-                    None, None, None, None, "", "", "", 0, r[0], r[1], r[2]))
+                    alarm_id, r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[3], r[R_STATUS], stamp,
+                    occurred, None, None, None, None, None, "", "", "", 0, r[0], r[1], r[2]))
     return out
 
 
-def _insert(model, cols, rows, chunk=500):
+def _insert(model, cols, rows, chunk=300):
     """Multi-row INSERT (SQLite), one statement per ``chunk`` rows."""
     qn = connection.ops.quote_name
     head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(c) for c in cols)}) VALUES "
@@ -160,27 +199,51 @@ def _insert(model, cols, rows, chunk=500):
             cursor.execute(head + ", ".join([one] * len(part)), [v for row in part for v in row])
 
 
-def _existing(keys) -> dict:
+def _existing(keys, since=None) -> dict:
+    """``{dedup_key: id}`` of the stored alarms among ``keys`` (received since ``since``, if given)."""
     found = {}
     keys = list(keys)
     for i in range(0, len(keys), 900):
-        found.update(Alarm.objects.filter(dedup_key__in=keys[i:i + 900]).values_list("dedup_key", "id"))
+        qs = Alarm.objects.filter(dedup_key__in=keys[i:i + 900])
+        if since is not None:
+            qs = qs.filter(received_at__gte=since)
+        found.update(qs.values_list("dedup_key", "id"))
     return found
 
 
-def _store_sqlite(rows: list, now) -> tuple[dict, int]:
-    stored = _existing(r[4] for r in rows)
-    rows = [r for r in rows if r[4] not in stored]
+def _store_sqlite(rows: list, now) -> dict:
+    stored = _existing(r[R_KEY] for r in rows)
+    stored.update(_existing((r[R_PREV] for r in rows if r[R_PREV]), since=now - DEDUP_WINDOW))
+    rows = [r for r in rows if r[R_KEY] not in stored and r[R_PREV] not in stored]
     if not rows:
-        return {}, 0
+        return {}
     adapt = connection.ops.adapt_datetimefield_value
     at = adapt(now)
-    _insert(Alarm, ALARM_COLS, [(*r[:12], adapt(r[12]) if r[12] else None, at, r[13], "", "", "", 0) for r in rows])
-    new = _existing(r[4] for r in rows)
+    _insert(Alarm, ALARM_COLS, [(*r[:R_OCCURRED], adapt(r[R_OCCURRED]) if r[R_OCCURRED] else None, at, r[R_STATUS],
+                                 "", "", "", 0) for r in rows])
+    new = _existing(r[R_KEY] for r in rows)
     labels = dict(AlarmSource.choices)
+    _insert(AlarmReceipt, ["alarm_id", "at", "path", "sequence", "duplicate", "raw"], [
+        (new[r[R_KEY]], at, r[R_PATH], r[R_SEQ], False, "") for r in rows])
     _insert(AlarmEvent, ["alarm_id", "region_code", "school_id", "kind", "at", "detail"], [
-        (new[r[4]], r[1], r[0], EventKind.RECEIVED.value, at, f"{labels[r[3]]} {r[6]}"[:300]) for r in rows])
-    return new, AlarmEvent.objects.order_by("-id").values_list("id", flat=True).first()
+        (new[r[R_KEY]], r[1], r[0], EventKind.RECEIVED.value, at, f"{labels[r[3]]} {r[6]}"[:300]) for r in rows])
+    return new
+
+
+def _duplicates(items, keys, prevs, first, new, now) -> dict:
+    """Record each further reception (a retry, a copy over the other path) as a receipt of its alarm;
+    returns ``{key: alarm id}`` of every item's alarm."""
+    missing = {k for k in keys if k not in new}
+    if not missing:
+        return new
+    stored = {**_existing(missing), **new}
+    older = _existing({prevs[k] for k in missing if prevs[k] and k not in stored}, since=now - DEDUP_WINDOW)
+    ids = {k: stored.get(k) or older[prevs[k]] for k in keys}
+    AlarmReceipt.objects.bulk_create([
+        AlarmReceipt(alarm_id=ids[k], at=now, path=item.path[:64], sequence=item.sequence[:8], duplicate=True,
+                     raw=item.raw[:2000])
+        for k, item in zip(keys, items, strict=True) if k not in new or first[k] is not item])
+    return ids
 
 
 @transaction.atomic
@@ -189,23 +252,25 @@ def do_store_alarms(items: list[Incoming], *, now=None, publish=True, heartbeats
     """Store the alarms not stored yet; returns ``(alarm id, newly stored)`` for each item, in order, and
     the consoles' wake-up message (``realtime.wake_message``) when any alarm was new (else None).
 
-    ``heartbeats``: further ``(device id, at)`` sign-of-life entries (DC-09 supervision frames) stored in
-    the same transaction. ``publish=False``: the caller wakes the consoles itself (the DC-09 receiver does
-    it from its event loop, on a channel-layer connection it keeps). ``wake_rows=False``: the wake-up
-    carries no events (a caller that cannot reach other processes' consoles anyway)."""
+    Restores among the new ones annotate the open alarms they restore (``restores``). ``heartbeats``:
+    further ``(device id, at)`` sign-of-life entries (DC-09 supervision frames) stored in the same
+    transaction. ``publish=False``: the caller wakes the consoles itself (the DC-09 receiver does it from
+    its event loop, on a channel-layer connection it keeps). ``wake_rows=False``: the wake-up carries no
+    events (a caller that cannot reach other processes' consoles anyway)."""
     now = now or timezone.now()
-    keys = [i.dedup_key[:160] for i in items]
-    first = {}
-    for key, item in zip(keys, items, strict=True):
+    bucket = int(now.timestamp() // DEDUP_WINDOW.total_seconds())
+    keys, prevs, first = [], {}, {}
+    for item in items:
+        key, prev = keys_of(item, bucket)
+        keys.append(key)
+        prevs[key] = prev
         first.setdefault(key, item)
     language = get_language()
-    rows = [_row(item, key, language) for key, item in first.items()]
-    wake = None
+    rows = [_row(item, key, prevs[key], language) for key, item in first.items()]
     if connection.vendor == "postgresql":
         new = _store_pg(rows, now) if rows else {}
     else:
-        new, last = _store_sqlite(rows, now)
-        wake = realtime.wake_message(last) if new else None
+        new = _store_sqlite(rows, now)
     # an alarm is a sign of life too: at most one heartbeat per device and ALARM_HEARTBEAT_STEP
     heard = {}
     for item in items:
@@ -218,14 +283,22 @@ def do_store_alarms(items: list[Incoming], *, now=None, publish=True, heartbeats
         record_heartbeats(sorted(heard.items()), source=source, min_step=ALARM_HEARTBEAT_STEP)
     if heartbeats:
         record_heartbeats(heartbeats, source=source)
-    if new and connection.vendor == "postgresql":  # last: the feed lock is held from here to the commit
-        prev, events = _feed_pg(sorted(new.values()), now)
-        wake = realtime.wake_message(events[-1][0], prev, _feed_rows(rows, new, events, now) if wake_rows else None)
+    wake = None
+    if new:  # last: the feed lock is held from here to the commit
+        restored = apply_restores([r for r in rows if r[R_KEY] in new and r[R_KIND] == "restore"], new, now,
+                                  feed_lock)
+        if connection.vendor == "postgresql":
+            prev, events = _feed_pg(sorted(new.values()), now)
+            wake = realtime.wake_message(events[-1][0], prev,
+                                         _feed_rows(rows, new, events, now) if wake_rows else None)
+        else:
+            wake = realtime.wake_message(AlarmEvent.objects.order_by("-id").values_list("id", flat=True).first())
+        if restored and wake_rows:  # the restore events are not in the rows: the hubs read the feed
+            wake.pop("rows", None)
     if wake and publish:
         transaction.on_commit(lambda: realtime.publish(wake))
-    missing = [k for k in keys if k not in new]
-    stored = {**_existing(set(missing)), **new} if missing else new
-    return [(stored[k], k in new) for k in keys], wake
+    ids = _duplicates(items, keys, prevs, first, new, now)
+    return [(ids[k], k in new) for k in keys], wake
 
 
 def store_alarms(items: list[Incoming], **kwargs) -> tuple[list[tuple[int, bool]], dict | None]:

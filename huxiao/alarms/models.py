@@ -5,7 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from huxiao.alarms.choices import AlarmCategory, AlarmSource, AlarmStatus, Disposition, EventKind
+from huxiao.alarms.choices import AlarmCategory, AlarmSource, AlarmStatus, Disposition, EventKind, EventNature
 from huxiao.core.scoping import ScopedQuerySet
 
 
@@ -21,7 +21,10 @@ class Alarm(models.Model):
     code = models.CharField(_("事件代码"), max_length=8, blank=True)
     label = models.CharField(_("事件"), max_length=64)
     category = models.CharField(_("类别"), max_length=12, choices=AlarmCategory.choices)
+    area = models.CharField(_("分区"), max_length=16, blank=True)  # SIA ``ri`` / Contact ID group (partition)
     zone = models.CharField(_("防区"), max_length=16, blank=True)
+    user = models.CharField(_("用户编号"), max_length=16, blank=True)  # who opened / closed (SIA ``id``)
+    event_kind = models.CharField(_("事件性质"), max_length=8, choices=EventNature.choices, default=EventNature.ALARM)
     message = models.CharField(_("附加信息"), max_length=200, blank=True)
     is_test = models.BooleanField(_("测试报警"), default=False)
     raw = models.TextField(_("原始报文"), blank=True)
@@ -47,6 +50,7 @@ class Alarm(models.Model):
     notes = models.TextField(_("处置情况"), blank=True)
     escalation_level = models.PositiveSmallIntegerField(_("升级层级"), default=0)
     escalated_at = models.DateTimeField(_("最近升级时间"), null=True, blank=True)
+    restored_at = models.DateTimeField(_("恢复时间"), null=True, blank=True)  # the panel reported it restored
 
     objects = ScopedQuerySet.as_manager()
     SCOPE_SCHOOL_FIELD = "school_id"
@@ -103,3 +107,21 @@ class AlarmEvent(models.Model):
         verbose_name_plural = _("报警处置记录")
         indexes = [models.Index(fields=["region_code"], name="alarmevent_region",
                                 opclasses=["varchar_pattern_ops"])]
+
+
+class AlarmReceipt(models.Model):
+    """One reception of an alarm: the first and every retransmission or copy over another path (a panel
+    that lost an ACK, or failed over to its back-up path, sends the same event again with a fresh
+    timestamp). Written by intake only, never edited."""
+
+    alarm = models.ForeignKey(Alarm, models.CASCADE, related_name="receipts", db_constraint=False)  # as AlarmEvent
+    at = models.DateTimeField(_("接收时间"))
+    path = models.CharField(_("通道"), max_length=64, blank=True)
+    sequence = models.CharField(_("序号"), max_length=8, blank=True)
+    duplicate = models.BooleanField(_("重发"), default=False)
+    raw = models.TextField(_("原始报文"), blank=True)  # of a retransmission (the first one's is the alarm's)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("报警接收记录")
+        verbose_name_plural = _("报警接收记录")

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from huxiao.alarms import feed, services, stats
 from huxiao.alarms.choices import AlarmCategory, AlarmStatus, Disposition
 from huxiao.alarms.models import Alarm
+from huxiao.core import audit
 from huxiao.core.scoping import can
 from huxiao.core.views import require_perm
 
@@ -44,8 +45,9 @@ def alarm_detail(request, pk):
     alarm = get_object_or_404(Alarm.objects.visible_to(request.user, VIEW).select_related(
         "school__police_station", "device", "dispatch_unit"), pk=pk)
     data = feed.alarm_dict(alarm, request.user)
+    audit.record_read(alarm, actor=request.user, request=request)
     return render(request, "alarms/alarm_detail.html", {
-        "alarm": alarm, "data": data, "events": alarm.events.select_related("actor"),
+        "alarm": alarm, "data": data, "events": alarm.events.select_related("actor"), "receipts": alarm.receipts.all(),
         "dispositions": Disposition.choices, "can_handle": can(request.user, services.HANDLE, alarm)})
 
 

@@ -1,12 +1,23 @@
 """Audit sign-ins, sign-outs and failed sign-ins; drop cached identities when they change."""
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
+from django.dispatch import Signal, receiver
 
 from huxiao.core import audit, authcache
 from huxiao.core.choices import AuditAction
 from huxiao.core.models import ApiToken, RoleAssignment, Unit, User
+
+# Sent after the commit, with ``user_ids`` (and ``session_keys`` of a sign-out), when who a user is may have
+# changed: sign-out, the user saved (deactivated, password), a role assignment or a unit changed. Live
+# connections (the alarm console) re-check those users.
+identity_changed = Signal()
+
+
+def _identity_changed(user_ids, session_keys=()):
+    user_ids, session_keys = list(user_ids), list(session_keys)
+    transaction.on_commit(lambda: identity_changed.send(sender=User, user_ids=user_ids, session_keys=session_keys))
 
 
 @receiver(user_logged_in)
@@ -19,6 +30,7 @@ def _logged_out(sender, request, user, **kwargs):
     if user is not None:
         audit.record(AuditAction.LOGOUT, actor=user, request=request, model="core.User",
                      object_repr=user.username)
+        _identity_changed([user.pk], [getattr(getattr(request, "session", None), "session_key", None)])
 
 
 @receiver(user_login_failed)
@@ -30,11 +42,13 @@ def _login_failed(sender, credentials, request=None, **kwargs):
 @receiver([post_save, post_delete], sender=RoleAssignment)
 def _roles_changed(sender, instance, **kwargs):
     authcache.forget_user(instance.user_id)
+    _identity_changed([instance.user_id])
 
 
 @receiver([post_save, post_delete], sender=User)
 def _user_changed(sender, instance, **kwargs):
     authcache.forget_user(instance.pk)
+    _identity_changed([instance.pk])
 
 
 @receiver([post_save, post_delete], sender=ApiToken)
@@ -44,5 +58,7 @@ def _token_changed(sender, instance, **kwargs):
 
 @receiver([post_save, post_delete], sender=Unit)
 def _unit_changed(sender, instance, **kwargs):
-    for user_id in RoleAssignment.objects.filter(unit_id=instance.pk).values_list("user_id", flat=True):
+    user_ids = list(RoleAssignment.objects.filter(unit_id=instance.pk).values_list("user_id", flat=True))
+    for user_id in user_ids:
         authcache.forget_user(user_id)
+    _identity_changed(user_ids)

@@ -16,7 +16,8 @@
                 fault: "text-bg-secondary", arming: "text-bg-info", test: "text-bg-light", other: "text-bg-primary" };
 
   function setConn(state) {
-    conn.className = "badge " + ({ live: "text-bg-success", poll: "text-bg-warning", off: "text-bg-danger" }[state]);
+    conn.className = "badge " + ({ live: "text-bg-success", poll: "text-bg-warning", off: "text-bg-danger",
+                                   ended: "text-bg-dark" }[state]);
     conn.textContent = conn.dataset["label" + state.charAt(0).toUpperCase() + state.slice(1)];
     conn.dataset.state = state;
   }
@@ -56,7 +57,11 @@
     const cat = card.querySelector(".hx-cat");
     cat.className = "badge hx-cat " + (CAT[a.category] || "text-bg-primary");
     cat.textContent = a.category_label;
-    text(card, ".hx-label", a.label + (a.zone ? "（" + root.dataset.msgZone + " " + a.zone + "）" : ""));
+    const where = [a.area ? root.dataset.msgArea + " " + a.area : "", a.zone ? root.dataset.msgZone + " " + a.zone : ""]
+      .filter(Boolean).join(" ");
+    text(card, ".hx-label", a.label + (where ? "（" + where + "）" : ""));
+    const restored = card.querySelector(".hx-restored");
+    restored.classList.toggle("d-none", !a.restored_at);
     text(card, ".hx-time", new Date(a.received_at).toLocaleString("zh-CN", { hour12: false }));
     text(card, ".hx-school", a.school.name);
     text(card, ".hx-address", a.school.address + (a.school.station ? " · " + a.school.station : ""));
@@ -144,9 +149,25 @@
     }).catch(function () { err.textContent = root.dataset.msgNetwork; });
   }
 
+  // The session ended (signed out, deactivated, roles changed): the server closes the socket with 4401 /
+  // 4403 and the feed answers 401 / 403. Stop everything and say so; a new sign-in reopens the console.
+  let ended = false;
+  function end() {
+    if (ended) return;
+    ended = true;
+    if (pollTimer) { clearInterval(pollTimer); pollTimer = null; }
+    if (socket) { const s = socket; socket = null; s.onclose = null; s.close(); }
+    setConn("ended");
+    document.getElementById("hx-ended").classList.remove("d-none");
+    window.hxAlarmConsole.ended = true;
+  }
+
   function poll() {
     fetch(root.dataset.feedUrl + "?after=" + cursor, { credentials: "same-origin" })
-      .then(function (r) { return r.json(); }).then(apply).catch(function () {});
+      .then(function (r) {
+        if (r.status === 401 || r.status === 403) { end(); return null; }
+        return r.json();
+      }).then(function (data) { if (data) apply(data); }).catch(function () {});
   }
 
   function startPolling() {
@@ -167,15 +188,21 @@
       const data = JSON.parse(msg.data);
       if (data.type === "events") apply(data);
     };
-    socket.onclose = function () {
-      socket = null; failures += 1;
+    socket.onclose = function (ev) {
+      socket = null;
+      if (ended) return;
+      if (ev.code === 4401 || ev.code === 4403) { end(); return; }
+      failures += 1;
       if (failures >= 3) startPolling(); else setConn("off");
       setTimeout(connect, Math.min(5000, 500 * failures));
     };
   }
 
-  fetch(root.dataset.stateUrl, { credentials: "same-origin" }).then(function (r) { return r.json(); })
-    .then(function (state) {
+  fetch(root.dataset.stateUrl, { credentials: "same-origin" }).then(function (r) {
+    if (r.status === 401 || r.status === 403) { end(); return null; }
+    return r.json();
+  }).then(function (state) {
+      if (!state) return;
       cursor = state.last;
       state.alarms.slice().reverse().forEach(render);
       refreshCount();
