@@ -71,7 +71,7 @@ def verify(state, args, per_panel):
     from huxiao.alarms.models import Alarm
 
     rows = list(Alarm.objects.filter(dedup_key__startswith="dc09:E").values_list("dedup_key", flat=True))
-    keys = [(k.split(":")[1], k.split(":")[3]) for k in rows]
+    keys = [(k.split(":")[1], k.split(":")[2]) for k in rows]  # dc09:<account>:<sequence>:<token>:<event>
     stored = set(keys)
     dupes = len(keys) - len(stored)
     per_key = Alarm.objects.filter(dedup_key__startswith="dc09:E").values("dedup_key").annotate(

@@ -49,8 +49,9 @@ def free_port() -> int:
 def start_receiver(port: int, extra_env=None) -> subprocess.Popen:
     env = dict(os.environ, **(extra_env or {}))
     env.pop("HUXIAO_TESTING", None)
+    # every simulated panel connects from 127.0.0.1: lift the per-address cap meant for real networks
     proc = subprocess.Popen([sys.executable, "manage.py", "run_dc09_receiver", "--host", "127.0.0.1", "--port",
-                             str(port), "--no-escalation", "--no-udp"], cwd=ROOT, env=env,
+                             str(port), "--no-escalation", "--no-udp", "--max-per-address", "100000"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE if os.environ.get("QUIET") else None)
     return wait_for_port(proc, port, "receiver")
 

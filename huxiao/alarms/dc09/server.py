@@ -58,13 +58,13 @@ class Limits:
     HUXIAO_DC09_IDLE_SECONDS, HUXIAO_DC09_MAX_PER_ADDRESS, HUXIAO_DC09_MAX_CONNECTIONS."""
 
     idle_timeout: float | None = None
-    max_per_address: int = 64
+    max_per_address: int = 256
     max_connections: int = 5000
 
     @classmethod
     def from_env(cls) -> "Limits":
         return cls(_env_number("HUXIAO_DC09_IDLE_SECONDS", None),
-                   int(_env_number("HUXIAO_DC09_MAX_PER_ADDRESS", 64)),
+                   int(_env_number("HUXIAO_DC09_MAX_PER_ADDRESS", 256)),
                    int(_env_number("HUXIAO_DC09_MAX_CONNECTIONS", 5000)))
 
 
