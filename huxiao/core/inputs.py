@@ -77,9 +77,13 @@ def _query_value_problem(value: str) -> tuple[str, str] | None:
     if problem := text_problem(value):
         return problem, "control_character"
     if NUMERIC.fullmatch(value):
-        number = int(value) if value.lstrip("+-").isdigit() else float(value)
-        if problem := number_problem(number):
-            return problem, "number_out_of_range"
+        digits = value.lstrip("+-")
+        if digits.isdigit():  # an integer: its length decides before int() (which refuses > 4300 digits)
+            out = len(digits.lstrip("0")) > 19 or number_problem(int(value))
+        else:
+            out = number_problem(float(value))
+        if out:
+            return MSG_RANGE, "number_out_of_range"
     return None
 
 
@@ -92,7 +96,8 @@ class InputParser(Parser):
     ninja wraps whatever ``parse_body`` raises in a 400, and ``huxiao.core.apierrors`` unwraps it."""
 
     def parse_body(self, request):
-        if request.content_type not in JSON_TYPES:
+        # (ninja also parses form fields holding JSON through a bare HttpRequest, with no META)
+        if request.META and request.content_type not in JSON_TYPES:
             raise UnsupportedMediaType(request.content_type)
         data = json.loads(request.body, parse_constant=_refuse_constant)
         errors: list = []

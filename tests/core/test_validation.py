@@ -311,3 +311,8 @@ def test_a_very_long_password_is_judged_not_crashing(world, client_for):
     response = client_for(world.users["admin_province"]).post("/api/v1/users", data=json.dumps(body),
                                                               content_type="application/json")
     assert response.status_code in (201, 400), response.content
+
+
+def test_query_number_with_thousands_of_digits_is_refused_not_crashing(world, client_for):
+    response = client_for(world.users["admin_province"]).get("/api/v1/hazards/?school=" + "9" * 5000)
+    assert "school" in _loc_fields(response)
