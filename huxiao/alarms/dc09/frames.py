@@ -18,6 +18,7 @@ receiver's time, so a panel can resynchronise its clock and a refusal says nothi
 
 import datetime
 import secrets
+import time
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from fastcrc import crc16 as _fastcrc
@@ -47,8 +48,18 @@ def frame(body: str | bytes) -> bytes:
     return b"\n%04X%04X%s\r" % (crc_arc(body), len(body), body)
 
 
+_NOW_STAMP = [0, ""]  # (second, its timestamp): answers within one second share it
+
+
 def timestamp(at: datetime.datetime | None = None) -> str:
-    at = at or datetime.datetime.now(datetime.UTC)
+    """``_HH:MM:SS,MM-DD-YYYY`` (UTC) of ``at``, by default now."""
+    if at is None:
+        second = int(time.time())
+        cached = _NOW_STAMP
+        if cached[0] != second:
+            cached[1] = datetime.datetime.fromtimestamp(second, datetime.UTC).strftime(TIMESTAMP_FORMAT)
+            cached[0] = second
+        return cached[1]
     return at.astimezone(datetime.UTC).strftime(TIMESTAMP_FORMAT)
 
 
