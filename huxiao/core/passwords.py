@@ -20,7 +20,7 @@ from huxiao.core import audit
 from huxiao.core.choices import AuditAction
 from huxiao.core.scoping import can
 
-ALPHABET = string.ascii_letters + string.digits + "!@#%&*-_=+?"
+ALPHABET = string.ascii_letters + string.digits + "!@#%*-_=+?"
 
 
 def require_manage(actor, user):
@@ -77,7 +77,7 @@ def generate_password(length=16) -> str:
     while True:
         candidate = "".join(secrets.choice(ALPHABET) for _ in range(length))
         if all(any(c in group for c in candidate) for group in (string.ascii_lowercase, string.ascii_uppercase,
-                                                                   string.digits, "!@#%&*-_=+?")):
+                                                                   string.digits, "!@#%*-_=+?")):
             return candidate
 
 

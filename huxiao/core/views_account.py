@@ -23,8 +23,8 @@ TOKEN_DAYS = (30, 90, 180, 365)
 class TokenForm(forms.Form):
     name = forms.CharField(label=gettext_lazy("令牌用途"), max_length=64, widget=forms.TextInput(
         attrs={"class": "form-control", "placeholder": gettext_lazy("令牌用途，如：区县平台对接")}))
-    days = forms.TypedChoiceField(label=gettext_lazy("有效期"), coerce=int, widget=forms.Select(
-        attrs={"class": "form-select"}), choices=[])
+    days = forms.TypedChoiceField(label=gettext_lazy("有效期"), coerce=int, required=False, empty_value=None,
+                                  widget=forms.Select(attrs={"class": "form-select"}), choices=[])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -131,12 +131,20 @@ def user_unlock(request, pk):
     return redirect("user-detail", pk=pk)
 
 
-@require_POST
 @require_perm("core.manage_users")
 def user_reset_password(request, pk):
+    """POST resets and redirects here; the GET that follows shows the one-time password once."""
     subject = get_object_or_404(_managed_users(request), pk=pk)
-    temporary = passwords.do_reset_password(subject, actor=request.user)
-    return render(request, "core/password_reset_done.html", {"subject": subject, "temporary": temporary})
+    key = f"hx_temporary_password_{subject.pk}"
+    if request.method == "POST":
+        request.session[key] = passwords.do_reset_password(subject, actor=request.user)
+        return redirect("user-reset-password", pk=pk)
+    temporary = request.session.pop(key, None)
+    if temporary is None:
+        return redirect("user-detail", pk=pk)
+    response = render(request, "core/password_reset_done.html", {"subject": subject, "temporary": temporary})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST
