@@ -108,3 +108,30 @@ def test_receiver_killed_in_the_demo_comes_back_and_the_alarm_reaches_the_consol
     assert send("127.0.0.1", demo_server.dc09_port, frame) == "ACK"  # a late retry: stored once
     page.wait_for_timeout(1_000)
     assert page.locator(".hx-alarm", has_text=f"防区 {zone}").count() == 1
+
+
+def test_signing_out_in_another_tab_closes_the_console(demo_server, new_page):
+    """Issue 11 item 4: the console follows the session. Signed out in a second tab of the same browser,
+    the console says it is closed, stops polling and shows no alarm sent afterwards."""
+    page = new_page(1400, 1000)
+    open_console(page, demo_server)
+    zone = str(random.randint(200, 299))  # not the other tests' zones
+    assert send("127.0.0.1", demo_server.dc09_port, build("1001", seq=random.randint(1, 9999), zone=zone)) == "ACK"
+    page.locator(".hx-alarm", has_text=f"防区 {zone}").wait_for(timeout=5_000)
+
+    other = page.context.new_page()  # same cookies: the same session
+    other.goto(demo_server.url + "/")
+    other.click("#hx-user-menu")  # the navbar's user menu, then its sign-out button
+    other.locator("form[action='/logout/'] button").click()
+    other.wait_for_load_state("networkidle")
+
+    page.wait_for_selector("#hx-conn[data-state=ended]", timeout=5_000)
+    assert page.locator("#hx-ended").is_visible()
+    assert "接警台已关闭" in page.locator("#hx-ended").inner_text()
+    assert page.locator(".hx-alarm").count() == 0  # the cards (contacts, guards' phones) are gone with it
+    screenshot(page, "alarm-console-session-ended")
+    later = str(random.randint(300, 399))
+    assert send("127.0.0.1", demo_server.dc09_port, build("1001", seq=random.randint(1, 9999), zone=later)) == "ACK"
+    page.wait_for_timeout(3_000)  # the receiver's wake-up, the hubs' polls and a fallback poll would all be in
+    assert page.locator(".hx-alarm", has_text=f"防区 {later}").count() == 0
+    assert page.evaluate("window.hxAlarmConsole.ended") is True

@@ -158,6 +158,10 @@
     if (pollTimer) { clearInterval(pollTimer); pollTimer = null; }
     if (socket) { const s = socket; socket = null; s.onclose = null; s.close(); }
     setConn("ended");
+    cards.forEach(function (card) { card.remove(); });  // contacts and phones leave the screen with the session
+    cards.clear();
+    refreshCount();
+    empty.classList.add("d-none");
     document.getElementById("hx-ended").classList.remove("d-none");
     window.hxAlarmConsole.ended = true;
   }
