@@ -243,7 +243,8 @@ def do_sign_out_everywhere(user: User, *, actor):
         _require(actor, "core.manage_users")
     from django.db.models import F
 
-    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.session_epoch = F("session_epoch") + 1
+    user.save(update_fields=["session_epoch"])  # a save: its signals close the user's consoles at once
     user.refresh_from_db(fields=["session_epoch"])
     revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     from huxiao.core import authcache

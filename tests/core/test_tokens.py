@@ -3,12 +3,14 @@
 from datetime import timedelta
 from unittest import mock
 
+import pytest
 from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from huxiao.core import services
 from huxiao.core.models import ApiToken
+from tests.alarms.test_console_session import station  # noqa: F401 - fixture
 
 
 def call(raw):
@@ -100,3 +102,13 @@ def test_revoked_and_malformed_tokens_are_refused(world, client_for):
     assert call(raw).status_code == 401
     for bad in ("hx_" + "a" * 5000, "hx_", "x" * 40, raw[:-1]):
         assert call(bad).status_code == 401
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_sign_out_everywhere_closes_an_open_console(station):  # noqa: F811 - the fixture
+    """From another browser: the console's WebSocket is closed (4401) and its polling refused."""
+    from tests.alarms.test_console_session import _scenario, signed_in
+
+    user, panel = station
+    console, laptop = signed_in(user), signed_in(user)
+    _scenario(console, panel, lambda: laptop.post("/me/sign-out-everywhere/"))
