@@ -10,6 +10,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -40,12 +42,12 @@ class ValidationErrorOut(Schema):
 
 
 ERROR_DESCRIPTIONS = {
-    400: "请求无效（业务规则不允许，errors 按字段说明）",
-    401: "未登录或令牌无效",
-    403: "无权执行此操作（角色或管辖范围）",
-    404: "对象不存在或不在您的管辖范围内",
-    415: "请求体须为 application/json",
-    422: "参数或请求体不符合接口定义（loc 指明字段）",
+    400: gettext_lazy("请求无效（业务规则不允许，errors 按字段说明）"),
+    401: gettext_lazy("未登录或令牌无效"),
+    403: gettext_lazy("无权执行此操作（角色或管辖范围）"),
+    404: gettext_lazy("对象不存在或不在您的管辖范围内"),
+    415: gettext_lazy("请求体须为 application/json"),
+    422: gettext_lazy("参数或请求体不符合接口定义（loc 指明字段）"),
 }
 
 
@@ -69,12 +71,12 @@ def install(api: NinjaAPI) -> None:
     def _not_found(request, exc):
         message = str(exc)
         if not message or message.startswith("No ") or "matches the given query" in message:
-            message = "对象不存在或不在您的管辖范围内"
+            message = _("对象不存在或不在您的管辖范围内")
         return api.create_response(request, {"detail": message}, status=404)
 
     @api.exception_handler(PermissionDenied)
     def _permission_denied(request, exc):
-        return api.create_response(request, {"detail": str(exc) or "无权执行此操作"}, status=403)
+        return api.create_response(request, {"detail": str(exc) or _("无权执行此操作")}, status=403)
 
     @api.exception_handler(HttpError)
     def _http_error(request, exc):
@@ -84,7 +86,7 @@ def install(api: NinjaAPI) -> None:
         if isinstance(cause, UnsupportedMediaType | NinjaValidationError):
             return api.on_exception(request, cause)
         if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
-            return api.create_response(request, {"detail": "请求体不是合法的 JSON"}, status=400)
+            return api.create_response(request, {"detail": _("请求体不是合法的 JSON")}, status=400)
         return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 
@@ -119,7 +121,7 @@ def document_errors(schema: dict) -> dict:
                 if str(code) in responses or code in responses:
                     continue
                 model = ValidationErrorOut if code == 422 else ErrorOut
-                responses[code] = {"description": ERROR_DESCRIPTIONS[code], "content": _component(schema, model)}
+                responses[code] = {"description": str(ERROR_DESCRIPTIONS[code]), "content": _component(schema, model)}
     return schema
 
 

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
@@ -29,13 +30,14 @@ CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uf
 NUMERIC = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
 JSON_TYPES = ("application/json",)
 
-MSG_CONTROL = "含有不允许的控制字符（如 NUL、\\u0007）"
-MSG_RANGE = "数值超出允许范围（64 位整数）"
+MSG_CONTROL = gettext_lazy("含有不允许的控制字符（如 NUL、\\u0007）")
+MSG_RANGE = gettext_lazy("数值超出允许范围（64 位整数）")
 
 
 class UnsupportedMediaType(HttpError):
     def __init__(self, content_type: str):
-        super().__init__(415, f"请求体须为 JSON，Content-Type 应为 application/json（收到：{content_type or '无'}）")
+        super().__init__(415, _("请求体须为 JSON，Content-Type 应为 application/json（收到：%(t)s）") % {
+            "t": content_type or _("无")})
 
 
 def text_problem(value: str) -> str | None:
@@ -70,7 +72,7 @@ def _walk(value: Any, loc: tuple, out: list) -> None:
 
 
 def _error(loc: tuple, msg: str, kind: str) -> dict:
-    return {"type": kind, "loc": list(loc), "msg": msg}
+    return {"type": kind, "loc": list(loc), "msg": str(msg)}
 
 
 def _query_value_problem(value: str) -> tuple[str, str] | None:
@@ -88,7 +90,7 @@ def _query_value_problem(value: str) -> tuple[str, str] | None:
 
 
 def _refuse_constant(name: str):
-    raise ValueError(f"非数值 {name} 不是合法的 JSON")
+    raise ValueError(f"{name} is not JSON")
 
 
 class InputParser(Parser):
@@ -126,7 +128,7 @@ class InputParser(Parser):
 
 def _naive_time(value: datetime.time) -> datetime.time:
     if value.tzinfo is not None:
-        raise ValueError("时间不应带时区（请填写当地时间，如 07:30）")
+        raise ValueError(_("时间不应带时区（请填写当地时间，如 07:30）"))
     return value
 
 
