@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from huxiao.alarms import feed, services, stats
+from huxiao.alarms import feed, services, sessions, stats
 from huxiao.alarms.choices import AlarmStatus, Disposition
 from huxiao.alarms.intake import Incoming, receive_alarms
 from huxiao.alarms.models import Alarm
@@ -118,6 +118,8 @@ def list_alarms(request, status: AlarmStatus | None = None, school_id: int | Non
         qs = qs.filter(is_test=False)
     limit = min(max(limit, 1), 500)
     items = feed.alarms_payload(qs.select_related("school__police_station", "device")[:limit], request.user)
+    if items:
+        sessions.record_list_read(request.user, request, "报警列表", len(items))
     return {"items": items, "last_event_id": feed.last_event_id()}
 
 
@@ -195,14 +197,20 @@ def close(request, alarm_id: int, payload: CloseIn):
 def alarm_feed(request, after: int = 0):
     _require(request, VIEW)
     after = min(max(after, 0), 2**62)
-    return feed.events_after(request.user, after)
+    batch = feed.events_after(request.user, after)
+    if batch["events"]:  # the polling console: one entry per batch delivered, as over the WebSocket
+        sessions.record_list_read(request.user, request, "接警台推送报警", len(batch["events"]),
+                                  " ".join(f"#{e['alarm']['id']}" for e in batch["events"][:50]))
+    return batch
 
 
 @router.get("/console", summary="接警台初始状态：未处置完毕的报警与当前游标")
 def console_state(request):
     _require(request, "alarms.view_console")
     last = feed.last_event_id()
-    return {"last": last, "alarms": feed.alarms_payload(feed.open_alarms(request.user), request.user)}
+    alarms = feed.alarms_payload(feed.open_alarms(request.user), request.user)
+    sessions.record_list_read(request.user, request, "接警台未处置报警", len(alarms))
+    return {"last": last, "alarms": alarms}
 
 
 @router.get("/stats", summary="报警统计")

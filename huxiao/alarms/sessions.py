@@ -103,7 +103,8 @@ def scope_request(scope) -> SimpleNamespace:
     return SimpleNamespace(META=meta, user=scope.get("user"))
 
 
-def _record_read(user, request, what, count=None, reason=""):
+def record_list_read(user, request, what, count=None, reason=""):
+    """A ``read`` entry for alarms read as a list (console, feed, list API): what, how many."""
     from huxiao.core import audit
 
     try:
@@ -118,7 +119,7 @@ def _record_read(user, request, what, count=None, reason=""):
 
 def audit_connect(user, request):
     """(Sync.) One ``read`` entry per console connection."""
-    _record_read(user, request, "接警台连接")
+    record_list_read(user, request, "接警台连接")
 
 
 def audit_batches(entries):
@@ -128,7 +129,7 @@ def audit_batches(entries):
 
     with transaction.atomic():
         for user, request, alarm_ids in entries:
-            _record_read(user, request, "接警台推送报警", len(alarm_ids), " ".join(f"#{pk}" for pk in alarm_ids[:50]))
+            record_list_read(user, request, "接警台推送报警", len(alarm_ids), " ".join(f"#{pk}" for pk in alarm_ids[:50]))
 
 
 def revoke(user_ids, session_keys=()):

@@ -162,3 +162,21 @@ def test_alarm_detail_reads_are_audited_and_refused_ones_are_not(world, client_f
     assert client_for(outsider).get(f"/api/v1/alarms/alarms/{pk}").status_code == 404
     reads = AuditLog.objects.filter(action=AuditAction.READ, model="alarms.Alarm", object_id=str(pk))
     assert list(reads.values_list("user__username", flat=True)) == ["station_a1", "station_a1"]
+
+
+def test_polling_console_and_list_reads_are_audited_per_batch(world, client_for):
+    panel = make_panel(world.schools["a1"], "AUD-2", "5E4")
+    store_alarms([Incoming(device=panel, source="dc09", dedup_key=f"aud:p{i}", code="PA") for i in range(3)])
+    officer = client_for(world.users["station_a1"])
+    reads = AuditLog.objects.filter(action=AuditAction.READ, user=world.users["station_a1"])
+    batch = officer.get("/api/v1/alarms/feed?after=0").json()
+    assert len(batch["events"]) == 3 and reads.count() == 1
+    assert officer.get(f"/api/v1/alarms/feed?after={batch['last']}").json()["events"] == []
+    assert reads.count() == 1  # an empty poll delivered nothing
+    assert officer.get("/api/v1/alarms/console").status_code == 200
+    assert officer.get("/api/v1/alarms/alarms").status_code == 200
+    assert reads.count() == 3
+    # a school user reading another school's feed sees nothing and is not audited for it
+    other = world.users["principal_a2"]
+    assert client_for(other).get("/api/v1/alarms/feed?after=0").json()["events"] == []
+    assert not AuditLog.objects.filter(action=AuditAction.READ, user=other).exists()
