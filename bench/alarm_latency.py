@@ -149,14 +149,15 @@ def floor(n):
     for i, row in enumerate(rows):
         suffix = f"#{stamp}:{i}"
         row[key] = row[key][:max(0, len(row[key]) - len(suffix))] + suffix
+    names = ", ".join(connection.ops.quote_name(c) for c in cols)  # "user" is a reserved word
     t0 = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cur:
         if connection.vendor == "postgresql":  # raw COPY, the fastest way in
-            with cur.cursor.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as copy:
+            with cur.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
-            cur.executemany(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(['%s'] * len(cols))})",
+            cur.executemany(f"INSERT INTO {table} ({names}) VALUES ({', '.join(['%s'] * len(cols))})",
                             rows)
     t_insert = time.perf_counter() - t0
     Alarm.objects.filter(dedup_key__contains=f"#{stamp}:").delete()

@@ -17,6 +17,7 @@ import logging
 import time
 import weakref
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
@@ -69,6 +70,8 @@ class FeedHub:
         for task in self.tasks:
             task.cancel()
         self.tasks = []
+        if self.reads:  # the poll that would have written them is gone
+            asyncio.ensure_future(self.flush_reads())
         await get_channel_layer().group_discard(realtime.GROUP, self.channel)
 
     async def listen(self, layer):
@@ -112,11 +115,12 @@ class FeedHub:
         self.reads.append((console.user, console.request, alarm_ids))
 
     async def flush_reads(self):
-        """Write the audit entries of the batches sent (one transaction, off the event loop)."""
+        """Write the audit entries of the batches sent, one transaction per poll, on a thread of their own:
+        not on the one the hub's feed reads queue on (database_sync_to_async), which the next burst needs."""
         reads, self.reads = self.reads, []
         if reads:
             try:
-                await database_sync_to_async(sessions.audit_batches)(reads)
+                await sync_to_async(sessions.audit_batches, thread_sensitive=False)(reads)
             except Exception:
                 log.exception("auditing console deliveries failed")
                 self.reads[:0] = reads[-1000:]
@@ -147,8 +151,6 @@ class FeedHub:
             self.cards.add(schools, devices, await database_sync_to_async(feed.load_context)(schools, devices))
         context = self.cards.context  # shared by the process's consoles
         await asyncio.gather(*(console.offer(rows, context) for console in consoles), return_exceptions=True)
-        if self.reads:  # after the consoles got the batch
-            asyncio.ensure_future(self.flush_reads())
 
 
 class CardCache:

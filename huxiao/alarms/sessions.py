@@ -125,8 +125,9 @@ def audit_connect(user, request):
 def audit_batches(entries):
     """(Sync, after the alarms' commit, off their transaction.) One ``read`` entry per delivered batch:
     ``entries`` of ``(user, request, alarm ids)``."""
-    from django.db import transaction
+    from django.db import close_old_connections, transaction
 
+    close_old_connections()
     with transaction.atomic():
         for user, request, alarm_ids in entries:
             record_list_read(user, request, "接警台推送报警", len(alarm_ids), " ".join(f"#{pk}" for pk in alarm_ids[:50]))
