@@ -123,11 +123,13 @@ def _insert_sql() -> str:
     cast = ["bigint", "text", "bigint", "text", "text", "text", "text", "text", "text", "text", "text", "text",
             "text", "boolean", "text", "timestamptz", "text"]
     fields = [f"(r->>{i})::{t}" for i, t in enumerate(cast)]  # the JSON row, then received_at before status
+    # the previous window's keys in one index scan (= ANY of the batch's keys), not one correlated
+    # sub-query per row: that one cost a third of the receiver's throughput
     return (f"WITH src AS (SELECT r, n FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS t(r, n)), "
+            f"old AS (SELECT dedup_key FROM {table} WHERE dedup_key = ANY(%s::varchar[]) AND received_at >= %s), "
             f"ins AS (INSERT INTO {table} ({', '.join(qn(c) for c in ALARM_COLS)}) "
             f"SELECT {', '.join(fields[:N_COLS - 1])}, %s, {fields[N_COLS - 1]}, '', '', '', 0 FROM src "
-            f"WHERE r->>{R_PREV} IS NULL OR NOT EXISTS (SELECT 1 FROM {table} p "
-            f"WHERE p.dedup_key = r->>{R_PREV} AND p.received_at >= %s) ORDER BY n "
+            f"WHERE r->>{R_PREV} IS NULL OR r->>{R_PREV} NOT IN (SELECT dedup_key FROM old) ORDER BY n "
             f"ON CONFLICT (dedup_key) DO NOTHING RETURNING dedup_key, id), "
             f"rc AS (INSERT INTO {receipts} (alarm_id, at, path, sequence, duplicate, raw) "
             f"SELECT ins.id, %s, src.r->>{R_PATH}, src.r->>{R_SEQ}, false, '' FROM ins "
@@ -147,7 +149,8 @@ def _store_pg(rows: list, now) -> dict:
     # binding it is not escaped into the statement's text (~5 % of the receiver's time for a burst)
     with connection.wrap_database_errors, raw.pipeline(), psycopg.Cursor(raw) as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(_insert_sql(), [orjson.dumps(rows).decode(), now, now - DEDUP_WINDOW, now])
+        cursor.execute(_insert_sql(), [orjson.dumps(rows).decode(), [r[R_PREV] for r in rows if r[R_PREV]],
+                                       now - DEDUP_WINDOW, now, now])
         return dict(cursor.fetchall())
 
 
