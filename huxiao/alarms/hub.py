@@ -21,6 +21,7 @@ from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
+from django.db import connection
 
 from huxiao.alarms import feed, realtime, sessions
 
@@ -71,7 +72,7 @@ class FeedHub:
             task.cancel()
         self.tasks = []
         if self.reads:  # the poll that would have written them is gone
-            asyncio.ensure_future(self.flush_reads())
+            asyncio.get_running_loop().create_task(self.flush_reads())
         await get_channel_layer().group_discard(realtime.GROUP, self.channel)
 
     async def listen(self, layer):
@@ -120,7 +121,10 @@ class FeedHub:
         reads, self.reads = self.reads, []
         if reads:
             try:
-                await sync_to_async(sessions.audit_batches, thread_sensitive=False)(reads)
+                if connection.vendor == "postgresql":
+                    await sync_to_async(sessions.audit_batches, thread_sensitive=False)(reads)
+                else:  # SQLite has one writer: on the thread that holds the connection
+                    await database_sync_to_async(sessions.audit_batches)(reads)
             except Exception:
                 log.exception("auditing console deliveries failed")
                 self.reads[:0] = reads[-1000:]
