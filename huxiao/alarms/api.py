@@ -142,7 +142,7 @@ def get_alarm(request, alarm_id: int):
                        "actor": e.actor.display_name if e.actor_id else "", "detail": e.detail}
                       for e in alarm.events.select_related("actor")]
     data["receipts"] = [{"at": feed._iso(r.at), "path": r.path, "sequence": r.sequence, "duplicate": r.duplicate}
-                        for r in alarm.receipts.all()]
+                        for r in alarm.receptions()]
     audit.record_read(alarm, actor=request.user, request=request)
     return data
 

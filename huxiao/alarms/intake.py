@@ -41,7 +41,7 @@ DEDUP_WINDOW = datetime.timedelta(minutes=10)
 FEED_LOCK_KEY = 0x4855584941  # "HUXIA"
 ALARM_COLS = ["school_id", "region_code", "device_id", "source", "dedup_key", "code", "label", "category", "area",
               "zone", "user", "event_kind", "message", "is_test", "raw", "occurred_at", "received_at", "status",
-              "dispatch_officer", "disposition", "notes", "escalation_level"]
+              "dispatch_officer", "disposition", "notes", "escalation_level", "path", "sequence"]
 # positions in a row of _row (ALARM_COLS without received_at and the constant tail, then the extras)
 R_KEY, R_CODE, R_AREA, R_ZONE, R_KIND, R_OCCURRED, R_STATUS, R_PREV, R_PATH, R_SEQ = 4, 5, 8, 9, 11, 15, 16, 17, 18, 19
 N_COLS = 17  # the ALARM_COLS values a row carries
@@ -116,10 +116,11 @@ def _detail_sql() -> tuple[str, list]:
 @functools.cache
 def _insert_sql() -> str:
     """One statement: the batch's alarms from a JSON array (one round trip, no per-value adaptation),
-    skipping those already stored (this window's key: ON CONFLICT; the previous window's: NOT EXISTS on
-    the key's unique index), and the receipts of the new ones."""
+    skipping those already stored (this window's key: ON CONFLICT; the previous window's: found on the
+    key's unique index). The first reception's path and sequence number are the alarm's own columns: a
+    receipt row is written only for a further reception (``_duplicates``)."""
     qn = connection.ops.quote_name
-    table, receipts = qn(Alarm._meta.db_table), qn(AlarmReceipt._meta.db_table)
+    table = qn(Alarm._meta.db_table)
     cast = ["bigint", "text", "bigint", "text", "text", "text", "text", "text", "text", "text", "text", "text",
             "text", "boolean", "text", "timestamptz", "text"]
     fields = [f"(r->>{i})::{t}" for i, t in enumerate(cast)]  # the JSON row, then received_at before status
@@ -128,12 +129,10 @@ def _insert_sql() -> str:
     return (f"WITH src AS (SELECT r, n FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS t(r, n)), "
             f"old AS (SELECT dedup_key FROM {table} WHERE dedup_key = ANY(%s::varchar[]) AND received_at >= %s), "
             f"ins AS (INSERT INTO {table} ({', '.join(qn(c) for c in ALARM_COLS)}) "
-            f"SELECT {', '.join(fields[:N_COLS - 1])}, %s, {fields[N_COLS - 1]}, '', '', '', 0 FROM src "
+            f"SELECT {', '.join(fields[:N_COLS - 1])}, %s, {fields[N_COLS - 1]}, '', '', '', 0, "
+            f"r->>{R_PATH}, r->>{R_SEQ} FROM src "
             f"WHERE r->>{R_PREV} IS NULL OR r->>{R_PREV} NOT IN (SELECT dedup_key FROM old) ORDER BY n "
-            f"ON CONFLICT (dedup_key) DO NOTHING RETURNING dedup_key, id), "
-            f"rc AS (INSERT INTO {receipts} (alarm_id, at, path, sequence, duplicate, raw) "
-            f"SELECT ins.id, %s, src.r->>{R_PATH}, src.r->>{R_SEQ}, false, '' FROM ins "
-            f"JOIN src ON src.r->>{R_KEY} = ins.dedup_key) "
+            f"ON CONFLICT (dedup_key) DO NOTHING RETURNING dedup_key, id) "
             f"SELECT dedup_key, id FROM ins")
 
 
@@ -150,7 +149,7 @@ def _store_pg(rows: list, now) -> dict:
     with connection.wrap_database_errors, raw.pipeline(), psycopg.Cursor(raw) as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         cursor.execute(_insert_sql(), [orjson.dumps(rows).decode(), [r[R_PREV] for r in rows if r[R_PREV]],
-                                       now - DEDUP_WINDOW, now, now])
+                                       now - DEDUP_WINDOW, now])
         return dict(cursor.fetchall())
 
 
@@ -223,11 +222,9 @@ def _store_sqlite(rows: list, now) -> dict:
     adapt = connection.ops.adapt_datetimefield_value
     at = adapt(now)
     _insert(Alarm, ALARM_COLS, [(*r[:R_OCCURRED], adapt(r[R_OCCURRED]) if r[R_OCCURRED] else None, at, r[R_STATUS],
-                                 "", "", "", 0) for r in rows])
+                                 "", "", "", 0, r[R_PATH], r[R_SEQ]) for r in rows])
     new = _existing(r[R_KEY] for r in rows)
     labels = dict(AlarmSource.choices)
-    _insert(AlarmReceipt, ["alarm_id", "at", "path", "sequence", "duplicate", "raw"], [
-        (new[r[R_KEY]], at, r[R_PATH], r[R_SEQ], False, "") for r in rows])
     _insert(AlarmEvent, ["alarm_id", "region_code", "school_id", "kind", "at", "detail"], [
         (new[r[R_KEY]], r[1], r[0], EventKind.RECEIVED.value, at, f"{labels[r[3]]} {r[6]}"[:300]) for r in rows])
     return new
@@ -243,8 +240,7 @@ def _duplicates(items, keys, prevs, first, new, now) -> dict:
     older = _existing({prevs[k] for k in missing if prevs[k] and k not in stored}, since=now - DEDUP_WINDOW)
     ids = {k: stored.get(k) or older[prevs[k]] for k in keys}
     AlarmReceipt.objects.bulk_create([
-        AlarmReceipt(alarm_id=ids[k], at=now, path=item.path[:64], sequence=item.sequence[:8], duplicate=True,
-                     raw=item.raw[:2000])
+        AlarmReceipt(alarm_id=ids[k], at=now, path=item.path[:64], sequence=item.sequence[:8], raw=item.raw[:2000])
         for k, item in zip(keys, items, strict=True) if k not in new or first[k] is not item])
     return ids
 

@@ -1,6 +1,8 @@
 """One-button alarms (一键式紧急报警, SPEC §6): every alarm received from a panel or the signed HTTP
 API, its life cycle 接警 → 确认 → 派警 → 到场 → 处置完毕, and the event feed consoles follow."""
 
+import dataclasses
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +27,9 @@ class Alarm(models.Model):
     zone = models.CharField(_("防区"), max_length=16, blank=True)
     user = models.CharField(_("用户编号"), max_length=16, blank=True)  # who opened / closed (SIA ``id``)
     event_kind = models.CharField(_("事件性质"), max_length=8, choices=EventNature.choices, default=EventNature.ALARM)
+    # the first reception's path and sequence number (further receptions: AlarmReceipt)
+    path = models.CharField(_("通道"), max_length=64, blank=True)
+    sequence = models.CharField(_("序号"), max_length=8, blank=True)
     message = models.CharField(_("附加信息"), max_length=200, blank=True)
     is_test = models.BooleanField(_("测试报警"), default=False)
     raw = models.TextField(_("原始报文"), blank=True)
@@ -79,6 +84,21 @@ class Alarm(models.Model):
         return self.status in (AlarmStatus.RECEIVED, AlarmStatus.ACKNOWLEDGED, AlarmStatus.DISPATCHED,
                                AlarmStatus.ARRIVED)
 
+    def receptions(self) -> list["Reception"]:
+        """Every reception of the alarm in order: the first (the alarm row) and each further one."""
+        first = Reception(self.received_at, self.path, self.sequence, False)
+        return [first, *(Reception(r.at, r.path, r.sequence, True) for r in self.receipts.all())]
+
+
+@dataclasses.dataclass(frozen=True)
+class Reception:
+    """One reception of an alarm as pages and the API show it."""
+
+    at: object
+    path: str
+    sequence: str
+    duplicate: bool
+
 
 class AlarmEvent(models.Model):
     """One step of an alarm (received, acknowledged, …, escalated): the ordered feed consoles follow.
@@ -110,16 +130,16 @@ class AlarmEvent(models.Model):
 
 
 class AlarmReceipt(models.Model):
-    """One reception of an alarm: the first and every retransmission or copy over another path (a panel
-    that lost an ACK, or failed over to its back-up path, sends the same event again with a fresh
-    timestamp). Written by intake only, never edited."""
+    """A further reception of an alarm: a retransmission or a copy over another path (a panel that lost
+    an ACK, or failed over to its back-up path, sends the same event again with a fresh timestamp). The
+    first reception is the alarm row itself (``received_at``, ``path``, ``sequence``, ``raw``); see
+    ``Alarm.receptions``. Written by intake only, never edited."""
 
     alarm = models.ForeignKey(Alarm, models.CASCADE, related_name="receipts", db_constraint=False)  # as AlarmEvent
     at = models.DateTimeField(_("接收时间"))
     path = models.CharField(_("通道"), max_length=64, blank=True)
     sequence = models.CharField(_("序号"), max_length=8, blank=True)
-    duplicate = models.BooleanField(_("重发"), default=False)
-    raw = models.TextField(_("原始报文"), blank=True)  # of a retransmission (the first one's is the alarm's)
+    raw = models.TextField(_("原始报文"), blank=True)
 
     class Meta:
         ordering = ["id"]

@@ -47,7 +47,7 @@ def alarm_detail(request, pk):
     data = feed.alarm_dict(alarm, request.user)
     audit.record_read(alarm, actor=request.user, request=request)
     return render(request, "alarms/alarm_detail.html", {
-        "alarm": alarm, "data": data, "events": alarm.events.select_related("actor"), "receipts": alarm.receipts.all(),
+        "alarm": alarm, "data": data, "events": alarm.events.select_related("actor"), "receipts": alarm.receptions(),
         "dispositions": Disposition.choices, "can_handle": can(request.user, services.HANDLE, alarm)})
 
 

@@ -58,7 +58,7 @@ def test_aes_128_192_256_several_events_and_answers_siadc09_reads(receiver, pane
         assert abs((ack.timestamp - message.now()).total_seconds()) < 5
         assert stored(panels[acct]) == [("BA", "1", "004", "", "alarm", "received"),
                                         ("BA", "1", "005", "", "alarm", "received")], acct
-        assert Alarm.objects.filter(device=panels[acct]).first().receipts.get().path == "tcp 127.0.0.1 R12 L3"
+        assert Alarm.objects.filter(device=panels[acct]).first().path == "tcp 127.0.0.1 R12 L3"
 
 
 def test_encrypted_polls_without_separator_are_heartbeats(receiver, panels):
@@ -105,8 +105,8 @@ def test_retransmission_with_a_fresh_timestamp_is_stored_once(receiver, panels):
     assert parse_response(receiver.send(first)) == "ACK"
     assert parse_response(receiver.send_udp(again)) == "ACK"
     (alarm,) = Alarm.objects.filter(device=panels["2013"])
-    assert list(alarm.receipts.values_list("path", "duplicate")) == [("tcp 127.0.0.1 R0 L0", False),
-                                                                      ("udp 127.0.0.1 R0 L0", True)]
+    assert [(r.path, r.duplicate) for r in alarm.receptions()] == [("tcp 127.0.0.1 R0 L0", False),
+                                                                    ("udp 127.0.0.1 R0 L0", True)]
 
 
 def test_refusals(receiver, panels):

@@ -93,7 +93,7 @@ def test_udp(receiver, spt_panels):
     spt = dialler(receiver, "2003", KEY256, transport="udp")
     assert send(receiver, spt, "SIA-DCS", {"area": 3, "zone": 9, "code": "FA"}) == "ACK"
     assert alarms_of(spt_panels["aes256"]) == [("FA", "3", "9", "", "alarm", "received")]
-    assert Alarm.objects.get(code="FA").receipts.get().path == "udp 127.0.0.1 R0 L0"
+    assert Alarm.objects.get(code="FA").path == "udp 127.0.0.1 R0 L0"
 
 
 def test_polls_with_binary_padding_keep_panels_networked(receiver, spt_panels):
@@ -143,6 +143,6 @@ def test_clock_resync_from_our_nak_and_retry_with_a_fresh_timestamp(receiver, sp
     udp_path = spt_udp.tpaths["main"]["primary"]["path"]
     assert spt_udp.transfer_msg(41, "SIA-DCS", message, udp_path)
     alarm = Alarm.objects.get(device=spt_panels["aes128"])
-    paths = list(alarm.receipts.values_list("path", flat=True))
+    paths = [r.path for r in alarm.receptions()]
     assert paths == ["tcp 127.0.0.1 R0 L0", "udp 127.0.0.1 R0 L0"]
     assert alarm.occurred_at > datetime.datetime.now(datetime.UTC) - datetime.timedelta(seconds=60)
