@@ -107,14 +107,8 @@ def record_list_read(user, request, what, count=None, reason=""):
     """A ``read`` entry for alarms read as a list (console, feed, list API): what, how many."""
     from huxiao.core import audit
 
-    try:
-        audit.record_read(None, actor=user, request=request, what=what, count=count, model="alarms.Alarm",
-                          reason=reason)
-    except TypeError:  # core's record_read without list reads: the base entry, same fields
-        from huxiao.core.choices import AuditAction
-
-        audit.record(AuditAction.READ, actor=user, request=request, model="alarms.Alarm", object_repr=what,
-                     after={"what": what, "count": count, "reason": reason})
+    audit.record_read(None, actor=user, request=request, what=what, count=count, model="alarms.Alarm",
+                      reason=reason)
 
 
 def audit_connect(user, request):

@@ -98,29 +98,6 @@ def user_toggle_active(request, pk):
 
 
 @login_required
-def profile(request):
-    new_token = None
-    if request.method == "POST":
-        name = request.POST.get("name", "").strip()
-        if not name:
-            messages.error(request, _("请填写令牌用途"))
-        else:
-            _token, new_token = services.do_issue_token(request.user, name, actor=request.user)
-    return render(request, "core/profile.html", {
-        "tokens": request.user.api_tokens.filter(revoked_at__isnull=True), "new_token": new_token,
-        "assignments": request.user.role_assignments.select_related("unit")})
-
-
-@require_POST
-@login_required
-def token_revoke(request, pk):
-    token = get_object_or_404(request.user.api_tokens, pk=pk, revoked_at__isnull=True)
-    services.do_revoke_token(token, actor=request.user)
-    messages.success(request, _("已吊销令牌"))
-    return redirect("profile")
-
-
-@login_required
 def notification_list(request):
     notes = request.user.notifications.all()
     page = Paginator(notes, 30).get_page(request.GET.get("page"))
