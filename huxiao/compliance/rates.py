@@ -73,37 +73,25 @@ NATION = Nation()
 
 def user_regions(user) -> list[Region]:
     """Top regions of the user's dashboard jurisdiction."""
-    scope = scope_for(user, PERM)
-    if scope.everything:
-        return list(Region.objects.filter(level="province"))
-    regions = [r for r in Region.objects.filter(pk__in=_codes_of(scope.region_prefixes))]
-    return sorted(regions, key=lambda r: r.code)
-
-
-def _codes_of(prefixes):
-    codes = set()
-    for p in prefixes:
-        codes.add(p)
-        codes.add(p.ljust(6, "0"))
-    return codes
+    return list(scope_for(user, PERM).top_regions())
 
 
 def resolve_region(user, code: str | None) -> Region:
     """The region the user asked for, if inside their jurisdiction (404 otherwise), else their top one."""
     scope = scope_for(user, PERM)
     if not code:
-        if scope.everything:
+        if scope.covers_region(NATION):
             return NATION
         regions = user_regions(user)
         if not regions:
             raise Http404(_("没有可查看的区划"))
         return regions[0]
     if code == NATION.code:
-        if scope.everything:
+        if scope.covers_region(NATION):
             return NATION
         raise Http404(_("该区划不在您的管辖范围内"))
     region = Region.objects.filter(pk=code).first()
-    if region is None or not (scope.everything or any(region.prefix.startswith(p) for p in scope.region_prefixes)):
+    if region is None or not scope.covers_region(region):
         raise Http404(_("该区划不在您的管辖范围内"))
     return region
 
@@ -133,7 +121,7 @@ def region_table(user, campaign: Campaign, region: Region) -> dict:
     child_len = PREFIX_LENGTH[children[0].level] if children else None
     # the region counters, filtered by the same jurisdiction (dashboard scopes are regions, never schools)
     scope = scope_for(user, PERM)
-    if not scope.everything and not scope.region_prefixes:
+    if not scope.reaches_regions:
         return {"rows": [], "children": children, "three": [], "has_direct": False}
     qs = RegionRuleCount.objects.filter(scope.q("region_code", None)).filter(
         campaign=campaign, region_code__startswith=region.prefix)

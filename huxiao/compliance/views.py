@@ -41,8 +41,7 @@ def dashboard(request):
     three_ids = [r.rule.id for r in table["rows"] if r.rule.three_100]
     trend = rates.trend(campaign, region, three_ids or None)
     scope = scope_for(request.user, rates.PERM)
-    ancestors = [a for a in region.ancestors() if scope.everything or any(
-        a.prefix.startswith(p) for p in scope.region_prefixes)]
+    ancestors = [a for a in region.ancestors() if scope.covers_region(a)]
     child_cells = []
     for row in table["rows"]:
         child_cells.append((row, [(c, row.by_child.get(c.prefix)) for c in table["children"]]))

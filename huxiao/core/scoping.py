@@ -44,6 +44,34 @@ class Scope:
             return True
         return bool(region_code) and any(region_code.startswith(p) for p in self.region_prefixes)
 
+    @property
+    def reaches_regions(self) -> bool:
+        """Whether the scope covers any whole region (not only single schools)."""
+        return self.everything or bool(self.region_prefixes)
+
+    def covers_region(self, region) -> bool:
+        """Whether the whole of ``region`` (a ``Region`` or anything with a ``prefix``; the nation's is
+        empty) lies in the scope."""
+        return self.everything or any(region.prefix.startswith(p) for p in self.region_prefixes if region.prefix)
+
+    def top_regions(self):
+        """The highest regions of the scope, in code order: the provinces for a national scope."""
+        from huxiao.core.models import Region
+
+        if self.everything:
+            return Region.objects.filter(level="province").order_by("code")
+        codes = {c for p in self.region_prefixes for c in (p, p.ljust(6, "0"))}
+        return Region.objects.filter(pk__in=codes).order_by("code")
+
+    def q_in_or_above(self, region_field="region_code") -> Q:
+        """Records of a region in the scope or of a region above it (a rule set by a parent region)."""
+        if self.everything:
+            return Q()
+        q = Q(pk__in=[])
+        for prefix in self.region_prefixes:
+            q |= Q(**{f"{region_field}__startswith": prefix}) | Q(**{f"{region_field}__in": [prefix[:n] for n in (2, 4, 6)]})
+        return q
+
 
 def _assignments(user):
     cached = getattr(user, "_huxiao_assignments", None)

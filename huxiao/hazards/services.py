@@ -241,12 +241,7 @@ def can_manage_policy(user, policy) -> bool:
 def policies_for(user):
     """The policies a user may apply to a hazard in reach: the platform-wide ones and their regions'."""
     scope = scope_for(user, "hazards.view_hazard")
-    q = Q(region_code="")
-    if scope.everything:
-        return EscalationPolicy.objects.all()
-    for prefix in scope.region_prefixes:
-        q |= Q(region_code__startswith=prefix) | Q(region_code__in=[prefix[:n] for n in (2, 4, 6)])
-    return EscalationPolicy.objects.filter(q)
+    return EscalationPolicy.objects.filter(Q(region_code="") | scope.q_in_or_above("region_code"))
 
 
 @transaction.atomic

@@ -29,15 +29,10 @@ def dashboard_region(user, code=None, perm=PERM):
     scope = scope_for(user, perm)
     if code:
         region = Region.objects.filter(pk=code).first()
-        if region and (scope.everything or any(region.prefix.startswith(p) for p in scope.region_prefixes)):
+        if region and scope.covers_region(region):
             return region
         return None
-    if scope.everything:
-        return Region.objects.filter(level="province").order_by("code").first()
-    prefixes = sorted(scope.region_prefixes, key=len)
-    if not prefixes:
-        return None
-    return Region.objects.filter(code__startswith=prefixes[0]).order_by("code").first()
+    return scope.top_regions().first()
 
 
 def dashboard(user, region, today=None) -> dict:

@@ -73,8 +73,7 @@ def selfcheck_create(request):
 def _policy_form_kwargs(user):
     scope = scope_for(user, "hazards.manage_policy")
     regions = Region.objects.filter(level__in=["province", "city", "county"])
-    if not scope.everything:
-        regions = regions.filter(scope.q("code", None))
+    regions = regions.filter(scope.q("code", None))
     platform = user.is_superuser or Role.SYSADMIN in roles_of(user)
     return {"regions": regions.order_by("code"), "platform": platform}
 

@@ -33,8 +33,7 @@ def _require(actor, perm, obj=None):
 
 
 def _region_in_reach(actor, perm, region) -> bool:
-    scope = scope_for(actor, perm)
-    return scope.everything or any(region.prefix.startswith(p) for p in scope.region_prefixes)
+    return scope_for(actor, perm).covers_region(region)
 
 
 def current_semester(today=None) -> Semester:

@@ -45,8 +45,7 @@ def inspection_list(request):
 def _regions_in_reach(user, perm):
     scope = scope_for(user, perm)
     regions = Region.objects.filter(level__in=["province", "city", "county"])
-    if not scope.everything:
-        regions = regions.filter(scope.q("code", None))
+    regions = regions.filter(scope.q("code", None))
     return regions.order_by("code")
 
 

@@ -54,3 +54,30 @@ def test_superuser_sees_everything(world):
     user.is_superuser = True
     assert scope_for(user).everything
     assert School.objects.visible_to(user).count() == 3
+
+
+def test_no_app_outside_core_reads_the_scope_by_hand():
+    """Region checks go through the Scope's own methods (covers, covers_region, top_regions, q …): an app
+    that tests ``scope.everything`` or walks ``scope.region_prefixes`` itself builds a second filter."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[2] / "huxiao"
+    pattern = re.compile(r"\.everything\b|\.region_prefixes\b")
+    offenders = [f"{path.relative_to(root)}:{n}" for path in root.rglob("*.py") if "core" not in path.parts
+                 for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if pattern.search(line)]
+    assert offenders == []
+
+
+def test_scope_region_helpers(world):
+    from huxiao.core.models import Region
+    from huxiao.core.scoping import Scope
+
+    city = Region.objects.get(pk="320400")
+    district = Region.objects.get(pk="320413")
+    scope = Scope(region_prefixes=("320413",))
+    assert scope.covers_region(district) and not scope.covers_region(city)
+    assert list(scope.top_regions()) == [district]
+    assert Scope(everything=True).covers_region(city)
+    assert [r.level for r in Scope(everything=True).top_regions()][:1] == ["province"]
+    assert not Scope(school_ids=(1,)).reaches_regions and Scope(region_prefixes=("32",)).reaches_regions
