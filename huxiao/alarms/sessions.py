@@ -27,6 +27,7 @@ from django.dispatch import receiver
 from django.utils.crypto import constant_time_compare
 
 from huxiao.alarms import realtime
+from huxiao.core.middleware import scope_meta
 
 log = logging.getLogger(__name__)
 REVALIDATE_SECONDS = 5.0
@@ -94,13 +95,7 @@ def ended(identities: list[Identity], gone=frozenset()) -> list[bool]:
 def scope_request(scope) -> SimpleNamespace:
     """What the audit log reads of a request (its META), from a WebSocket's ASGI scope, so the verified
     source address is found the same way (``core.middleware.client_ip``)."""
-    client = scope.get("client") or (None, None)
-    forwarded = ",".join(value.decode("latin-1") for name, value in scope.get("headers", ())
-                         if name.lower() == b"x-forwarded-for")
-    meta = {"REMOTE_ADDR": client[0] or ""}
-    if forwarded:
-        meta["HTTP_X_FORWARDED_FOR"] = forwarded
-    return SimpleNamespace(META=meta, user=scope.get("user"))
+    return SimpleNamespace(META=scope_meta(scope), user=scope.get("user"))
 
 
 def record_list_read(user, request, what, count=None, reason=""):

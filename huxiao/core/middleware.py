@@ -73,12 +73,22 @@ def client_ip(request):
     return forwarded_address(meta.get("REMOTE_ADDR"), meta.get("HTTP_X_FORWARDED_FOR"))
 
 
-def scope_client_ip(scope):
-    """The same for an ASGI (WebSocket) scope: its ``client`` peer and ``x-forwarded-for`` header."""
+def scope_meta(scope) -> dict:
+    """The request META ``client_ip`` reads, from an ASGI (WebSocket) scope: its ``client`` peer and
+    ``x-forwarded-for`` header."""
     client = scope.get("client") or (None, None)
+    meta = {"REMOTE_ADDR": client[0] or ""}
     forwarded = ",".join(value.decode("latin-1") for name, value in scope.get("headers", ())
                          if name.lower() == b"x-forwarded-for")
-    return forwarded_address(client[0], forwarded)
+    if forwarded:
+        meta["HTTP_X_FORWARDED_FOR"] = forwarded
+    return meta
+
+
+def scope_client_ip(scope):
+    """``client_ip`` for an ASGI (WebSocket) scope."""
+    meta = scope_meta(scope)
+    return forwarded_address(meta["REMOTE_ADDR"] or None, meta.get("HTTP_X_FORWARDED_FOR"))
 
 
 class RequestContextMiddleware:
