@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "ninja",
+    "django_filters",
     *HUXIAO_APPS,
 ]
 

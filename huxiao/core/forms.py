@@ -1,6 +1,7 @@
 """Forms of the core pages. Validation rules live on the models and in services."""
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from huxiao.core.choices import Ownership, Role, SchoolType, Setting, UnitKind
@@ -100,3 +101,30 @@ class RegionAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["code"].validators.append(RegionCodeValidator(_("行政区划代码")))
+
+
+def form_errors(form, exc: ValidationError, labels: dict | None = None):
+    """Put a service's ValidationError on the page form: each message on its field (so the field is
+    marked), or, for a name the form does not have, as a form error led by the field's Chinese label
+    (``labels`` maps service field names to labels; ``hazards[0].description`` reads "第 1 条 描述")."""
+    for name, errors in exc.message_dict.items():
+        target = name if name in form.fields else None
+        for error in errors:
+            form.add_error(target, error if target else f"{field_label(name, labels)}：{error}")
+
+
+def field_label(name: str, labels: dict | None = None) -> str:
+    """The Chinese label of a service field path (``results[2].photos`` → "第 3 条 照片")."""
+    import re
+
+    labels = labels or {}
+    if name in (NON_FIELD_ERRORS, "__all__"):
+        return str(_("提交内容"))
+    parts = []
+    for piece in name.split("."):
+        m = re.fullmatch(r"(\w+)\[(\d+)\]", piece)
+        if m:
+            parts.append(str(labels.get(m.group(1), "")) + str(_("第 %(n)d 条") % {"n": int(m.group(2)) + 1}))
+        else:
+            parts.append(str(labels.get(piece, piece)))
+    return " ".join(p for p in parts if p)

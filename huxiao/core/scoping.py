@@ -125,6 +125,15 @@ def scope_for(user, perm: str | None = None) -> Scope:
     return scope
 
 
+def perm_for(model, action: str = "view") -> str:
+    """The permission of ``action`` on ``model``: ``"<app_label>.<action>_<model_name>"`` (it must be
+    declared in the app's permissions.py)."""
+    meta = model._meta
+    perm = f"{meta.app_label}.{action}_{meta.model_name}"
+    roles_with(perm)  # unknown permission: KeyError naming it
+    return perm
+
+
 class ScopedQuerySet(models.QuerySet):
     """QuerySet of a record that carries ``region_code`` and a school link (``SCOPE_SCHOOL_FIELD``)."""
 
@@ -132,6 +141,10 @@ class ScopedQuerySet(models.QuerySet):
         scope = scope_for(user, perm)
         return self.filter(scope.q(getattr(self.model, "SCOPE_REGION_FIELD", "region_code"),
                                    getattr(self.model, "SCOPE_SCHOOL_FIELD", "school_id")))
+
+    def restrict(self, user, action: str = "view"):
+        """NetBox-style: the records ``user`` may ``action``, the permission derived from the model."""
+        return self.visible_to(user, perm_for(self.model, action))
 
 
 def can(user, perm: str, obj=None) -> bool:

@@ -4,7 +4,6 @@ Pages, API and commands call these functions; each is atomic and writes its audi
 transaction. After a save the jurisdiction is checked again, so nobody moves a record out of reach.
 """
 
-import hashlib
 import secrets
 
 from django.conf import settings
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from huxiao.core import audit
 from huxiao.core.choices import ROLE_UNIT_KINDS, AuditAction, UnitKind, UnitLevel
-from huxiao.core.models import ApiToken, Attachment, RoleAssignment, School, Unit, User
+from huxiao.core.models import ApiToken, RoleAssignment, School, Unit, User
 from huxiao.core.models.users import hash_token
 from huxiao.core.scoping import can
 from huxiao.core.validators import validate_region_code
@@ -274,59 +273,6 @@ def user_for_token(raw: str):
 
 
 # --- attachments -----------------------------------------------------------------------------
-
-# Accepted uploads, recognised by their first bytes rather than by what the client claims.
-FILE_SIGNATURES = [
-    (b"\xff\xd8\xff", ".jpg", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", ".png", "image/png"),
-    (b"%PDF-", ".pdf", "application/pdf"),
-    (b"PK\x03\x04", None, None),  # docx / xlsx, decided by extension below
-]
-OFFICE_TYPES = {
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def sniff_upload(uploaded) -> tuple[str, str]:
-    head = uploaded.read(16)
-    uploaded.seek(0)
-    name = (uploaded.name or "").lower()
-    for magic, ext, ctype in FILE_SIGNATURES:
-        if head.startswith(magic):
-            if ext is None:
-                ext = "." + name.rsplit(".", 1)[-1] if "." in name else ""
-                if ext not in OFFICE_TYPES:
-                    break
-                return ext, OFFICE_TYPES[ext]
-            return ext, ctype
-    raise ValidationError({"file": _("不支持的文件类型：%(n)s（仅限 JPG、PNG、PDF、DOCX、XLSX）") % {
-        "n": uploaded.name}})
-
-
-@transaction.atomic
-def do_store_attachment(uploaded, *, actor, school: School | None = None, region_code: str = "") -> Attachment:
-    _require(actor, "core.upload_attachment")
-    if school is not None:
-        _require(actor, "core.upload_attachment", school)
-        region_code = school.region_code
-    if uploaded.size == 0:
-        raise ValidationError({"file": _("文件为空：%(n)s") % {"n": uploaded.name}})
-    if uploaded.size > settings.ATTACHMENT_MAX_BYTES:
-        raise ValidationError({"file": _("文件过大：%(n)s 超过 %(m)d MB") % {
-            "n": uploaded.name, "m": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)}})
-    ext, ctype = sniff_upload(uploaded)
-    digest = hashlib.sha256()
-    for chunk in uploaded.chunks():
-        digest.update(chunk)
-    uploaded.seek(0)
-    att = Attachment(original_name=uploaded.name[:255], content_type=ctype, extension=ext, size=uploaded.size,
-                     sha256=digest.hexdigest(), region_code=region_code, school=school, uploaded_by=actor)
-    att.file.save(att.sha256 + ext, uploaded, save=False)
-    att.save()
-    audit.record(AuditAction.CREATE, att, actor=actor, after={"name": att.original_name, "size": att.size})
-    return att
-
 
 def notify(users, title, body="", url="", level="info"):
     """Queue in-app notifications once the surrounding transaction commits."""

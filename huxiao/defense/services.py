@@ -261,7 +261,7 @@ def do_attach_evidence(record, uploaded, *, actor):
     facility record of the school as evidence."""
     _require(actor, record.guard if isinstance(record, GuardTraining) else record)
     school = record.guard.school if isinstance(record, GuardTraining) else record.school
-    from huxiao.core.services import do_store_attachment
+    from huxiao.core.attachments import do_store_attachment
 
     attachment = do_store_attachment(uploaded, actor=actor, school=school)
     record.evidence.add(attachment)

@@ -13,11 +13,11 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from huxiao.core.attachments import do_store_attachment
 from huxiao.core.audit import record_read
 from huxiao.core.models import Attachment, School, User
 from huxiao.core.pagination import CountedPagination
 from huxiao.core.scoping import has_perm
-from huxiao.core.services import do_store_attachment
 from huxiao.core.validators import RegionCode, RegionPrefix
 from huxiao.hazards import schemas as sc
 from huxiao.hazards import services

@@ -10,9 +10,9 @@ import datetime
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from huxiao.core.attachments import do_store_attachment
 from huxiao.core.choices import Role
 from huxiao.core.models import RoleAssignment, User
-from huxiao.core.services import do_store_attachment
 from huxiao.hazards import services
 from huxiao.hazards.ladder import apply_ladder
 from huxiao.hazards.selfcheck import do_file_self_check, flag_missing_self_checks, previous_month

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huxiao.core import audit
+from huxiao.core.attachments import attachments_for
 from huxiao.core.choices import AuditAction, Role
-from huxiao.core.models import Attachment, RoleAssignment
+from huxiao.core.models import RoleAssignment
 from huxiao.core.scoping import can, has_perm, roles_of, scope_for
 from huxiao.core.services import notify
 from huxiao.core.validators import DateKind, validate_plausible_date
@@ -80,16 +81,6 @@ def responsible_users(school, *, roles=SCHOOL_ROLES + EDUCATION_ROLES + POLICE_R
     return sorted(users, key=lambda u: u.pk)
 
 
-def _attachments(ids, school, actor, field):
-    ids = list(dict.fromkeys(ids or ()))
-    if not ids:
-        return []
-    found = list(Attachment.objects.visible_to(actor).filter(pk__in=ids, school=school))
-    if len(found) != len(ids):
-        raise ValidationError({field: _("附件不存在或不属于该学校")})
-    return found
-
-
 def clean_hazard_data(data: dict, *, today) -> dict:
     """Check the fields of a new hazard; raise one ValidationError naming every bad field."""
     data = {k: (v.strip() if isinstance(v, str) else v) for k, v in data.items() if k in HAZARD_FIELDS}
@@ -138,7 +129,7 @@ def do_report_hazard(school, data: dict, *, actor, photos=(), self_check=None, p
     _require(actor, "hazards.report_hazard", school)
     now = now or timezone.now()
     data = clean_hazard_data(data, today=timezone.localdate(now))
-    photo_rows = _attachments(photos, school, actor, "photos")
+    photo_rows = attachments_for(photos, school, actor, "photos")
     hazard = Hazard(school=school, found_by=actor, self_check=self_check, policy=policy, created_at=now, **data)
     hazard.save()
     if photo_rows:
@@ -176,7 +167,7 @@ def _transition(hazard, action, *, actor, note="", evidence=(), now=None) -> Haz
     note = (note or "").strip()
     if rule.note_required and not note:
         raise ValidationError({"note": _("请填写说明（整改情况或退回原因）")})
-    rows = _attachments(evidence, hazard.school, actor, "evidence")
+    rows = attachments_for(evidence, hazard.school, actor, "evidence")
     if rule.evidence_required and not rows:
         raise ValidationError({"evidence": _("提交验收须上传整改佐证材料（照片或文件）")})
     now = now or timezone.now()

@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from huxiao.core.attachments import store_files
 from huxiao.core.audit import record_read
+from huxiao.core.forms import form_errors
 from huxiao.core.models import Attachment, School
 from huxiao.core.scoping import can, has_perm
-from huxiao.core.services import do_store_attachment
 from huxiao.core.views import require_perm
 from huxiao.hazards import services
 from huxiao.hazards.choices import HazardAction
@@ -25,17 +26,6 @@ from huxiao.hazards.models import Hazard
 from huxiao.hazards.stats import dashboard, dashboard_region
 
 VIEW = "hazards.view_hazard"
-
-
-def form_errors(form, exc: ValidationError):
-    for field, errors in exc.message_dict.items():
-        target = field if field in form.fields else None
-        for error in errors:
-            form.add_error(target, error if target else f"{field}: {error}")
-
-
-def store_files(files, *, actor, school):
-    return [do_store_attachment(f, actor=actor, school=school).pk for f in files]
 
 
 @require_perm(VIEW)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huxiao.core.choices import Role
+from huxiao.core.forms import form_errors
 from huxiao.core.models import Region, School
 from huxiao.core.scoping import has_perm, roles_of, scope_for
 from huxiao.core.views import require_perm
@@ -16,7 +17,6 @@ from huxiao.hazards.choices import HazardCategory, Severity
 from huxiao.hazards.forms import PolicyForm, SelfCheckForm
 from huxiao.hazards.models import EscalationPolicy, SelfCheck, SelfCheckFlag
 from huxiao.hazards.selfcheck import do_file_self_check, previous_month
-from huxiao.hazards.views import form_errors
 
 HAZARD_ROWS = 3
 ROW_FIELDS = ("place", "description", "category", "severity", "responsible_person", "deadline", "measures")

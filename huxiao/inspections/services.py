@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huxiao.core import audit
+from huxiao.core.attachments import attachments_for
 from huxiao.core.choices import AuditAction, Role
 from huxiao.core.models import Region, School
 from huxiao.core.scoping import can, roles_of, scope_for
 from huxiao.hazards.choices import HazardCategory, HazardSource, Severity
-from huxiao.hazards.services import _attachments, do_report_hazard
+from huxiao.hazards.services import do_report_hazard
 from huxiao.inspections import constants as C
 from huxiao.inspections.choices import InspectionMode, PlanKind, PlanLevel
 from huxiao.inspections.models import (
@@ -232,7 +233,7 @@ def do_record_inspection(school: School, *, template, actor, inspected_on, resul
             except ValidationError as exc:
                 raise ValidationError({f"results[{n}].{k}": v for k, v in exc.message_dict.items()}) from None
         result.save()
-        photos = _attachments(r.get("photos") or (), school, actor, f"results[{n}].photos")
+        photos = attachments_for(r.get("photos") or (), school, actor, f"results[{n}].photos")
         if photos:
             result.photos.set(photos)
     audit.record(AuditAction.CREATE, inspection, actor=actor, after={

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from huxiao.core.attachments import store_files
 from huxiao.core.audit import record_read
 from huxiao.core.models import Region, School
 from huxiao.core.scoping import has_perm, scope_for
@@ -23,7 +24,6 @@ from huxiao.hazards.choices import HazardCategory, Severity
 from huxiao.hazards.documents import render_issued
 from huxiao.hazards.services import policies_for
 from huxiao.hazards.stats import dashboard_region
-from huxiao.hazards.views import store_files
 from huxiao.inspections import services
 from huxiao.inspections.choices import InspectionMode, PlanKind
 from huxiao.inspections.documents import bulletins_of, do_issue_bulletin

@@ -20,7 +20,7 @@ IMPORTERS = {"edu_a", "edu_b", "edu_city", "admin_province", "admin_b"}
 
 
 def extend_world(w):
-    from huxiao.core import services
+    from huxiao.core import attachments, services
 
     w.extra["import_job"] = ImportJob.objects.create(original_name="x.xlsx", path="/nonexistent",
                                                      created_by=w.users["edu_a"], status="failed")
@@ -28,7 +28,7 @@ def extend_world(w):
     w.extra["assignment_a1"] = w.users["principal_a1"].role_assignments.first()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    w.extra["attachment"] = services.do_store_attachment(
+    w.extra["attachment"] = attachments.do_store_attachment(
         SimpleUploadedFile("校门.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32), actor=w.users["principal_a1"],
         school=w.schools["a1"])
     w.extra["deletable"] = make_school("2132413077", "待撤并小学", w.regions["town_a1"], w.units["station_a1"])

@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from huxiao.core import services
+from huxiao.core import attachments, services
 from huxiao.core.models import Attachment, AuditLog, School
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,18 +89,18 @@ def test_security_headers(world, client):
 
 def test_attachment_types_and_sizes(world, settings):
     user = world.users["principal_a1"]
-    att = services.do_store_attachment(SimpleUploadedFile("门口.png", PNG), actor=user, school=world.schools["a1"])
+    att = attachments.do_store_attachment(SimpleUploadedFile("门口.png", PNG), actor=user, school=world.schools["a1"])
     assert att.content_type == "image/png" and att.region_code == "320413001" and len(att.sha256) == 64
     assert Path(att.file.path).read_bytes() == PNG
     with pytest.raises(ValidationError, match="不支持的文件类型"):
-        services.do_store_attachment(SimpleUploadedFile("virus.png", b"MZ\x90\x00"), actor=user)
+        attachments.do_store_attachment(SimpleUploadedFile("virus.png", b"MZ\x90\x00"), actor=user)
     with pytest.raises(ValidationError, match="文件为空"):
-        services.do_store_attachment(SimpleUploadedFile("e.png", b""), actor=user)
+        attachments.do_store_attachment(SimpleUploadedFile("e.png", b""), actor=user)
     settings.ATTACHMENT_MAX_BYTES = 10
     with pytest.raises(ValidationError, match="文件过大"):
-        services.do_store_attachment(SimpleUploadedFile("big.png", PNG), actor=user)
+        attachments.do_store_attachment(SimpleUploadedFile("big.png", PNG), actor=user)
     with pytest.raises(PermissionDenied):
-        services.do_store_attachment(SimpleUploadedFile("b.png", PNG), actor=user, school=world.schools["b1"])
+        attachments.do_store_attachment(SimpleUploadedFile("b.png", PNG), actor=user, school=world.schools["b1"])
     assert Attachment.objects.count() == 1
 
 

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from huxiao.core.attachments import do_store_attachment
 from huxiao.core.models import AuditLog, ImportJob
-from huxiao.core.services import do_store_attachment
 from tests.hazards.helpers import PNG, api, hazard_payload
 
 pytestmark = pytest.mark.django_db

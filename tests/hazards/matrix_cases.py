@@ -42,7 +42,7 @@ def extend_world(w):
     w.extra["policy_a"] = EscalationPolicy.objects.create(name="金坛区开学专项", region_code="320413")
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from huxiao.core.services import do_store_attachment
+    from huxiao.core.attachments import do_store_attachment
     from huxiao.hazards.documents import do_issue_notice
     from tests.hazards.helpers import PNG
 

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from huxiao.core.services import do_store_attachment
+from huxiao.core.attachments import do_store_attachment
 from huxiao.hazards import services
 from huxiao.hazards.choices import HazardAction
 from huxiao.hazards.models import Hazard, HazardEvent

@@ -18,6 +18,8 @@ class AuditLog(models.Model):
     username = models.CharField(_("账号"), max_length=150, blank=True)
     ip = models.GenericIPAddressField(_("来源地址"), null=True, blank=True)
     action = models.CharField(_("操作"), max_length=16, choices=AuditAction.choices)
+    # the typed domain event ("hazards.close", "alarms.dispatch"): an app's AuditEvent enumeration
+    event = models.CharField(_("事件"), max_length=48, blank=True, db_index=True)
     model = models.CharField(_("对象类型"), max_length=64, blank=True)
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     object_repr = models.CharField(_("对象"), max_length=200, blank=True)
