@@ -33,14 +33,42 @@ WORLD_USERS = {
 }
 ALL_USER_KEYS = ["anonymous", "norole", *WORLD_USERS]
 
-# Who reaches school a1 (and district A records) by jurisdiction, whatever their role allows
-REACH_A1 = {"principal_a1", "security_a1", "guard_a1", "station_a1", "police_a", "edu_a", "inspector_a", "plc_a",
-            "police_city", "edu_city", "admin_province"}
-REACH_A2 = {"principal_a2", "police_a", "edu_a", "inspector_a", "plc_a", "police_city", "edu_city", "admin_province"}
-REACH_B1 = {"edu_b", "police_b", "police_city", "edu_city", "admin_province", "admin_b"}
-SCHOOL_STAFF_A1 = {"principal_a1", "security_a1", "guard_a1"}
-POLICE_A1 = {"station_a1", "police_a", "police_city"}
-EDUCATION_A = {"edu_a", "inspector_a", "edu_city"}
+ROLE_USERS = frozenset(WORLD_USERS)  # every user holding a role
+SIGNED_IN = ROLE_USERS | {"norole"}  # every user who can sign in
+
+# Who reaches a record by jurisdiction, whatever their role allows (checked against core.scoping's
+# filter by tests/core/test_permission_matrix.py::test_reach_sets_are_the_jurisdiction_filter).
+REACH_PROVINCE = frozenset({"admin_province"})  # a record of the province itself (region 32)
+REACH_CITY = REACH_PROVINCE | {"police_city", "edu_city"}  # a record of 常州 (3204)
+REACH_DISTRICT_A = REACH_CITY | {"police_a", "edu_a", "inspector_a", "plc_a"}  # a record of 金坛区 (320413)
+REACH_DISTRICT_B = REACH_CITY | {"edu_b", "police_b", "admin_b"}  # a record of 溧阳市 (320481)
+REACH_TOWN_A1 = REACH_DISTRICT_A | {"station_a1"}  # a record of 东城街道 that is no school's
+REACH_A1 = REACH_TOWN_A1 | {"principal_a1", "security_a1", "guard_a1"}  # school a1 and its records
+REACH_A2 = REACH_DISTRICT_A | {"principal_a2"}  # school a2 (金城镇: no station officer in the world)
+REACH_B1 = REACH_DISTRICT_B  # school b1 (its station has no user in the world)
+# the record's place, as a matrix case names it (tests/matrix.py)
+REACH = {"province": REACH_PROVINCE, "city": REACH_CITY, "district_a": REACH_DISTRICT_A,
+         "district_b": REACH_DISTRICT_B, "town_a1": REACH_TOWN_A1, "a1": REACH_A1, "a2": REACH_A2, "b1": REACH_B1}
+
+# Users by role and place
+SCHOOL_STAFF_A1 = frozenset({"principal_a1", "security_a1", "guard_a1"})
+SCHOOL_SECURITY_A1 = frozenset({"principal_a1", "security_a1"})  # school a1's principal and security officer
+SCHOOL_USERS = SCHOOL_STAFF_A1 | {"principal_a2"}  # everyone whose unit is a school
+POLICE_A1 = frozenset({"station_a1", "police_a", "police_city"})  # police reaching school a1
+POLICE = POLICE_A1 | {"police_b"}
+EDUCATION_A = frozenset({"edu_a", "inspector_a", "edu_city"})  # education officials reaching district A
+EDUCATION = EDUCATION_A | {"edu_b"}
+ADMINS = frozenset({"admin_province", "admin_b"})
+OFFICIALS = POLICE | EDUCATION | ADMINS | {"plc_a"}  # every official (all roles but the schools')
+OFFICIALS_A = OFFICIALS & REACH_DISTRICT_A  # officials reaching the whole of district A
+INSPECTORS_A1 = POLICE_A1 | EDUCATION_A  # 公安 and 教育 inspectors reaching school a1 (not 政法委, not admins)
+
+def users_with(perm: str) -> set:
+    """The named users whose role grants ``perm`` (core.permissions.PERMISSIONS), wherever they are."""
+    from huxiao.core.permissions import roles_with
+
+    roles = roles_with(perm)
+    return {key for key, (role, _unit) in WORLD_USERS.items() if role in roles}
 
 
 @dataclass
