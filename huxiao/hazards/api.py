@@ -2,14 +2,15 @@
 dashboard and escalation policies. Every query goes through the jurisdiction filter."""
 
 import datetime
+import functools
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
-from ninja import File, Form, Query, Router, Schema, Status
+from django.utils.translation import get_language
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -17,13 +18,15 @@ from huxiao.core.attachments import do_store_attachment
 from huxiao.core.audit import record_read
 from huxiao.core.models import Attachment, School, User
 from huxiao.core.pagination import CountedPagination
+from huxiao.core.records.api import add_list_operations
+from huxiao.core.records.paging import LazyRows
 from huxiao.core.scoping import has_perm
-from huxiao.core.validators import RegionCode, RegionPrefix
+from huxiao.core.validators import RegionCode
 from huxiao.hazards import schemas as sc
 from huxiao.hazards import services
-from huxiao.hazards.choices import HazardCategory, HazardSource, HazardStatus, Severity
+from huxiao.hazards.choices import HazardCategory, HazardStatus
 from huxiao.hazards.documents import do_issue_notice, notices_of
-from huxiao.hazards.filters import apply_filters
+from huxiao.hazards.filters import COLUMNS, HazardFilterSet
 from huxiao.hazards.models import Hazard, SelfCheck, SelfCheckFlag
 from huxiao.hazards.selfcheck import do_file_self_check
 from huxiao.hazards.stats import dashboard, dashboard_region
@@ -38,7 +41,12 @@ def _need(request, perm):
 
 
 def labels() -> dict:
-    """Chinese (or English) labels of the enumerations, translated once per request, not per row."""
+    """Chinese (or English) labels of the enumerations, translated once per language, not per row."""
+    return _labels(get_language())
+
+
+@functools.lru_cache(maxsize=8)
+def _labels(language) -> dict:
     return {"category": {v: str(label) for v, label in HazardCategory.choices},
             "status": {v: str(label) for v, label in HazardStatus.choices}}
 
@@ -66,52 +74,17 @@ def _visible(request, perm=VIEW):
         Prefetch("photos", queryset=Attachment.objects.only("id")))
 
 
-class HazardFilter(Schema):
-    q: str | None = None
-    status: HazardStatus | None = None
-    open: bool | None = None
-    overdue: bool | None = None
-    severity: Severity | None = None
-    category: HazardCategory | None = None
-    source: HazardSource | None = None
-    region: RegionPrefix | None = None
-    school: int | None = None
+def _list_queryset(request):
+    qs = _visible(request)
+    if request.GET.get("overdue") in ("true", "1", "on") and not request.GET.get("sort"):
+        return qs.order_by("deadline", "id")
+    return qs.order_by("-created_at", "-id")
 
 
-@router.get("/", response=list[sc.HazardOut], summary="隐患台账（管辖范围内，可按状态/逾期/等级/类别/区划/来源筛选）")
-@paginate(CountedPagination)
-def list_hazards(request, filters: HazardFilter = Query(...)):
-    data = filters.dict()
-    if data.pop("open", None):
-        data["status"] = "open"
-    qs = apply_filters(_visible(request), data)
-    order = ("deadline", "id") if data.get("overdue") else ("-created_at", "-id")
-    today, names = timezone.localdate(), labels()
-    return HazardPage(qs.order_by(*order), lambda h: hazard_out(h, today, names))
-
-
-class LazyOut:
-    """A sliceable view of a queryset that serialises only the page the paginator takes."""
-
-    def __init__(self, qs, convert):
-        self.qs, self.convert = qs, convert
-
-    def __getitem__(self, item):
-        return [self.convert(row) for row in self.qs[item]]
-
-    def count(self):
-        return self.qs.count()
-
-
-class HazardPage(LazyOut):
-    """Deferred join: pick the page's ids from the index first, then load just those rows (a province
-    holds millions of hazards; sorting whole rows to keep fifty is what makes lists slow)."""
-
-    def __getitem__(self, item):
-        ids = list(self.qs.values_list("pk", flat=True)[item])
-        rows = self.qs.model.objects.filter(pk__in=ids)
-        rows = {h.pk: h for h in rows.prefetch_related(*self.qs._prefetch_related_lookups)}
-        return [self.convert(rows[pk]) for pk in ids]
+add_list_operations(
+    router, name="hazards", path="/", perm=VIEW, filterset=HazardFilterSet, queryset=_list_queryset,
+    convert=hazard_out, response=sc.HazardOut, ordering=(), columns=COLUMNS, export_title="隐患台账",
+    summary="隐患台账（管辖范围内，可按状态/逾期/等级/类别/区划/学校/来源/发现日期/整改时限筛选、排序）")
 
 
 @router.post("/", response={201: sc.HazardDetailOut}, summary="登记隐患（挂账）")
@@ -159,7 +132,7 @@ def list_self_checks(request, month: str | None = None):
         "school", "filed_by").prefetch_related("hazards")
     if month:
         qs = qs.filter(month__startswith=month[:7])
-    return LazyOut(qs.order_by("-month", "school_id"), self_check_out)
+    return LazyRows(qs.order_by("-month", "school_id"), self_check_out)
 
 
 def self_check_out(c) -> dict:

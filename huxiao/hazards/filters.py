@@ -1,63 +1,67 @@
-"""The one filter of the hazard ledger, used by the list page, the API and the notice export."""
+"""The one filterset of the hazard ledger: the list page, the API list and the Excel export."""
 
+import django_filters as df
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from huxiao.core.validators import RegionCodeValidator, region_filter_prefix
-from huxiao.hazards.choices import OWED_STATUSES, HazardCategory, HazardSource, HazardStatus, Severity
+from huxiao.core.records.columns import Column
+from huxiao.core.records.filters import RecordFilterSet
+from huxiao.hazards.choices import HazardCategory, HazardSource, HazardStatus, Severity
+from huxiao.hazards.models import Hazard
+
+STATUS_CHOICES = [("open", _("未销号")), *HazardStatus.choices]
 
 
-def _choices(enum, label):
-    return [("", label), *enum.choices]
+class HazardFilterSet(RecordFilterSet):
+    q = df.CharFilter(label=_("关键词"), method="search", max_length=50,
+                      widget=forms.TextInput(attrs={"placeholder": _("学校、部位或描述")}))
+    status = df.ChoiceFilter(label=_("状态"), choices=STATUS_CHOICES, method="by_status", empty_label=_("全部状态"))
+    overdue = df.BooleanFilter(label=_("仅逾期"), method="only_overdue", widget=forms.CheckboxInput)
+    severity = df.ChoiceFilter(label=_("等级"), choices=Severity.choices, empty_label=_("全部等级"))
+    category = df.ChoiceFilter(label=_("类别"), choices=HazardCategory.choices, empty_label=_("全部类别"))
+    source = df.ChoiceFilter(label=_("来源"), choices=HazardSource.choices, empty_label=_("全部来源"))
+    found_on = df.DateFromToRangeFilter(label=_("发现日期"))
+    deadline = df.DateFromToRangeFilter(label=_("整改时限"))
+    sort = df.OrderingFilter(label=_("排序"), fields=(("deadline", "deadline"), ("found_on", "found_on"),
+                                                    ("created_at", "created_at")),
+                             field_labels={"deadline": _("整改时限"), "found_on": _("发现日期"),
+                                           "created_at": _("登记时间")})
+
+    class Meta:
+        model = Hazard
+        fields = ["q", "status", "overdue", "severity", "category", "source", "region", "school", "found_on",
+                  "deadline", "sort"]
+
+    def search(self, qs, name, value):
+        return qs.filter(Q(place__icontains=value) | Q(description__icontains=value) |
+                         Q(school__name__icontains=value)) if value else qs
+
+    def by_status(self, qs, name, value):
+        if value == "open":
+            return qs.open()
+        return qs.filter(status=value) if value else qs
+
+    def only_overdue(self, qs, name, value):
+        return qs.overdue(timezone.localdate()) if value else qs
 
 
-class HazardFilterForm(forms.Form):
-    q = forms.CharField(label=_("关键词"), required=False, max_length=50)
-    status = forms.ChoiceField(label=_("状态"), required=False,
-                               choices=[("", _("全部状态")), ("open", _("未销号")), *HazardStatus.choices])
-    overdue = forms.BooleanField(label=_("仅逾期"), required=False)
-    severity = forms.ChoiceField(label=_("等级"), required=False, choices=_choices(Severity, _("全部等级")))
-    category = forms.ChoiceField(label=_("类别"), required=False, choices=_choices(HazardCategory, _("全部类别")))
-    source = forms.ChoiceField(label=_("来源"), required=False, choices=_choices(HazardSource, _("全部来源")))
-    region = forms.CharField(label=_("区划代码"), required=False, max_length=12,
-                             validators=[RegionCodeValidator(_("区划代码"), prefix_ok=True)])
-    school = forms.IntegerField(label=_("学校"), required=False, min_value=1)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            css = "form-check-input" if name == "overdue" else (
-                "form-select" if isinstance(field.widget, forms.Select) else "form-control")
-            field.widget.attrs["class"] = css
-        self.fields["q"].widget.attrs["placeholder"] = _("学校、部位或描述")
-        self.fields["region"].widget.attrs["placeholder"] = _("区划代码")
-
-    def clean_region(self):
-        code = self.cleaned_data["region"]
-        return region_filter_prefix(code) if code else code
-
-
-def apply_filters(qs, data: dict, today=None):
-    """Narrow a (jurisdiction-filtered) hazard queryset by the cleaned filter values."""
-    today = today or timezone.localdate()
-    status = data.get("status")
-    if status == "open":
-        qs = qs.open()
-    elif status:
-        qs = qs.filter(status=status)
-    if data.get("overdue"):
-        qs = qs.filter(status__in=OWED_STATUSES, deadline__lt=today)
-    for field in ("severity", "category", "source"):
-        if data.get(field):
-            qs = qs.filter(**{field: data[field]})
-    if data.get("region"):
-        qs = qs.filter(region_code__startswith=data["region"])
-    if data.get("school"):
-        qs = qs.filter(school_id=data["school"])
-    if data.get("q"):
-        from django.db.models import Q
-
-        qs = qs.filter(Q(place__icontains=data["q"]) | Q(description__icontains=data["q"]) |
-                       Q(school__name__icontains=data["q"]))
-    return qs
+COLUMNS = (
+    Column("number", _("编号"), sort="created_at"),
+    Column("school.name", _("学校")),
+    Column("region_code", _("区划代码"), export=True),
+    Column("place", _("隐患部位")),
+    Column("description", _("隐患描述")),
+    Column("category", _("类别")),
+    Column("severity", _("等级")),
+    Column("source", _("来源")),
+    Column("found_on", _("发现日期"), sort="found_on"),
+    Column("responsible_unit", _("责任单位")),
+    Column("responsible_person", _("责任人")),
+    Column("deadline", _("整改时限"), sort="deadline"),
+    Column("overdue", _("逾期天数"), value=lambda h: h.overdue_days() or ""),
+    Column("status", _("状态")),
+    Column("escalation", _("督办"), value=lambda h: h.get_escalation_display() if h.escalation else ""),
+    Column("closed_at", _("销号时间")),
+)

@@ -3,24 +3,25 @@ and the 整改通知书 (签发 by POST, then downloads of what was issued). Sel
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from huxiao.core.attachments import store_files
 from huxiao.core.audit import record_read
 from huxiao.core.forms import form_errors
 from huxiao.core.models import Attachment, School
-from huxiao.core.scoping import can, has_perm
+from huxiao.core.records.views import RecordListView
+from huxiao.core.scoping import can
 from huxiao.core.views import require_perm
 from huxiao.hazards import services
 from huxiao.hazards.choices import HazardAction
 from huxiao.hazards.documents import do_issue_notice, notices_of, render_issued
-from huxiao.hazards.filters import HazardFilterForm, apply_filters
+from huxiao.hazards.filters import COLUMNS, HazardFilterSet
 from huxiao.hazards.forms import HazardForm, TransitionForm
 from huxiao.hazards.models import Hazard
 from huxiao.hazards.stats import dashboard, dashboard_region
@@ -28,29 +29,33 @@ from huxiao.hazards.stats import dashboard, dashboard_region
 VIEW = "hazards.view_hazard"
 
 
-@require_perm(VIEW)
-def hazard_list(request):
-    form = HazardFilterForm(request.GET or None)
-    qs = Hazard.objects.visible_to(request.user, VIEW).prefetch_related("school")
-    data = form.cleaned_data if form.is_valid() else {}
-    if form.is_bound and not form.is_valid():
-        qs = qs.none()
-    qs = apply_filters(qs, data)
-    qs = qs.order_by("deadline", "id") if data.get("overdue") else qs.order_by("-created_at", "-id")
-    page = Paginator(qs.values_list("pk", flat=True), 25).get_page(request.GET.get("page"))
-    rows = {h.pk: h for h in Hazard.objects.filter(pk__in=list(page.object_list)).prefetch_related("school")}
-    page.object_list = [rows[pk] for pk in page.object_list]  # deferred join: ids from the index, then rows
-    query = request.GET.copy()
-    query.pop("page", None)
-    school, notices = None, []
-    if data.get("school"):
-        school = School.objects.visible_to(request.user, "hazards.issue_document").filter(pk=data["school"]).first()
-    if school is not None:
-        notices = notices_of(request.user, school).order_by("-issued_at", "-id")[:10]
-    return render(request, "hazards/hazard_list.html", {
-        "form": form, "page": page, "query": query.urlencode(), "today": timezone.localdate(),
-        "can_report": has_perm(request.user, "hazards.report_hazard"), "notice_school": school,
-        "notices": notices})
+class HazardListView(RecordListView):
+    model, filterset_class, columns, perm = Hazard, HazardFilterSet, COLUMNS, VIEW
+    title = _lazy("隐患台账（挂账销号）")
+    template_name = "hazards/hazard_list.html"
+    ordering = ("-created_at", "-id")
+    prefetch_related = ("school",)
+    create_url_name, create_perm, create_label = "hazard-create", "hazards.report_hazard", _lazy("登记隐患")
+
+    def export_title(self):
+        return _("隐患台账")
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("overdue") and not request.GET.get("sort"):
+            self.ordering = ("deadline", "id")
+        return super().get(request, *args, **kwargs)
+
+    def extra_context(self, filterset):
+        school_id = filterset.form.cleaned_data.get("school") if filterset.form.is_valid() else None
+        school = notices = None
+        if school_id:
+            school = School.objects.visible_to(self.request.user, ISSUE).filter(pk=school_id).first()
+        if school is not None:
+            notices = notices_of(self.request.user, school).order_by("-issued_at", "-id")[:10]
+        return {"today": timezone.localdate(), "notice_school": school, "notices": notices or []}
+
+
+hazard_list = HazardListView.as_view()
 
 
 @require_perm("hazards.report_hazard")

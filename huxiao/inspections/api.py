@@ -13,9 +13,9 @@ from ninja.pagination import paginate
 from huxiao.core.audit import record_read
 from huxiao.core.models import Region, School
 from huxiao.core.pagination import CountedPagination
+from huxiao.core.records.paging import LazyRows
 from huxiao.core.scoping import has_perm
 from huxiao.core.validators import DateKind, PlausibleDate, RegionCode, RegionPrefix
-from huxiao.hazards.api import LazyOut
 from huxiao.hazards.choices import HazardCategory, Severity
 from huxiao.hazards.stats import dashboard_region
 from huxiao.inspections import services
@@ -209,7 +209,7 @@ def list_inspections(request, school: int | None = None, region: RegionPrefix | 
         qs = qs.filter(school_id=school)
     if region:
         qs = qs.filter(region_code__startswith=region)
-    return LazyOut(qs.order_by("-inspected_on", "-id"), inspection_out)
+    return LazyRows(qs.order_by("-inspected_on", "-id"), inspection_out)
 
 
 @router.post("/", response={201: InspectionOut}, summary="录入检查结果（不合格项自动生成隐患）")
