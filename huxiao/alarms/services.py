@@ -20,7 +20,7 @@ from huxiao.alarms.intake import feed_lock
 from huxiao.alarms.models import Alarm, AlarmEvent
 from huxiao.core import audit, crypto
 from huxiao.core.choices import AuditAction, Role, UnitKind
-from huxiao.core.models import RoleAssignment, Unit
+from huxiao.core.models import Unit
 from huxiao.core.scoping import can
 from huxiao.core.services import notify
 from huxiao.devices.choices import DeviceKind
@@ -125,11 +125,11 @@ def do_close_alarm(alarm: Alarm, *, disposition: str, notes: str = "", actor, no
 
 def supervisors_at(level: int, region_code: str):
     """Police supervisors of the level an alarm escalates to: 1 = district (分局), 2 = city (市局)."""
-    unit_region = region_code[:6] if level == 1 else region_code[:4] + "00"
-    assignments = RoleAssignment.objects.filter(
-        role=Role.POLICE_SUPERVISOR, user__is_active=True, unit__kind=UnitKind.POLICE,
-        unit__region_code=unit_region).select_related("user")
-    return sorted({a.user for a in assignments}, key=lambda u: u.pk)
+    from huxiao.core.choices import RegionLevel
+    from huxiao.core.reach import users_reaching
+
+    at = RegionLevel.COUNTY if level == 1 else RegionLevel.CITY
+    return users_reaching(region_code, [Role.POLICE_SUPERVISOR], from_level=at, up_to=at)
 
 
 def escalate_overdue(now=None, after_seconds: int | None = None) -> int:

@@ -285,17 +285,3 @@ def notify(users, title, body="", url="", level="info"):
             [Notification(recipient=u, title=title[:200], body=body, url=url, level=level) for u in users])
 
     transaction.on_commit(_send)
-
-
-def users_reaching(region_code: str, roles, school_id=None):
-    """Active users holding one of ``roles`` on a unit whose jurisdiction covers ``region_code``
-    (or on the school itself): whom to notify about a record there."""
-    candidates = {region_code[:2] + "0000", region_code[:4] + "00", region_code[:6], region_code[:9],
-                  region_code}
-    assignments = RoleAssignment.objects.filter(role__in=list(roles), user__is_active=True).exclude(
-        unit__kind=UnitKind.SCHOOL).filter(unit__region_code__in=candidates)
-    users = {a.user for a in assignments.select_related("user")}
-    if school_id is not None:
-        users |= {a.user for a in RoleAssignment.objects.filter(
-            role__in=list(roles), user__is_active=True, unit__school__id=school_id).select_related("user")}
-    return sorted(users, key=lambda u: u.pk)

@@ -106,7 +106,8 @@ def _alert_administrators(username, failures, request):
     from huxiao.core.choices import Role
     from huxiao.core.middleware import client_ip
     from huxiao.core.models import RoleAssignment, User
-    from huxiao.core.services import notify, users_reaching
+    from huxiao.core.reach import users_reaching
+    from huxiao.core.services import notify
 
     user = User.objects.filter(username__iexact=_norm(username)).first()
     if user is None:

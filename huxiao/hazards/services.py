@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from huxiao.core import audit
 from huxiao.core.attachments import attachments_for
 from huxiao.core.choices import AuditAction, Role
-from huxiao.core.models import RoleAssignment
 from huxiao.core.scoping import can, has_perm, roles_of, scope_for
 from huxiao.core.services import notify
 from huxiao.core.validators import DateKind, validate_plausible_date
@@ -66,19 +65,10 @@ def hazard_url(hazard) -> str:
 def responsible_users(school, *, roles=SCHOOL_ROLES + EDUCATION_ROLES + POLICE_ROLES, up_to="district"):
     """The three parties of a school (三方督办): its own staff, its district's education bureau and its
     police (station and 分局). ``up_to="city"`` adds the city level (挂牌督办 at the next level up)."""
-    code = school.region_code
-    regions = {code, code[:9], code[:6]}
-    if up_to == "city":
-        regions.add(code[:4] + "00")
-    official = [r for r in roles if r not in SCHOOL_ROLES]
-    assignments = RoleAssignment.objects.filter(user__is_active=True).filter(
-        role__in=official, unit__region_code__in=regions).select_related("user")
-    users = {a.user for a in assignments}
-    staff = [r for r in roles if r in SCHOOL_ROLES]
-    if staff:
-        users |= {a.user for a in RoleAssignment.objects.filter(
-            user__is_active=True, role__in=staff, unit__school__id=school.pk).select_related("user")}
-    return sorted(users, key=lambda u: u.pk)
+    from huxiao.core.choices import RegionLevel
+    from huxiao.core.reach import users_reaching
+
+    return users_reaching(school, roles, up_to=RegionLevel.CITY if up_to == "city" else RegionLevel.COUNTY)
 
 
 def clean_hazard_data(data: dict, *, today) -> dict:
