@@ -56,6 +56,7 @@ class RegionFilter(df.CharFilter):
 def region_choices(user) -> list[tuple[str, str]]:
     """The regions a user may narrow a list to: their top regions and everything down to districts; a
     district-level (or lower) user also gets the towns."""
+    from huxiao.core.choices import RegionLevel
     from huxiao.core.models import Region
     from huxiao.core.scoping import scope_for
 
@@ -64,10 +65,10 @@ def region_choices(user) -> list[tuple[str, str]]:
         return []
     tops = list(scope.top_regions())
     deep = all(len(t.prefix) >= 6 for t in tops) and not scope.everything
-    levels = ["province", "city", "district"] + (["town"] if deep else [])
+    levels = [RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY] + ([RegionLevel.TOWN] if deep else [])
     q = scope.q("code", None)
     rows = Region.objects.filter(q, level__in=levels).order_by("code").values_list("code", "name", "level")
-    indent = {"province": "", "city": "　", "district": "　　", "town": "　　　"}
+    indent = {RegionLevel.PROVINCE: "", RegionLevel.CITY: "　", RegionLevel.COUNTY: "　　", RegionLevel.TOWN: "　　　"}
     return [(code, f"{indent.get(level, '')}{name}") for code, name, level in rows[:2000]]
 
 
@@ -120,7 +121,9 @@ class RecordFilterSet(df.FilterSet):
                 css = "form-control form-control-sm"
             if isinstance(widget, df.widgets.RangeWidget):
                 for sub in widget.widgets:
-                    sub.attrs.update({"class": css, "type": "date"})
+                    sub.attrs["class"] = css
+                    if isinstance(widget, df.widgets.DateRangeWidget):
+                        sub.input_type = "date"  # the browser's date picker; values are ISO dates
             else:
                 widget.attrs.setdefault("class", css)
             widget.attrs.setdefault("aria-label", str(field.label or name))
