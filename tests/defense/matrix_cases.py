@@ -2,12 +2,8 @@
 
 from tests.defense.fixtures import ensure_records, id_number
 from tests.matrix import Case
-from tests.world import REACH_A1, WORLD_USERS
 
-ROLE_USERS = set(WORLD_USERS)
-CHANGE_A1 = {"principal_a1", "security_a1", "edu_a", "edu_city", "admin_province"}
-OUT_A1 = {"principal_a2", "edu_b", "police_b", "admin_b"}
-OUT_A1_CHANGE = {"principal_a2", "edu_b", "admin_b"}
+VIEW, CHANGE = "defense.view_records", "defense.change_records"
 
 EXEMPT = {"POST /api/v1/defense/schools/{school_id}/evidence": "multipart upload; permissions, jurisdiction "
                                                               "and bad files tested in tests/defense/test_evidence.py"}
@@ -53,35 +49,35 @@ def facility_json(w):
 
 
 CASES = [
-    Case("defense-home", lambda w: "/defense/", ROLE_USERS),
-    Case("defense-school", lambda w: f"/defense/schools/{a1(w)}/", REACH_A1, hidden=OUT_A1),
-    Case("defense-guard-add", lambda w: f"/defense/schools/{a1(w)}/guards/new/", CHANGE_A1, hidden=OUT_A1_CHANGE),
-    Case("defense-guard-add", lambda w: f"/defense/schools/{a1(w)}/guards/new/", CHANGE_A1, method="POST",
-         data=guard_form, hidden=OUT_A1_CHANGE),
-    Case("defense-facility", lambda w: f"/defense/schools/{a1(w)}/facility/", CHANGE_A1, hidden=OUT_A1_CHANGE),
-    Case("defense-facility", lambda w: f"/defense/schools/{a1(w)}/facility/", CHANGE_A1, method="POST",
-         data=facility_form, hidden=OUT_A1_CHANGE),
-    Case("defense-guard-release", lambda w: f"/defense/guards/{guard(w)}/release/", CHANGE_A1, method="POST",
-         data=lambda w: {"left_on": "2025-06-30"}, hidden=OUT_A1_CHANGE),
-    Case("defense-equipment", lambda w: f"/defense/schools/{a1(w)}/equipment/", CHANGE_A1, method="POST",
-         data=lambda w: {"kind": "safety_fork", "count": "3"}, hidden=OUT_A1_CHANGE),
-    Case("defense-guard-training", lambda w: f"/defense/guards/{guard(w)}/trainings/", CHANGE_A1, method="POST",
-         data=lambda w: {"held_on": "2025-03-01", "topic": "岗前培训", "hours": "8"}, hidden=OUT_A1_CHANGE),
+    Case("defense-home", lambda w: "/defense/", perm=VIEW),
+    Case("defense-school", lambda w: f"/defense/schools/{a1(w)}/", perm=VIEW, reach="a1"),
+    Case("defense-guard-add", lambda w: f"/defense/schools/{a1(w)}/guards/new/", perm=CHANGE, reach="a1"),
+    Case("defense-guard-add", lambda w: f"/defense/schools/{a1(w)}/guards/new/", perm=CHANGE, reach="a1",
+         method="POST", data=guard_form),
+    Case("defense-facility", lambda w: f"/defense/schools/{a1(w)}/facility/", perm=CHANGE, reach="a1"),
+    Case("defense-facility", lambda w: f"/defense/schools/{a1(w)}/facility/", perm=CHANGE, reach="a1",
+         method="POST", data=facility_form),
+    Case("defense-guard-release", lambda w: f"/defense/guards/{guard(w)}/release/", perm=CHANGE, reach="a1",
+         method="POST", data=lambda w: {"left_on": "2025-06-30"}),
+    Case("defense-equipment", lambda w: f"/defense/schools/{a1(w)}/equipment/", perm=CHANGE, reach="a1",
+         method="POST", data=lambda w: {"kind": "safety_fork", "count": "3"}),
+    Case("defense-guard-training", lambda w: f"/defense/guards/{guard(w)}/trainings/", perm=CHANGE, reach="a1",
+         method="POST", data=lambda w: {"held_on": "2025-03-01", "topic": "岗前培训", "hours": "8"}),
     # API
-    Case("GET /api/v1/defense/schools/{school_id}", lambda w: f"/api/v1/defense/schools/{a1(w)}", REACH_A1,
-         hidden=OUT_A1),
+    Case("GET /api/v1/defense/schools/{school_id}", lambda w: f"/api/v1/defense/schools/{a1(w)}", perm=VIEW,
+         reach="a1"),
     Case("POST /api/v1/defense/schools/{school_id}/guards", lambda w: f"/api/v1/defense/schools/{a1(w)}/guards",
-         CHANGE_A1, method="POST", data=guard_json, hidden=OUT_A1),
-    Case("PATCH /api/v1/defense/guards/{guard_id}", lambda w: f"/api/v1/defense/guards/{guard(w)}", CHANGE_A1,
-         method="PATCH", data=lambda w: {"license_number": "苏保9999", "health_status": "limited"}, hidden=OUT_A1),
+         perm=CHANGE, reach="a1", method="POST", data=guard_json),
+    Case("PATCH /api/v1/defense/guards/{guard_id}", lambda w: f"/api/v1/defense/guards/{guard(w)}", perm=CHANGE,
+         reach="a1", method="PATCH", data=lambda w: {"license_number": "苏保9999", "health_status": "limited"}),
     Case("POST /api/v1/defense/guards/{guard_id}/release", lambda w: f"/api/v1/defense/guards/{guard(w)}/release",
-         CHANGE_A1, method="POST", data=lambda w: {"left_on": "2025-06-30"}, hidden=OUT_A1),
+         perm=CHANGE, reach="a1", method="POST", data=lambda w: {"left_on": "2025-06-30"}),
     Case("POST /api/v1/defense/guards/{guard_id}/trainings",
-         lambda w: f"/api/v1/defense/guards/{guard(w)}/trainings", CHANGE_A1, method="POST",
-         data=lambda w: {"held_on": "2025-03-01", "topic": "岗前培训", "hours": 8}, hidden=OUT_A1),
+         lambda w: f"/api/v1/defense/guards/{guard(w)}/trainings", perm=CHANGE, reach="a1", method="POST",
+         data=lambda w: {"held_on": "2025-03-01", "topic": "岗前培训", "hours": 8}),
     Case("PUT /api/v1/defense/schools/{school_id}/facility", lambda w: f"/api/v1/defense/schools/{a1(w)}/facility",
-         CHANGE_A1, method="PUT", data=facility_json, hidden=OUT_A1),
+         perm=CHANGE, reach="a1", method="PUT", data=facility_json),
     Case("PUT /api/v1/defense/schools/{school_id}/equipment",
-         lambda w: f"/api/v1/defense/schools/{a1(w)}/equipment", CHANGE_A1, method="PUT",
-         data=lambda w: {"counts": {"safety_fork": 4, "shield": 2}}, hidden=OUT_A1),
+         lambda w: f"/api/v1/defense/schools/{a1(w)}/equipment", perm=CHANGE, reach="a1", method="PUT",
+         data=lambda w: {"counts": {"safety_fork": 4, "shield": 2}}),
 ]
