@@ -4,9 +4,9 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from huxiao.core.choices import Ownership, Role, SchoolType, Setting, UnitKind
+from huxiao.core.choices import Role, UnitKind
 from huxiao.core.models import Region, School, Unit
-from huxiao.core.validators import RegionCodeValidator, region_filter_prefix
+from huxiao.core.validators import RegionCodeValidator
 
 
 class SchoolForm(forms.ModelForm):
@@ -39,21 +39,6 @@ class SchoolForm(forms.ModelForm):
     def validate_unique(self):
         """Uniqueness is the service's to check (``validate_school``): the model's own message would say
         that a code is taken even where the school holding it is out of the user's reach."""
-
-
-class SchoolFilterForm(forms.Form):
-    q = forms.CharField(label=_("名称/标识码/地址"), required=False, max_length=64, widget=forms.TextInput(
-        attrs={"class": "form-control", "placeholder": _("名称、标识码或地址")}))
-    school_type = forms.ChoiceField(label=_("类型"), required=False, choices=[("", _("全部类型")), *SchoolType.choices])
-    ownership = forms.ChoiceField(label=_("办学性质"), required=False, choices=[("", _("全部")), *Ownership.choices])
-    setting = forms.ChoiceField(label=_("城乡"), required=False, choices=[("", _("全部")), *Setting.choices])
-    region = forms.CharField(label=_("区划"), required=False, max_length=12,
-                             validators=[RegionCodeValidator(_("区划代码"), prefix_ok=True)])
-
-    def clean_region(self):
-        """The prefix the region's schools start with (``320400`` -> ``3204``)."""
-        code = self.cleaned_data["region"]
-        return region_filter_prefix(code) if code else code
 
 
 class UserCreateForm(forms.Form):

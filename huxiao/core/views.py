@@ -4,17 +4,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from huxiao.core import audit, services
 from huxiao.core.choices import SchoolType
-from huxiao.core.forms import SchoolFilterForm, SchoolForm
+from huxiao.core.forms import SchoolForm
 from huxiao.core.models import Region, School
+from huxiao.core.records.views import RecordListView
+from huxiao.core.school_filters import COLUMNS as SCHOOL_COLUMNS
+from huxiao.core.school_filters import SchoolFilterSet
 from huxiao.core.scoping import can, has_perm, scope_for
 
 MAP_POINT_LIMIT = 3000
@@ -81,7 +84,7 @@ def region_root(request):
 def region_detail(request, code):
     region = get_object_or_404(Region, pk=code)
     scope = scope_for(request.user, "core.view_school")
-    if not scope.everything and not any(region.prefix.startswith(p) for p in scope.region_prefixes):
+    if not scope.covers_region(region):
         raise Http404(_("该区划不在您的管辖范围内"))
     schools = visible_schools(request).filter(region_code__startswith=region.prefix)
     counts = {}
@@ -99,36 +102,27 @@ def region_detail(request, code):
                                                                      "school_type")[:MAP_POINT_LIMIT]]
     return render(request, "core/region_detail.html", {
         "map_points": points, "map_tile_url": settings.MAP_TILE_URL,
-        "region": region, "ancestors": [a for a in region.ancestors() if scope.everything or any(
-            a.prefix.startswith(p) for p in scope.region_prefixes)],
+        "region": region, "ancestors": [a for a in region.ancestors() if scope.covers_region(a)],
         "child_rows": child_rows, "total": schools.count()})
 
 
-@require_perm("core.view_school")
-def school_list(request):
-    form = SchoolFilterForm(request.GET or None)
-    schools = visible_schools(request).select_related("region", "police_station")
-    if form.is_valid():
-        d = form.cleaned_data
-        if d["q"]:
-            from django.db.models import Q
+class SchoolListView(RecordListView):
+    """学校台账: the registry's one filterset (region picker, type, ownership, setting, boarding, key unit)
+    and "导出 Excel"; the import flow is reached from its buttons."""
 
-            schools = schools.filter(Q(name__icontains=d["q"]) | Q(code__startswith=d["q"]) |
-                                     Q(address__icontains=d["q"]))
-        for field in ("school_type", "ownership", "setting"):
-            if d[field]:
-                schools = schools.filter(**{field: d[field]})
-        if d["region"]:
-            schools = schools.filter(region_code__startswith=d["region"])
-    elif form.is_bound:
-        schools = schools.none()
-    paginator = Paginator(schools.order_by("region_code", "name"), 25)
-    page = paginator.get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "core/school_list.html", {
-        "form": form, "page": page, "query": query.urlencode(),
-        "can_add": has_perm(request.user, "core.add_school")})
+    model, filterset_class, columns, perm = School, SchoolFilterSet, SCHOOL_COLUMNS, "core.view_school"
+    title = _lazy("学校台账")
+    template_name = "core/school_list.html"
+    ordering = ("region_code", "name")
+    select_related = ("region", "police_station")
+    create_url_name, create_perm, create_label = "school-create", "core.add_school", _lazy("新增学校")
+    empty_text = _lazy("没有符合条件的学校")
+
+    def extra_context(self, filterset):
+        return {"can_import": has_perm(self.request.user, "core.import_school")}
+
+
+school_list = SchoolListView.as_view()
 
 
 @require_perm("core.view_school")
