@@ -8,14 +8,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from huxiao.alarms.choices import AlarmCategory, AlarmSource, AlarmStatus, Disposition, EventKind, EventNature
+from huxiao.core.models import SchoolRecord
 from huxiao.core.scoping import ScopedQuerySet
 
 
-class Alarm(models.Model):
-    """One alarm event from a device of a school, stored once (``dedup_key``) however often it is retried."""
+class Alarm(SchoolRecord):
+    """One alarm event from a device of a school, stored once (``dedup_key``) however often it is retried.
+
+    An event: it keeps the region of the school when it was received, also after the school moves. The
+    intake inserts alarms in bulk with the device's region code (no ``save()``)."""
 
     school = models.ForeignKey("core.School", models.PROTECT, related_name="alarms", verbose_name=_("学校"))
-    region_code = models.CharField(_("区划代码"), max_length=12, editable=False)
     device = models.ForeignKey("devices.Device", models.SET_NULL, null=True, blank=True, related_name="alarms",
                                verbose_name=_("设备"))
     source = models.CharField(_("来源"), max_length=8, choices=AlarmSource.choices)
@@ -57,9 +60,6 @@ class Alarm(models.Model):
     escalated_at = models.DateTimeField(_("最近升级时间"), null=True, blank=True)
     restored_at = models.DateTimeField(_("恢复时间"), null=True, blank=True)  # the panel reported it restored
 
-    objects = ScopedQuerySet.as_manager()
-    SCOPE_SCHOOL_FIELD = "school_id"
-
     class Meta:
         ordering = ["-received_at", "-id"]
         verbose_name = _("报警")
@@ -74,10 +74,6 @@ class Alarm(models.Model):
 
     def __str__(self):
         return f"{self.label}（{self.school_id}）#{self.pk}"
-
-    def save(self, *args, **kwargs):
-        self.region_code = self.school.region_code
-        super().save(*args, **kwargs)
 
     @property
     def open(self) -> bool:

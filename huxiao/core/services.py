@@ -14,26 +14,23 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from huxiao.core import audit
+from huxiao.core import audit, moves
+from huxiao.core.actions import is_system, require
+from huxiao.core.audit_events import CoreAudit
 from huxiao.core.choices import ROLE_UNIT_KINDS, AuditAction, UnitKind, UnitLevel
 from huxiao.core.models import ApiToken, RoleAssignment, School, Unit, User
 from huxiao.core.models.users import hash_token
-from huxiao.core.scoping import can
+from huxiao.core.scoping import can, scope_for
 from huxiao.core.validators import validate_region_code
 
 SCHOOL_DERIVED_FIELDS = ("district", "region_code", "unit")
-
-
-def _require(actor, perm, obj=None):
-    if actor is not None and not can(actor, perm, obj):
-        raise PermissionDenied(_("无权执行此操作"))
 
 
 def school_in_reach(actor, perm, school: School):
     """Refuse (PermissionDenied) unless ``actor`` may ``perm`` where ``school`` is, or is going to be.
     Checked before anything is validated, so that no answer depends on what exists out of reach."""
     school.region_code = school.region_id or ""
-    _require(actor, perm, school)
+    require(actor, perm, school)
 
 
 def _code_taken(school: School, actor) -> str | None:
@@ -42,7 +39,7 @@ def _code_taken(school: School, actor) -> str | None:
     clash = School.objects.filter(code=school.code).exclude(pk=school.pk).first()
     if clash is None:
         return None
-    if actor is None or can(actor, "core.view_school", clash):
+    if is_system(actor) or can(actor, "core.view_school", clash):
         return _("学校标识码 %(code)s 已登记为“%(name)s”") % {"code": school.code, "name": clash.name}
     return code_unavailable(school.code)
 
@@ -76,8 +73,8 @@ def validate_school(school: School, actor=None):
             namesake = namesake.exclude(pk=school.unit_id)
         other = namesake.select_related("school").first()
         if other is not None:
-            seen = actor is None or (getattr(other, "school", None) is not None
-                                     and can(actor, "core.view_school", other.school))
+            seen = is_system(actor) or (getattr(other, "school", None) is not None
+                                        and can(actor, "core.view_school", other.school))
             errors["name"] = [_("%(region)s已有同名学校“%(name)s”") % {"region": school.region.name, "name": school.name}
                               if seen else _("同一区划内已有同名单位，请填写学校全称")]
     if errors:
@@ -99,41 +96,62 @@ def _school_unit(school: School) -> Unit:
 
 @transaction.atomic
 def do_create_school(data: dict, *, actor) -> School:
-    _require(actor, "core.add_school")
+    require(actor, "core.add_school")
     school = School(**data)
     school_in_reach(actor, "core.add_school", school)
     validate_school(school, actor)
     _save_school(school)
-    _require(actor, "core.add_school", school)
+    require(actor, "core.add_school", school)
     unit = _school_unit(school)
     unit.save()
     school.unit = unit
     school.save(update_fields=["unit"])
-    audit.record(AuditAction.CREATE, school, actor=actor, after=audit.snapshot(school))
+    audit.record(AuditAction.CREATE, school, actor=actor, after=audit.snapshot(school), event=CoreAudit.CREATE_SCHOOL)
     return school
+
+
+def _may_move(actor, school: School, previous_code: str):
+    """A school changes region only by an official holding both regions (never by its own staff, whose
+    reach is the school itself): refused before anything is checked there."""
+    if is_system(actor):
+        return
+    scope = scope_for(actor, "core.change_school")
+    if not (scope.covers(previous_code) and scope.covers(school.region_id or "")):
+        raise PermissionDenied(_("变更学校所在区划须由同时管辖原区划和新区划的部门办理"))
 
 
 @transaction.atomic
 def do_update_school(school: School, data: dict, *, actor) -> School:
-    _require(actor, "core.change_school", school)
+    """Change a school's record. A change of region moves the school (``core.moves``): in the same
+    transaction its region history gets the next period and the records of its present state follow it
+    to the new district's reach; one audit entry ("迁移学校") says what was re-stamped."""
+    require(actor, "core.change_school", school)
     before = audit.snapshot(school)
+    previous_code = school.region_code
     for field, value in data.items():
         setattr(school, field, value)
+    moving = (school.region_id or "") != previous_code
+    if moving:
+        _may_move(actor, school, previous_code)
     school_in_reach(actor, "core.change_school", school)  # still within reach after the change
     validate_school(school, actor)
     _save_school(school)
     if school.unit_id and (school.unit.name != school.name or school.unit.region_id != school.region_id):
         school.unit.name, school.unit.region = school.name[:128], school.region
         school.unit.save()
-    audit.record(AuditAction.UPDATE, school, actor=actor, before=before, after=audit.snapshot(school))
+    after = audit.snapshot(school)
+    if moving:
+        after["move"] = moves.move_school(school, previous_code)
+    audit.record(AuditAction.UPDATE, school, actor=actor, before=before, after=after,
+                 event=CoreAudit.MOVE_SCHOOL if moving else CoreAudit.UPDATE_SCHOOL)
     return school
 
 
 @transaction.atomic
 def do_delete_school(school: School, *, actor):
-    _require(actor, "core.delete_school", school)
+    require(actor, "core.delete_school", school)
     before = audit.snapshot(school)
-    audit.record(AuditAction.DELETE, school, actor=actor, before=before)
+    audit.record(AuditAction.DELETE, school, actor=actor, before=before, event=CoreAudit.DELETE_SCHOOL)
     unit = school.unit
     try:
         with transaction.atomic():
@@ -156,7 +174,7 @@ def _check_role_unit(role, unit: Unit):
 
 @transaction.atomic
 def do_create_user(*, username, password, full_name="", phone="", roles=(), actor) -> User:
-    _require(actor, "core.manage_users")
+    require(actor, "core.manage_users")
     if User.objects.filter(username=username).exists():
         raise ValidationError({"username": _("账号 %(u)s 已存在") % {"u": username}})
     user = User(username=username, full_name=full_name, phone=phone)
@@ -167,7 +185,8 @@ def do_create_user(*, username, password, full_name="", phone="", roles=(), acto
         raise ValidationError({"password": exc.messages}) from exc
     user.set_password(password)
     user.save()
-    audit.record(AuditAction.CREATE, user, actor=actor, after={"username": username, "full_name": full_name})
+    audit.record(AuditAction.CREATE, user, actor=actor, after={"username": username, "full_name": full_name},
+                 event=CoreAudit.CREATE_USER)
     for role, unit in roles:
         do_assign_role(user, role, unit, actor=actor)
     return user
@@ -175,12 +194,12 @@ def do_create_user(*, username, password, full_name="", phone="", roles=(), acto
 
 @transaction.atomic
 def do_assign_role(user: User, role, unit: Unit, *, actor) -> RoleAssignment:
-    _require(actor, "core.manage_users", unit)
+    require(actor, "core.manage_users", unit)
     _check_role_unit(role, unit)
     assignment, created = RoleAssignment.objects.get_or_create(user=user, role=role, unit=unit)
     if created:
         audit.record(AuditAction.CREATE, assignment, actor=actor, region_code=unit.region_code,
-                     after={"user": user.username, "role": role, "unit": unit.name})
+                     after={"user": user.username, "role": role, "unit": unit.name}, event=CoreAudit.ASSIGN_ROLE)
     user.__dict__.pop("_huxiao_assignments", None)
     user.__dict__.pop("_huxiao_scopes", None)
     return assignment
@@ -188,19 +207,21 @@ def do_assign_role(user: User, role, unit: Unit, *, actor) -> RoleAssignment:
 
 @transaction.atomic
 def do_revoke_role(assignment: RoleAssignment, *, actor):
-    _require(actor, "core.manage_users", assignment.unit)
+    require(actor, "core.manage_users", assignment.unit)
     audit.record(AuditAction.DELETE, assignment, actor=actor, region_code=assignment.unit.region_code,
-                 before={"user": assignment.user.username, "role": assignment.role, "unit": assignment.unit.name})
+                 before={"user": assignment.user.username, "role": assignment.role, "unit": assignment.unit.name},
+                 event=CoreAudit.REVOKE_ROLE)
     assignment.delete()
 
 
 @transaction.atomic
 def do_set_user_active(user: User, active: bool, *, actor):
-    _require(actor, "core.manage_users")
+    require(actor, "core.manage_users")
     before = {"is_active": user.is_active}
     user.is_active = active
     user.save(update_fields=["is_active"])
-    audit.record(AuditAction.UPDATE, user, actor=actor, before=before, after={"is_active": active})
+    audit.record(AuditAction.UPDATE, user, actor=actor, before=before, after={"is_active": active},
+                 event=CoreAudit.SET_USER_ACTIVE)
 
 
 @transaction.atomic
@@ -212,7 +233,7 @@ def do_issue_token(user: User, name: str, *, actor, days: int | None = None) -> 
     from huxiao.core import authcache, twofactor
 
     if actor != user:
-        _require(actor, "core.manage_users")
+        require(actor, "core.manage_users")
     days = settings.API_TOKEN_DAYS if days is None else days
     if not 1 <= days <= 366:
         raise ValidationError({"days": _("有效期须在 1 至 366 天之间")})
@@ -222,24 +243,24 @@ def do_issue_token(user: User, name: str, *, actor, days: int | None = None) -> 
     token = ApiToken.objects.create(user=user, name=name[:64] or "API", prefix=raw[3:9], key_hash=hash_token(raw),
                                     expires_at=timezone.now() + timedelta(days=days))
     audit.record(AuditAction.CREATE, token, actor=actor, after={"user": user.username, "name": token.name,
-                                                                "days": days})
+                                                                "days": days}, event=CoreAudit.ISSUE_TOKEN)
     return token, raw
 
 
 @transaction.atomic
 def do_revoke_token(token: ApiToken, *, actor):
     if actor != token.user:
-        _require(actor, "core.manage_users")
+        require(actor, "core.manage_users")
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
-    audit.record(AuditAction.UPDATE, token, actor=actor, after={"revoked": True})
+    audit.record(AuditAction.UPDATE, token, actor=actor, after={"revoked": True}, event=CoreAudit.REVOKE_TOKEN)
 
 
 @transaction.atomic
 def do_sign_out_everywhere(user: User, *, actor):
     """End every session of ``user`` (the session hash includes session_epoch) and revoke every token."""
     if actor != user:
-        _require(actor, "core.manage_users")
+        require(actor, "core.manage_users")
     from django.db.models import F
 
     user.session_epoch = F("session_epoch") + 1
@@ -249,7 +270,8 @@ def do_sign_out_everywhere(user: User, *, actor):
     from huxiao.core import authcache
 
     authcache.forget_user(user.pk)  # update() sends no signals: drop the cached tokens here
-    audit.record(AuditAction.LOGOUT, user, actor=actor, after={"everywhere": True, "tokens_revoked": revoked})
+    audit.record(AuditAction.LOGOUT, user, actor=actor, after={"everywhere": True, "tokens_revoked": revoked},
+                 event=CoreAudit.SIGN_OUT_EVERYWHERE)
 
 
 def user_for_token(raw: str):
@@ -275,13 +297,8 @@ def user_for_token(raw: str):
 # --- attachments -----------------------------------------------------------------------------
 
 def notify(users, title, body="", url="", level="info"):
-    """Queue in-app notifications once the surrounding transaction commits."""
-    from huxiao.core.models import Notification
+    """Notify ``users`` once the surrounding transaction commits: in-app, and by e-mail or SMS as each
+    chose for ``level`` (core.notifications); their open pages' unread badges update (core.push)."""
+    from huxiao.core import notifications
 
-    users = [u for u in users if u is not None]
-
-    def _send():
-        Notification.objects.bulk_create(
-            [Notification(recipient=u, title=title[:200], body=body, url=url, level=level) for u in users])
-
-    transaction.on_commit(_send)
+    notifications.send(users, title, body, url, level)

@@ -25,13 +25,18 @@ from huxiao.defense.choices import (
 
 
 class SchoolRecord(BaseSchoolRecord):
-    """Fields shared by every 三防 record: school, region code (copied on save), who and when."""
+    """Fields shared by every 三防 record: school, region code (stamped when written), who and when.
+
+    The 三防 records are the school's present state (its guards, facility and equipment): they move with
+    the school to its new district's reach."""
 
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True,
                                     related_name="+", verbose_name=_("登记人"))
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
     evidence = models.ManyToManyField("core.Attachment", blank=True, related_name="+", verbose_name=_("佐证材料"))
+
+    MOVES_WITH_SCHOOL = True
 
     class Meta:
         abstract = True

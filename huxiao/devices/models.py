@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from huxiao.core.models import SchoolRecord
 from huxiao.core.scoping import ScopedQuerySet
 from huxiao.devices.choices import Dc09KeyForm, DeviceKind, DeviceLocation, HeartbeatSource
 
@@ -26,11 +27,13 @@ class DeviceQuerySet(ScopedQuerySet):
         return self.filter(active=True).exclude(pk__in=self.networked(now).values("pk"))
 
 
-class Device(models.Model):
-    """One technical-defence device of a school: alarm panel or button, camera, NVR, intrusion, …"""
+class Device(SchoolRecord):
+    """One technical-defence device of a school: alarm panel or button, camera, NVR, intrusion, …
+
+    Part of the school's present equipment: re-stamped with the school's new region when it moves (the
+    alarm intake copies the device's region code onto each alarm)."""
 
     school = models.ForeignKey("core.School", models.PROTECT, related_name="devices", verbose_name=_("学校"))
-    region_code = models.CharField(_("区划代码"), max_length=12, editable=False)  # indexed below (prefix)
     kind = models.CharField(_("设备类型"), max_length=20, choices=DeviceKind.choices)
     location = models.CharField(_("安装位置"), max_length=20, choices=DeviceLocation.choices)
     name = models.CharField(_("名称"), max_length=100)
@@ -59,7 +62,7 @@ class Device(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = DeviceQuerySet.as_manager()
-    SCOPE_SCHOOL_FIELD = "school_id"
+    MOVES_WITH_SCHOOL = True
 
     class Meta:
         ordering = ["school_id", "kind", "name"]
@@ -70,10 +73,6 @@ class Device(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.get_kind_display()}）"
-
-    def save(self, *args, **kwargs):
-        self.region_code = self.school.region_code
-        super().save(*args, **kwargs)
 
     def is_networked(self, now=None) -> bool:
         now = now or timezone.now()

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from huxiao.core.models import SchoolRecord
+from huxiao.core.models import SchoolRecord, VoidableQuerySet, VoidableRecord
 from huxiao.core.scoping import ScopedQuerySet
 from huxiao.hazards import constants as C
 from huxiao.hazards.choices import (
@@ -73,17 +73,22 @@ class EscalationPolicy(models.Model):
         return policy
 
 
-class HazardQuerySet(ScopedQuerySet):
+class HazardQuerySet(VoidableQuerySet):
     def open(self):
-        return self.filter(status__in=OPEN_STATUSES)
+        """Hazards still on the ledger (not closed, not voided)."""
+        return self.live().filter(status__in=OPEN_STATUSES)
 
     def overdue(self, today=None):
         today = today or timezone.localdate()
-        return self.filter(status__in=OWED_STATUSES, deadline__lt=today)
+        return self.live().filter(status__in=OWED_STATUSES, deadline__lt=today)
 
 
-class Hazard(SchoolRecord):
-    """One hazard (隐患) put on the ledger until it is rectified, accepted and closed (挂账销号)."""
+class Hazard(VoidableRecord, SchoolRecord):
+    """One hazard (隐患) put on the ledger until it is rectified, accepted and closed (挂账销号).
+
+    An open hazard is the school's present state: when the school moves it goes with it to the new
+    district's ledger. A closed one stays in the district that accepted it. One entered by mistake is
+    voided (作废) and no longer counts anywhere."""
 
     place = models.CharField(_("隐患部位"), max_length=200)
     description = models.TextField(_("隐患描述"))
@@ -110,6 +115,7 @@ class Hazard(SchoolRecord):
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
     objects = HazardQuerySet.as_manager()
+    MOVES_WITH_SCHOOL = True
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -117,14 +123,14 @@ class Hazard(SchoolRecord):
         verbose_name_plural = _("隐患")
         indexes = [
             # the overdue list: owed hazards of a region by deadline, answered from the index alone
-            models.Index(fields=["region_code", "deadline", "id"], name="hazard_owed_region_deadline2",
+            models.Index(fields=["region_code", "deadline", "id"], name="hazard_owed_region_deadline3",
                          opclasses=["varchar_pattern_ops", "date_ops", "int8_ops"],
-                         condition=models.Q(status__in=["pending", "rectifying"])),
-            # the dashboard's counts and medians per region, answered from the index alone (covering)
+                         condition=models.Q(status__in=["pending", "rectifying"], voided_at__isnull=True)),
+            # the dashboard's counts and medians per region (live hazards), answered from the index alone
             models.Index(fields=["region_code", "status", "deadline", "severity", "days_to_close"],
-                         name="hazard_region_cover",
+                         name="hazard_live_region_cover",
                          opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "date_ops", "varchar_pattern_ops",
-                                    "int4_ops"]),
+                                    "int4_ops"], condition=models.Q(voided_at__isnull=True)),
             # the default list, newest first, within a region (status last: filtered in the index too)
             models.Index(fields=["region_code", "created_at", "id", "status"], name="hazard_region_created",
                          opclasses=["varchar_pattern_ops", "timestamptz_ops", "int8_ops", "varchar_pattern_ops"]),
@@ -133,6 +139,17 @@ class Hazard(SchoolRecord):
 
     def __str__(self):
         return f"{self.number} {self.place}"
+
+    @classmethod
+    def present_state(cls, qs):
+        return qs.filter(status__in=OPEN_STATUSES)
+
+    @classmethod
+    def moving_attachment_ids(cls, rows):
+        """Besides its photos, a moving hazard takes the evidence of its transitions (the rectification the
+        new district is to accept)."""
+        return HazardEvent.evidence.through.objects.filter(hazardevent__hazard__in=rows.values("pk")).values_list(
+            "attachment_id", flat=True)
 
     @property
     def number(self):
@@ -174,7 +191,9 @@ class HazardEvent(models.Model):
 
 
 class EscalationStep(SchoolRecord):
-    """One rung of the overdue ladder reached by a hazard, with whom it was sent to (三方督办)."""
+    """One rung of the overdue ladder reached by a hazard, with whom it was sent to (三方督办).
+
+    An event: it stays in the district that escalated it when the school moves."""
 
     hazard = models.ForeignKey(Hazard, models.CASCADE, related_name="escalations", verbose_name=_("隐患"))
     level = models.CharField(_("督办级别"), max_length=12, choices=EscalationLevel.choices)
@@ -196,7 +215,9 @@ class EscalationStep(SchoolRecord):
 
 
 class SelfCheck(SchoolRecord):
-    """A school's monthly self-check (每月自查, 000 §三(一)5), "no hazards found" included."""
+    """A school's monthly self-check (每月自查, 000 §三(一)5), "no hazards found" included.
+
+    A submitted report: it stays in the district it was filed to when the school moves."""
 
     month = models.DateField(_("月份"), help_text=_("该月第一天"))
     no_hazards = models.BooleanField(_("未发现隐患"), default=False)
@@ -217,13 +238,17 @@ class SelfCheck(SchoolRecord):
 
 
 class SelfCheckFlag(SchoolRecord):
-    """A missing monthly self-check, flagged to the education bureau after the due day."""
+    """A missing monthly self-check, flagged to the education bureau after the due day.
+
+    While unresolved it is an open matter of the school's present district: it moves with the school (a
+    resolved one stays where it was resolved)."""
 
     month = models.DateField(_("月份"))
     flagged_at = models.DateTimeField(_("标记时间"))
     resolved_at = models.DateTimeField(_("补报时间"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
+    MOVES_WITH_SCHOOL = True
 
     class Meta:
         ordering = ["-month", "school_id"]
@@ -233,6 +258,10 @@ class SelfCheckFlag(SchoolRecord):
 
     def __str__(self):
         return f"{self.school} {self.month:%Y-%m}"
+
+    @classmethod
+    def present_state(cls, qs):
+        return qs.filter(resolved_at__isnull=True)
 
 
 class IssuedDocument(models.Model):

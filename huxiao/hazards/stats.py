@@ -1,4 +1,5 @@
-"""Dashboard numbers of the ledger, derived from the hazard records at query time (never typed twice)."""
+"""Dashboard numbers of the ledger, derived from the hazard records at query time (never typed twice).
+Voided hazards (作废) are not counted."""
 
 import statistics
 
@@ -8,6 +9,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from huxiao.core.models import Region
+from huxiao.core.regions import in_region
 from huxiao.core.scoping import scope_for
 from huxiao.hazards.choices import OPEN_STATUSES, OWED_STATUSES, HazardStatus
 from huxiao.hazards.models import Hazard
@@ -38,7 +40,7 @@ def dashboard_region(user, code=None, perm=PERM):
 def dashboard(user, region, today=None) -> dict:
     """Open / overdue / closed, closure rate and median days to close, per child region of ``region``."""
     today = today or timezone.localdate()
-    qs = Hazard.objects.visible_to(user, PERM).filter(region_code__startswith=region.prefix)
+    qs = in_region(Hazard.objects.visible_to(user, PERM).live(), region)  # voided hazards never count
     width = CHILD_PREFIX[region.level]
     counts = (qs.annotate(g=Substr("region_code", 1, width)).values("g").annotate(
         total=Count("region_code"),

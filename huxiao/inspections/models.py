@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from huxiao.core.models import SchoolRecord, VoidableQuerySet, VoidableRecord
 from huxiao.core.scoping import ScopedQuerySet
 from huxiao.hazards.choices import HazardCategory, Severity
 from huxiao.inspections.choices import InspectionMode, PlanKind, PlanLevel
@@ -118,13 +119,14 @@ class InspectionPlan(models.Model):
         super().save(*args, **kwargs)
 
 
-class Inspection(models.Model):
-    """One inspection of one school: who, when, how (joint / 明查暗访) and the result of each item."""
+class Inspection(VoidableRecord, SchoolRecord):
+    """One inspection of one school: who, when, how (joint / 明查暗访) and the result of each item.
+
+    An event: it keeps the region of the school when it was made, also after the school moves. One entered
+    by mistake is voided (作废, with the hazards it raised) and no longer counts in coverage or plans."""
 
     plan = models.ForeignKey(InspectionPlan, models.PROTECT, null=True, blank=True, related_name="inspections",
                              verbose_name=_("检查计划"))
-    school = models.ForeignKey("core.School", models.PROTECT, related_name="+", verbose_name=_("学校"))
-    region_code = models.CharField(_("区划代码"), max_length=12, editable=False)
     template = models.ForeignKey(ChecklistTemplate, models.PROTECT, related_name="+", verbose_name=_("检查表"))
     inspected_on = models.DateField(_("检查日期"))
     joint = models.BooleanField(_("教育公安联合检查"), default=False)
@@ -136,8 +138,7 @@ class Inspection(models.Model):
                                     verbose_name=_("记录人"))
     created_at = models.DateTimeField(default=timezone.now)
 
-    objects = ScopedQuerySet.as_manager()
-    SCOPE_SCHOOL_FIELD = "school_id"
+    objects = VoidableQuerySet.as_manager()
 
     class Meta:
         ordering = ["-inspected_on", "-id"]
@@ -149,9 +150,11 @@ class Inspection(models.Model):
     def __str__(self):
         return f"{self.school} {self.inspected_on}"
 
-    def save(self, *args, **kwargs):
-        self.region_code = self.school.region_code
-        super().save(*args, **kwargs)
+    def void_dependents(self):
+        """The hazards this inspection raised: voided with it (core.void)."""
+        from huxiao.hazards.models import Hazard
+
+        return list(Hazard.objects.filter(inspection_result__inspection=self).order_by("pk"))
 
     @property
     def failed_count(self):

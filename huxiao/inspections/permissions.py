@@ -9,6 +9,7 @@ PERMISSIONS = {
     # the school sees the inspections of its own school and what they found
     "inspections.view_inspection": INSPECTORS | {R.PRINCIPAL, R.SECURITY_OFFICER, R.PLC_COORDINATOR, R.SYSADMIN},
     "inspections.record_inspection": INSPECTORS,
+    "inspections.void_inspection": INSPECTORS,  # 作废 one entered by mistake (with the hazards it raised)
     "inspections.view_template": INSPECTORS | PLANNERS,
     "inspections.manage_template": PLANNERS,
     "inspections.view_plan": INSPECTORS | PLANNERS | {R.PLC_COORDINATOR},

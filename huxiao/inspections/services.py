@@ -5,7 +5,6 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,6 +17,7 @@ from huxiao.hazards.choices import HazardCategory, HazardSource, Severity
 from huxiao.hazards.services import do_report_hazard
 from huxiao.inspections import constants as C
 from huxiao.inspections.choices import InspectionMode, PlanKind, PlanLevel
+from huxiao.inspections.coverage import coverage, plan_progress  # noqa: F401 (the figures: callers read them here)
 from huxiao.inspections.models import (
     ChecklistItem,
     ChecklistTemplate,
@@ -146,19 +146,6 @@ def do_create_plan(data: dict, *, actor) -> InspectionPlan:
     return plan
 
 
-def plan_progress(plans):
-    """Per plan: completed rounds (a round = every school of the region inspected once under the plan),
-    schools inspected, and schools in the region."""
-    out = []
-    for plan in plans:
-        per_school = list(Inspection.objects.filter(plan=plan).values("school").annotate(n=Count("id"))
-                          .values_list("n", flat=True))
-        total = School.objects.filter(region_code__startswith=plan.region.prefix).count()
-        rounds = min(per_school) if total and len(per_school) >= total else 0
-        out.append((plan, rounds, len(per_school), total))
-    return out
-
-
 # --- inspections -----------------------------------------------------------------------------
 
 def hazard_source(actor, *, mode, joint, plan) -> str:
@@ -239,24 +226,3 @@ def do_record_inspection(school: School, *, template, actor, inspected_on, resul
     audit.record(AuditAction.CREATE, inspection, actor=actor, after={
         "school": school.name, "date": str(inspected_on), "failed": sum(1 for r in results if not r.get("passed"))})
     return inspection
-
-
-def coverage(user, region, semester):
-    """Schools of ``region`` with how often they were inspected this semester; rural, 城乡结合部 (城镇 or
-    治安交通环境复杂) and private schools first, then those not inspected yet."""
-    schools = School.objects.visible_to(user, "inspections.view_coverage").filter(
-        region_code__startswith=region.prefix)
-    in_semester = Q(pk__in=Inspection.objects.filter(
-        inspected_on__gte=semester.start, inspected_on__lte=semester.end).values("pk"))
-    counts = {r["school"]: r for r in Inspection.objects.filter(in_semester, region_code__startswith=region.prefix)
-              .values("school").annotate(n=Count("id"), last=Max("inspected_on"))}
-    rows = []
-    for s in schools.select_related("region").order_by("region_code", "name"):
-        priority = s.setting == "rural" or s.setting == "town" or s.complex_environment or s.ownership == "private"
-        stat = counts.get(s.pk, {})
-        rows.append({"school": s, "priority": priority, "count": stat.get("n", 0), "last": stat.get("last")})
-    rows.sort(key=lambda r: (not r["priority"], r["count"] > 0, r["school"].region_code, r["school"].name))
-    covered = sum(1 for r in rows if r["count"])
-    return {"rows": rows, "covered": covered, "total": len(rows),
-            "rate": round(100.0 * covered / len(rows), 1) if rows else None,
-            "priority_uncovered": sum(1 for r in rows if r["priority"] and not r["count"])}

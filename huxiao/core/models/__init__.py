@@ -1,9 +1,9 @@
-from huxiao.core.models.base import SchoolRecord
+from huxiao.core.models.base import SchoolRecord, VoidableQuerySet, VoidableRecord
 from huxiao.core.models.imports import ImportJob, ImportStatus
 from huxiao.core.models.records import Attachment, AuditLog, Notification
 from huxiao.core.models.regions import Region, Unit
-from huxiao.core.models.schools import School
+from huxiao.core.models.schools import School, SchoolRegionPeriod
 from huxiao.core.models.users import ApiToken, RoleAssignment, User
 
 __all__ = ["ApiToken", "Attachment", "AuditLog", "ImportJob", "ImportStatus", "Notification", "Region", "RoleAssignment", "School", "SchoolRecord",
-           "Unit", "User"]
+           "SchoolRegionPeriod", "Unit", "User", "VoidableQuerySet", "VoidableRecord"]

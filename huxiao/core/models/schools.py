@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -122,6 +123,36 @@ class School(models.Model):
         return phones if full else {f: mask_phone(v) for f, v in phones.items()}
 
     def save(self, *args, **kwargs):
+        adding = self._state.adding
         self.region_code = self.region_id
         self.district = self._district_of(self.region)
         super().save(*args, **kwargs)
+        if adding:  # where the school was registered, from the day it was (a move: core.moves)
+            SchoolRegionPeriod.objects.create(school=self, region_code=self.region_code,
+                                              valid_from=timezone.localdate(self.created_at))
+
+
+class SchoolRegionPeriod(models.Model):
+    """Where a school was when: its region code from ``valid_from`` until ``valid_to`` (the day it moved
+    away, not included; empty while it is there). Written when the school is registered and whenever it
+    moves (``core.moves``), so that "as of" figures find the district responsible on a past day.
+    Schools inserted in bulk (imports, demo data) get their first period when they first move."""
+
+    school = models.ForeignKey(School, models.CASCADE, related_name="region_periods", verbose_name=_("学校"))
+    region_code = models.CharField(_("区划代码"), max_length=12)
+    valid_from = models.DateField(_("起始日期"))
+    valid_to = models.DateField(_("截止日期"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["school_id", "valid_from", "id"]
+        verbose_name = _("学校区划沿革")
+        verbose_name_plural = _("学校区划沿革")
+        constraints = [
+            models.UniqueConstraint(fields=["school"], condition=models.Q(valid_to__isnull=True),
+                                    name="school_region_one_open_period"),
+            models.CheckConstraint(condition=models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=models.F(
+                "valid_from")), name="school_region_period_ordered"),
+        ]
+
+    def __str__(self):
+        return f"{self.school_id} {self.region_code} {self.valid_from}–{self.valid_to or ''}"
