@@ -1,13 +1,15 @@
-"""Time travel: the overdue ladder and the missing self-check flags, run as the periodic tasks run them."""
+"""Time travel: the overdue ladder and the missing self-check flags, run as the core clock's periodic task
+runs them (its hourly event)."""
 
 import datetime
 from unittest import mock
 
 import pytest
+from django.test import TestCase
 from django.utils import timezone
 
 from huxiao.core.models import Notification
-from huxiao.hazards import tasks
+from huxiao.core.tasks import clock_task
 from huxiao.hazards.models import EscalationPolicy, EscalationStep, Hazard, SelfCheckFlag
 from tests.hazards.helpers import api, hazard_payload
 
@@ -19,9 +21,18 @@ def at(day: datetime.date, hour=9):
     return datetime.datetime.combine(day, datetime.time(hour), tzinfo=TZ)
 
 
+def tick(day, model):
+    """The clock's minute at 9:00 of ``day`` (its events dispatched as after a commit); the rows of
+    ``model`` it added."""
+    before = model.objects.count()
+    with mock.patch("django.utils.timezone.now", return_value=at(day)), \
+            TestCase.captureOnCommitCallbacks(execute=True):
+        clock_task.call_local()
+    return model.objects.count() - before
+
+
 def run_ladder(day):
-    with mock.patch("django.utils.timezone.now", return_value=at(day)):
-        return tasks.apply_escalation_ladder.call_local()
+    return tick(day, EscalationStep)
 
 
 def report(world, **kw):
@@ -34,7 +45,7 @@ def levels(hazard):
     return list(EscalationStep.objects.filter(hazard=hazard).order_by("at", "id").values_list("level", flat=True))
 
 
-def test_general_hazard_climbs_to_interview_and_never_to_listing(world):
+def test_general_hazard_climbs_to_interview_and_never_to_listing(world, django_capture_on_commit_callbacks):
     h = report(world)
     d = h.deadline
     assert run_ladder(d - datetime.timedelta(days=5)) == 0
@@ -43,7 +54,8 @@ def test_general_hazard_climbs_to_interview_and_never_to_listing(world):
     assert run_ladder(d) == 0  # due today is not overdue
     assert run_ladder(d + datetime.timedelta(days=1)) == 1
     assert run_ladder(d + datetime.timedelta(days=14)) == 0
-    assert run_ladder(d + datetime.timedelta(days=15)) == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the notifications are written after the commit
+        assert run_ladder(d + datetime.timedelta(days=15)) == 1
     assert run_ladder(d + datetime.timedelta(days=90)) == 0
     assert levels(h) == ["reminder", "notice", "interview"]
     h.refresh_from_db()
@@ -55,9 +67,10 @@ def test_general_hazard_climbs_to_interview_and_never_to_listing(world):
     assert not told & {"edu_city", "police_city", "edu_b", "principal_a2"}
 
 
-def test_major_hazard_is_listed_at_the_next_level_up(world):
+def test_major_hazard_is_listed_at_the_next_level_up(world, django_capture_on_commit_callbacks):
     h = report(world, severity="major")
-    step_count = run_ladder(h.deadline + datetime.timedelta(days=30))
+    with django_capture_on_commit_callbacks(execute=True):  # the notifications are written after the commit
+        step_count = run_ladder(h.deadline + datetime.timedelta(days=30))
     assert step_count == 1  # jumps straight to the rung it has reached
     step = EscalationStep.objects.get(hazard=h)
     assert step.level == "listed" and step.supervising_region == "320400" and step.overdue_days == 30
@@ -105,11 +118,10 @@ def test_bad_policy_refused(world):
 
 
 def flag(day):
-    with mock.patch("django.utils.timezone.now", return_value=at(day)):
-        return tasks.flag_self_checks.call_local()
+    return tick(day, SelfCheckFlag)
 
 
-def test_missing_self_check_flagged_after_due_day(world):
+def test_missing_self_check_flagged_after_due_day(world, django_capture_on_commit_callbacks):
     today = timezone.localdate()
     month = today.replace(day=1)
     # school a1 files "nothing found" for this month; a2 files with a hazard; b1 files nothing
@@ -124,7 +136,8 @@ def test_missing_self_check_flagged_after_due_day(world):
     assert Hazard.objects.get(school=world.schools["a2"]).source == "self_check"
     next_month = (month + datetime.timedelta(days=32)).replace(day=1)
     assert flag(next_month.replace(day=5)) == 0  # due day (5th) not passed yet
-    assert flag(next_month.replace(day=6)) == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the notifications are written after the commit
+        assert flag(next_month.replace(day=6)) == 1
     assert flag(next_month.replace(day=7)) == 0  # once
     f = SelfCheckFlag.objects.get()
     assert f.school == world.schools["b1"] and f.month == month
