@@ -45,7 +45,7 @@ def levels(hazard):
     return list(EscalationStep.objects.filter(hazard=hazard).order_by("at", "id").values_list("level", flat=True))
 
 
-def test_general_hazard_climbs_to_interview_and_never_to_listing(world, django_capture_on_commit_callbacks):
+def test_general_hazard_climbs_to_interview_and_never_to_listing(world):
     h = report(world)
     d = h.deadline
     assert run_ladder(d - datetime.timedelta(days=5)) == 0
@@ -54,8 +54,7 @@ def test_general_hazard_climbs_to_interview_and_never_to_listing(world, django_c
     assert run_ladder(d) == 0  # due today is not overdue
     assert run_ladder(d + datetime.timedelta(days=1)) == 1
     assert run_ladder(d + datetime.timedelta(days=14)) == 0
-    with django_capture_on_commit_callbacks(execute=True):  # the notifications are written after the commit
-        assert run_ladder(d + datetime.timedelta(days=15)) == 1
+    assert run_ladder(d + datetime.timedelta(days=15)) == 1
     assert run_ladder(d + datetime.timedelta(days=90)) == 0
     assert levels(h) == ["reminder", "notice", "interview"]
     h.refresh_from_db()
@@ -67,10 +66,9 @@ def test_general_hazard_climbs_to_interview_and_never_to_listing(world, django_c
     assert not told & {"edu_city", "police_city", "edu_b", "principal_a2"}
 
 
-def test_major_hazard_is_listed_at_the_next_level_up(world, django_capture_on_commit_callbacks):
+def test_major_hazard_is_listed_at_the_next_level_up(world):
     h = report(world, severity="major")
-    with django_capture_on_commit_callbacks(execute=True):  # the notifications are written after the commit
-        step_count = run_ladder(h.deadline + datetime.timedelta(days=30))
+    step_count = run_ladder(h.deadline + datetime.timedelta(days=30))
     assert step_count == 1  # jumps straight to the rung it has reached
     step = EscalationStep.objects.get(hazard=h)
     assert step.level == "listed" and step.supervising_region == "320400" and step.overdue_days == 30
@@ -121,7 +119,7 @@ def flag(day):
     return tick(day, SelfCheckFlag)
 
 
-def test_missing_self_check_flagged_after_due_day(world, django_capture_on_commit_callbacks):
+def test_missing_self_check_flagged_after_due_day(world):
     today = timezone.localdate()
     month = today.replace(day=1)
     # school a1 files "nothing found" for this month; a2 files with a hazard; b1 files nothing
@@ -136,8 +134,7 @@ def test_missing_self_check_flagged_after_due_day(world, django_capture_on_commi
     assert Hazard.objects.get(school=world.schools["a2"]).source == "self_check"
     next_month = (month + datetime.timedelta(days=32)).replace(day=1)
     assert flag(next_month.replace(day=5)) == 0  # due day (5th) not passed yet
-    with django_capture_on_commit_callbacks(execute=True):  # the notifications are written after the commit
-        assert flag(next_month.replace(day=6)) == 1
+    assert flag(next_month.replace(day=6)) == 1
     assert flag(next_month.replace(day=7)) == 0  # once
     f = SelfCheckFlag.objects.get()
     assert f.school == world.schools["b1"] and f.month == month
