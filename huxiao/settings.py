@@ -354,6 +354,30 @@ JOB_STALE_RETRIES = env_int("JOB_STALE_RETRIES", 1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# --- notification channels (huxiao.core.notifications) ----------------------------------------
+# The product's address, for links in e-mails ("https://huxiao.example.gov.cn"; empty: paths only).
+SITE_URL = env_str("SITE_URL", "")
+# E-mail: Django's backends. The demo writes each message as a file under var/mail/; production sends by
+# SMTP (EMAIL_HOST …). Tests use Django's in-memory outbox.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend" if PRODUCTION
+                        else "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "护校安园 <noreply@localhost>")
+# SMS: the dotted path of a gateway class with send(phone, text) that raises on failure; empty: no SMS.
+# huxiao.core.notifications.RecordingSmsSender keeps messages in memory (tests, demo).
+SMS_SENDER = env_str("SMS_SENDER", "")
+# Which further channels each level uses until a user chooses (in-app always).
+NOTIFY_DEFAULT_CHANNELS = {"info": [], "warning": ["email"], "danger": ["email", "sms"]}
+NOTIFY_MAX_ATTEMPTS = env_int("NOTIFY_MAX_ATTEMPTS", 5)
+NOTIFY_RETRY_SECONDS = [60, 300, 900, 3600]  # waits after the 1st, 2nd, 3rd and later failed attempts
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

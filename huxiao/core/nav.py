@@ -20,6 +20,8 @@ NAV = [
     NavItem(_("学校台账"), "school-list", "core.view_school", "building", 10, _("学校")),
     NavItem(_("区划导航"), "region-root", "core.view_school", "diagram-3", 11, _("学校")),
     NavItem(_("学校导入"), "school-import", "core.import_school", "upload", 12, _("学校")),
+    NavItem(_("校历"), "calendar", "core.view_calendar", "calendar3", 13, _("学校")),
+    NavItem(_("校历管理"), "calendar-manage", "core.manage_calendar", "calendar-week", 14, _("学校")),
     NavItem(_("用户管理"), "user-list", "core.manage_users", "people", 90, _("系统")),
     NavItem(_("审计日志"), "audit-list", "core.view_audit", "journal-text", 91, _("系统")),
 ]

@@ -25,6 +25,8 @@ PERMISSIONS: dict[str, frozenset] = {
     "core.manage_users": frozenset({R.SYSADMIN}),
     "core.view_audit": frozenset({R.SYSADMIN}),
     "core.upload_attachment": ALL_ROLES,
+    "core.view_calendar": ALL_ROLES,
+    "core.manage_calendar": frozenset({R.EDUCATION_OFFICER, R.SYSADMIN}),
 }
 
 _loaded = False

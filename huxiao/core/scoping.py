@@ -134,13 +134,40 @@ def perm_for(model, action: str = "view") -> str:
     return perm
 
 
+def _links_into(model, scope: Scope, object_id=None):
+    """The ``core.ReachLink`` rows of ``model`` (of one record, given ``object_id``) whose place lies in
+    ``scope``: a queryset, used as a subquery (no query of its own)."""
+    from huxiao.core.models.links import ReachLink
+
+    meta = model._meta.concrete_model._meta
+    links = ReachLink.objects.filter(content_type__app_label=meta.app_label, content_type__model=meta.model_name)
+    if object_id is not None:
+        links = links.filter(object_id=object_id)
+    return links.filter(scope.q("region_code", "school_id"))
+
+
+def extra_reach_q(model, scope: Scope) -> Q:
+    """For a model with ``SCOPE_EXTRA_REACH = True``: its records linked into ``scope`` from a further
+    region or school (``core.ReachLink``), as one ``pk IN (subquery)`` condition. ``Q(pk__in=[])`` when
+    the model does not use extra reach or the scope needs none."""
+    if not getattr(model, "SCOPE_EXTRA_REACH", False) or scope.everything or scope.empty:
+        return Q(pk__in=[])
+    return Q(pk__in=_links_into(model, scope).values("object_id"))
+
+
 class ScopedQuerySet(models.QuerySet):
-    """QuerySet of a record that carries ``region_code`` and a school link (``SCOPE_SCHOOL_FIELD``)."""
+    """QuerySet of a record that carries ``region_code`` and a school link (``SCOPE_SCHOOL_FIELD``).
+
+    A model that sets ``SCOPE_EXTRA_REACH = True`` is also reached through its ``core.ReachLink`` rows
+    (a record linked into further regions or schools): still one query, the links being a subquery."""
 
     def visible_to(self, user, perm: str | None = None):
         scope = scope_for(user, perm)
-        return self.filter(scope.q(getattr(self.model, "SCOPE_REGION_FIELD", "region_code"),
-                                   getattr(self.model, "SCOPE_SCHOOL_FIELD", "school_id")))
+        q = scope.q(getattr(self.model, "SCOPE_REGION_FIELD", "region_code"),
+                    getattr(self.model, "SCOPE_SCHOOL_FIELD", "school_id"))
+        if getattr(self.model, "SCOPE_EXTRA_REACH", False) and not scope.everything and not scope.empty:
+            q |= extra_reach_q(self.model, scope)
+        return self.filter(q)
 
     def restrict(self, user, action: str = "view"):
         """NetBox-style: the records ``user`` may ``action``, the permission derived from the model."""
@@ -156,4 +183,8 @@ def can(user, perm: str, obj=None) -> bool:
     scope = scope_for(user, perm)
     school_field = getattr(type(obj), "SCOPE_SCHOOL_FIELD", "school_id")  # None: a record with no school
     school_id = obj.pk if school_field == "id" else (getattr(obj, school_field, None) if school_field else None)
-    return scope.covers(getattr(obj, getattr(type(obj), "SCOPE_REGION_FIELD", "region_code"), None), school_id)
+    if scope.covers(getattr(obj, getattr(type(obj), "SCOPE_REGION_FIELD", "region_code"), None), school_id):
+        return True
+    # a record reached from further places (SCOPE_EXTRA_REACH): one query on its links
+    return bool(getattr(type(obj), "SCOPE_EXTRA_REACH", False) and obj.pk is not None and not scope.empty
+                and _links_into(type(obj), scope, obj.pk).exists())

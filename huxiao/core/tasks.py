@@ -5,6 +5,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from huxiao.core.importing import reap_stale_imports, run_import
 from huxiao.core.models import ImportJob
+from huxiao.core.notifications import deliver_task, retry_deliveries_task  # noqa: F401 (registered for the consumer)
 
 
 @db_task()

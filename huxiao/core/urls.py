@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from huxiao.core import auth_views as signin_views
-from huxiao.core import views, views_account, views_admin, views_import
+from huxiao.core import views, views_account, views_admin, views_calendar, views_import, views_notifications
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -33,7 +33,13 @@ urlpatterns = [
     path("me/otp/", views_account.otp_setup, name="otp-setup"),
     path("me/sign-out-everywhere/", views_account.sign_out_everywhere, name="sign-out-everywhere"),
     path("me/tokens/<int:pk>/revoke/", views_account.token_revoke, name="token-revoke"),
+    path("me/notifications/", views_notifications.notification_prefs, name="notification-prefs"),
+    path("me/notifications/deliveries/<int:pk>/retry/", views_notifications.delivery_retry, name="delivery-retry"),
     path("notifications/", views_admin.notification_list, name="notification-list"),
+    path("calendar/", views_calendar.calendar_month, name="calendar"),
+    path("calendar/manage/", views_calendar.calendar_manage, name="calendar-manage"),
+    path("calendar/terms/<int:pk>/delete/", views_calendar.term_delete, name="calendar-term-delete"),
+    path("calendar/days/<int:pk>/delete/", views_calendar.day_delete, name="calendar-day-delete"),
     path("audit/", views_admin.audit_list, name="audit-list"),
     path("attachments/<int:pk>/", views_admin.attachment_download, name="attachment-download"),
 ]
