@@ -101,6 +101,7 @@ HUXIAO_APPS = [
     "huxiao.hazards",
     "huxiao.inspections",
     "huxiao.alarms",
+    "huxiao.patrols",
 ]
 
 INSTALLED_APPS = [

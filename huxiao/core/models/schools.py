@@ -22,6 +22,8 @@ class School(models.Model):
     setting = models.CharField(_("城乡分类"), max_length=8, choices=Setting.choices)
     complex_environment = models.BooleanField(_("治安交通环境复杂"), default=False)
     boarding = models.BooleanField(_("寄宿制"), default=False)
+    township_central = models.BooleanField(_("乡镇中心学校"), default=False)  # 000 八项措施 一、六
+    county_town = models.BooleanField(_("县城"), default=False)  # located in the county town (000 §三(二)1)
     students = models.PositiveIntegerField(_("在校生数"), default=0)
     boarding_students = models.PositiveIntegerField(_("住宿生数"), default=0)
     staff = models.PositiveIntegerField(_("教职工数"), default=0)

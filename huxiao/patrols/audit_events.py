@@ -1,0 +1,14 @@
+"""The typed audit events of the 护学岗 records."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from huxiao.core.audit import audit_events
+
+
+@audit_events
+class PatrolAudit(models.TextChoices):
+    CREATE_POST = "patrols.create_post", _("设立护学岗")
+    REGISTER_PERSON = "patrols.register_person", _("登记护学岗人员")
+    ADD_ROSTER = "patrols.add_roster", _("排班")
+    CHECK_IN = "patrols.check_in", _("护学岗签到")

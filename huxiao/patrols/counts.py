@@ -1,0 +1,192 @@
+"""The 护学岗 figures, counted live from the records (never typed twice).
+
+- 设置率: schools that must have a post (city, county-town and township schools, 000 §三(二)1; the rest
+  are rural schools, reached through 村校联防) and have an active one, over those that must.
+- 到岗率: the duty windows due so far today (a window is due once its 缺岗 time has passed, on school days
+  only) that were manned on time, over the windows due.
+- Schools lacking today's two patrols: city schools and 乡镇中心学校 with fewer than two patrol checks today
+  (000 八项措施 六).
+- Liaison visits: 公安联络员 visits per school and month, against at least two (001 §二(七)).
+- The 001 monthly-form columns as functions of (region, month): :func:`monthly_form`.
+"""
+
+import calendar as month_calendar
+import datetime
+from collections import Counter, defaultdict
+
+from django.db.models import Q
+from django.utils import timezone
+
+from huxiao.core.choices import Setting
+from huxiao.core.models import Region, School
+from huxiao.core.regions import in_region
+from huxiao.patrols import duty
+from huxiao.patrols.choices import POLICE_KINDS, VOLUNTEER_KINDS, CheckKind
+from huxiao.patrols.models import CheckIn, Person, Post, Timetable
+
+PATROLS_PER_DAY = 2
+LIAISON_VISITS_PER_MONTH = 2
+DUTY_KINDS = (CheckKind.CHECK_IN, CheckKind.PATROL)
+CHILD_PREFIX = {"province": 4, "city": 6, "county": 9, "town": 12}
+
+
+def post_required_q() -> Q:
+    """Schools that must have a 护学岗 of their own: all but rural ones, and any county-town or township
+    central school whatever its classification."""
+    return ~Q(setting=Setting.RURAL) | Q(county_town=True) | Q(township_central=True)
+
+
+def patrol_required_q() -> Q:
+    """Schools owed two patrol checks a day: city schools and 乡镇中心学校."""
+    return Q(setting=Setting.URBAN) | Q(township_central=True)
+
+
+def _rate(part, whole):
+    return round(100.0 * part / whole, 1) if whole else None
+
+
+def setting_rate(schools) -> dict:
+    required = schools.filter(post_required_q())
+    with_post = required.filter(pk__in=Post.objects.filter(active=True).values("school_id"))
+    total, done = required.count(), with_post.count()
+    return {"required": total, "with_post": done, "rate": _rate(done, total)}
+
+
+def windows_due(posts, date, now) -> list:
+    """The duty windows of ``posts`` on ``date`` whose 缺岗 time has passed by ``now``, school days only."""
+    posts = list(posts)
+    schools = {p.school_id: p.school for p in posts}
+    on_duty = duty.duty_days(schools.values(), date)
+    tables = defaultdict(list)
+    for t in Timetable.objects.filter(school_id__in=schools):
+        tables[t.school_id].append(t)
+    due = []
+    for post in posts:
+        if not on_duty.get(post.school_id):
+            continue
+        bells = duty.bells_for(post.school, date, tables.get(post.school_id, []))
+        due += [w for w in duty.windows_of(post, date, bells=bells) if w.missing_after <= now]
+    return due
+
+
+def attendance(posts, date, now=None) -> dict:
+    """到岗率 of ``posts`` on ``date`` up to ``now``, and the windows still unmanned (缺岗)."""
+    now = now or timezone.now()
+    due = windows_due(posts.select_related("school"), date, now)
+    arrivals = {}
+    for post_id, window, late in CheckIn.objects.filter(
+            post_id__in={w.post_id for w in due}, duty_date=date, kind=CheckKind.CHECK_IN).values_list(
+            "post_id", "window", "late"):
+        key = (post_id, window)
+        arrivals[key] = arrivals.get(key, False) or not late  # on time if any arrival was
+    on_time = sum(1 for w in due if arrivals.get((w.post_id, w.kind)))
+    missing = [w for w in due if (w.post_id, w.kind) not in arrivals]
+    return {"due": len(due), "on_time": on_time, "late": len(due) - on_time - len(missing),
+            "missing": missing, "rate": _rate(on_time, len(due))}
+
+
+def patrol_counts(schools, date) -> dict:
+    """``{school id: patrol checks on date}`` for the schools owed two a day (school days only)."""
+    owed = list(schools.filter(patrol_required_q()))
+    on_duty = duty.duty_days(owed, date)
+    counts = Counter(CheckIn.objects.filter(school_id__in=[s.pk for s in owed], duty_date=date,
+                                            kind=CheckKind.PATROL).values_list("school_id", flat=True))
+    return {s.pk: counts.get(s.pk, 0) for s in owed if on_duty.get(s.pk)}
+
+
+def lacking_patrols(schools, date) -> list:
+    """Schools (owed two patrols a day) that have fewer than two on ``date``."""
+    counts = patrol_counts(schools, date)
+    short = [pk for pk, n in counts.items() if n < PATROLS_PER_DAY]
+    return [{"school_id": s.pk, "school_name": s.name, "region_code": s.region_code, "patrols": counts[s.pk]}
+            for s in School.objects.filter(pk__in=short).order_by("region_code", "name")]
+
+
+def _month_bounds(month: datetime.date):
+    first = month.replace(day=1)
+    last = first.replace(day=month_calendar.monthrange(first.year, first.month)[1])
+    return first, last
+
+
+def liaison_visits(schools, month: datetime.date) -> list:
+    """Per school (with a post or owed patrols): liaison visits in ``month``, and whether ≥ 2."""
+    first, last = _month_bounds(month)
+    counts = Counter(CheckIn.objects.filter(school_id__in=schools.values("pk"), kind=CheckKind.LIAISON,
+                                            duty_date__range=(first, last)).values_list("school_id", flat=True))
+    return [{"school_id": s.pk, "school_name": s.name, "visits": counts.get(s.pk, 0),
+             "enough": counts.get(s.pk, 0) >= LIAISON_VISITS_PER_MONTH}
+            for s in schools.filter(post_required_q()).order_by("region_code", "name")]
+
+
+def _school_days(region_code: str, first, last) -> int:
+    try:
+        from huxiao.core import calendar
+    except ImportError:
+        calendar = None
+    if calendar is not None:
+        return sum(1 for d in calendar.days(region_code, first, last) if d.school_day)
+    import chinese_calendar
+
+    n = 0
+    for i in range((last - first).days + 1):
+        day = first + datetime.timedelta(i)
+        try:
+            n += chinese_calendar.is_workday(day)
+        except NotImplementedError:
+            n += day.weekday() < 5
+    return n
+
+
+def monthly_form(region, month: datetime.date) -> dict:
+    """The 001 monthly-form columns of ``region`` (a ``Region`` or code prefix) for ``month``:
+    发动群防群治力量 (人), 参与巡逻值守活动 (人次), 落实巡逻值守农村学校数, 设立"护校岗"学校数,
+    校园周边每日巡逻警力 (人次, per school day of the month)."""
+    first, last = _month_bounds(month)
+    end = timezone.make_aware(datetime.datetime.combine(last + datetime.timedelta(days=1), datetime.time()))
+    code = getattr(region, "code", region)
+    checks = in_region(CheckIn.objects.filter(duty_date__range=(first, last), kind__in=DUTY_KINDS), region)
+    volunteers = in_region(Person.objects.filter(kind__in=VOLUNTEER_KINDS, active=True, created_at__lt=end), region)
+    rural = checks.filter(school__setting=Setting.RURAL).values("school_id").distinct().count()
+    posts = in_region(Post.objects.filter(active=True, created_at__lt=end), region)
+    police = checks.filter(person__kind__in=POLICE_KINDS).count()
+    days = _school_days(code.ljust(6, "0") if len(code) < 6 else code, first, last)
+    return {
+        "volunteers": volunteers.count(),
+        "patrol_person_times": checks.count(),
+        "rural_schools_patrolled": rural,
+        "schools_with_post": posts.values("school_id").distinct().count(),
+        "daily_police_person_times": round(police / days, 1) if days else 0.0,
+    }
+
+
+def dashboard(user, region, date=None, now=None) -> dict:
+    """Per child region of ``region``: 设置率, 到岗率, schools lacking today's patrols; and the totals."""
+    date = date or timezone.localdate()
+    now = now or timezone.now()
+    schools = in_region(School.objects.visible_to(user, "patrols.view_dashboard"), region)
+    posts = in_region(Post.objects.visible_to(user, "patrols.view_dashboard").filter(active=True), region)
+    width = CHILD_PREFIX.get(region.level, 12)
+    children = {r.code[:width] if len(r.code) >= width else r.code: r
+                for r in Region.objects.filter(parent=region).order_by("code")}
+    rows = []
+    for prefix, child in children.items():
+        rows.append(_figures(child.code, child.name, in_region(schools, prefix), in_region(posts, prefix), date, now))
+    own = schools.filter(region_code=region.code)
+    if own.exists():  # schools registered at the region itself, not in any child
+        rows.append(_figures(region.code, f"{region.name}（直属）", own, posts.filter(region_code=region.code),
+                             date, now))
+    total = _figures(region.code, region.name, schools, posts, date, now)
+    total["lacking"] = lacking_patrols(schools, date)
+    total["missing"] = [{"post_id": w.post_id, "window": w.kind, "window_label": w.label, "start": w.start}
+                        for w in attendance(posts, date, now)["missing"]]
+    return {"region": region.code, "region_name": region.name, "date": date, "rows": rows, "total": total}
+
+
+def _figures(code, name, schools, posts, date, now) -> dict:
+    setting = setting_rate(schools)
+    att = attendance(posts, date, now)
+    short = sum(1 for n in patrol_counts(schools, date).values() if n < PATROLS_PER_DAY)
+    return {"code": code, "name": name, "schools_required": setting["required"],
+            "schools_with_post": setting["with_post"], "setting_rate": setting["rate"],
+            "windows_due": att["due"], "windows_on_time": att["on_time"], "windows_missing": len(att["missing"]),
+            "attendance_rate": att["rate"], "schools_lacking_patrols": short}

@@ -1,0 +1,238 @@
+"""State changes of the 护学岗 records: posts, people, rosters and check-ins (each audited).
+
+Check-in rules (SPEC §5; issue "护学岗"): a check-in late or outside the geofence is stored and flagged,
+never refused (the flag is the finding); a check-out with no check-in before it is refused; a position
+must be a real one (lat ±90, lng ±180, accuracy ≥ 0). Each check-in carries the phone's UUID as its
+idempotency key: a replay of the same body returns the stored record, the same key with another body is
+refused (:class:`KeyConflict`, 409). The phone's own time and the receipt time are both kept, and a
+large difference between the phone's clock and the server's is flagged.
+"""
+
+import datetime
+import decimal
+import hashlib
+import json
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from huxiao.core import audit
+from huxiao.core.actions import require
+from huxiao.core.audit import snapshot
+from huxiao.core.choices import AuditAction
+from huxiao.patrols import duty, geo
+from huxiao.patrols.audit_events import PatrolAudit
+from huxiao.patrols.choices import POLICE_KINDS, CheckKind, WindowKind
+from huxiao.patrols.models import CheckIn, Person, Post, Roster
+
+MANAGE_POST = "patrols.manage_post"
+MANAGE_ROSTER = "patrols.manage_roster"
+CHECK_IN = "patrols.check_in"
+SKEW_LIMIT = datetime.timedelta(minutes=5)
+SYNC_LIMIT = 100
+POST_FIELDS = ("name", "kind", "datum", "radius_m", "lead_minutes", "tail_minutes", "grace_minutes", "windows")
+
+
+class KeyConflict(Exception):
+    """The idempotency key was used before for a different check-in."""
+
+
+def _saved(obj, actor, event, *, action=AuditAction.CREATE):
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from None
+    obj.save()
+    audit.record(action, obj, actor=actor, after=snapshot(obj), event=event)
+    return obj
+
+
+def _check_position(lat, lng, *, lat_name="latitude", lng_name="longitude"):
+    errors = {}
+    if lat is None or lng is None:
+        raise ValidationError({lat_name if lat is None else lng_name: _("请同时填写经度和纬度")})
+    if not -90 <= float(lat) <= 90:
+        errors[lat_name] = _("纬度须在 -90 到 90 之间")
+    if not -180 <= float(lng) <= 180:
+        errors[lng_name] = _("经度须在 -180 到 180 之间")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def do_create_post(school, data: dict, *, actor) -> Post:
+    """设立护学岗 at ``school``; the entered coordinates are kept with their datum and converted to WGS-84."""
+    require(actor, MANAGE_POST, school)
+    _check_position(data.get("latitude"), data.get("longitude"))
+    post = Post(school=school, created_by=actor if getattr(actor, "pk", None) else None,
+                **{k: data[k] for k in POST_FIELDS if data.get(k) is not None})
+    windows = list(post.windows or [])
+    unknown = [w for w in windows if w not in WindowKind.values]
+    if unknown:
+        raise ValidationError({"windows": _("未知的值守时段：%(w)s") % {"w": "、".join(unknown)}})
+    post.entered_latitude = decimal.Decimal(str(round(float(data["latitude"]), 7)))
+    post.entered_longitude = decimal.Decimal(str(round(float(data["longitude"]), 7)))
+    post.latitude, post.longitude = geo.to_wgs84(data["latitude"], data["longitude"], post.datum)
+    return _saved(post, actor, PatrolAudit.CREATE_POST)
+
+
+@transaction.atomic
+def do_register_person(school, data: dict, *, actor) -> Person:
+    require(actor, MANAGE_ROSTER, school)
+    person = Person(school=school, **{k: data[k] for k in ("name", "kind", "unit_name", "phone")
+                                      if data.get(k) is not None})
+    if data.get("user_id"):
+        from huxiao.core.models import User
+
+        person.user = User.objects.filter(pk=data["user_id"], is_active=True).first()
+        if person.user is None:
+            raise ValidationError({"user_id": _("账号不存在或已停用")})
+    return _saved(person, actor, PatrolAudit.REGISTER_PERSON)
+
+
+@transaction.atomic
+def do_add_roster(post, person, data: dict, *, actor) -> Roster:
+    """Put ``person`` on ``post`` for a weekday and window. Police may serve any school's post; everyone
+    else only their own school's."""
+    require(actor, MANAGE_ROSTER, post)
+    if person.school_id != post.school_id and person.kind not in POLICE_KINDS:
+        raise ValidationError({"person_id": _("该人员不属于此护学岗所在学校")})
+    if not person.active:
+        raise ValidationError({"person_id": _("该人员已不在岗")})
+    roster = Roster(school_id=post.school_id, school=post.school, post=post, person=person,
+                    weekday=data.get("weekday"), window=data.get("window") or "",
+                    valid_from=data.get("valid_from") or timezone.localdate(), valid_to=data.get("valid_to"))
+    if roster.valid_to and roster.valid_to < roster.valid_from:
+        raise ValidationError({"valid_to": _("截止日期不能早于生效日期")})
+    return _saved(roster, actor, PatrolAudit.ADD_ROSTER)
+
+
+# --- check-ins --------------------------------------------------------------------------------------
+
+def body_hash(body: dict) -> str:
+    """A stable digest of a check-in as the phone sent it (keys sorted, times as ISO text)."""
+    text = json.dumps(body, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _replayed(key, digest, actor) -> CheckIn:
+    existing = CheckIn.objects.filter(client_key=key).first()
+    if existing is None:
+        return None
+    if existing.body_hash != digest or existing.recorded_by_id != getattr(actor, "pk", None):
+        raise KeyConflict(_("编号 %(k)s 已用于另一条签到记录") % {"k": key})
+    return existing
+
+
+def _person_for(post, actor, person_id):
+    people = Person.objects.filter(active=True)
+    if person_id is not None:
+        person = people.filter(pk=person_id).first()
+        if person is None or not (person.school_id == post.school_id or person.kind in POLICE_KINDS):
+            raise ValidationError({"person_id": _("签到人员不存在或不属于此护学岗所在学校")})
+        return person
+    person = people.filter(user_id=getattr(actor, "pk", None)).order_by(
+        "-school_id").first() if getattr(actor, "pk", None) else None
+    if person is None:
+        raise ValidationError({"person_id": _("当前账号未登记为护学岗人员，请选择签到人员")})
+    return person
+
+
+def _aware(value, name):
+    if not isinstance(value, datetime.datetime):
+        raise ValidationError({name: _("请填写时间")})
+    return value if timezone.is_aware(value) else timezone.make_aware(value)
+
+
+def do_check_in(post, body: dict, *, actor) -> tuple[CheckIn, bool]:
+    """Store one check-in from a phone (``body`` as sent). Returns ``(record, created)``: a replay of the
+    same body returns the stored record with ``created=False``."""
+    require(actor, CHECK_IN, post)
+    key = body.get("client_key")
+    try:
+        key = uuid.UUID(str(key))
+    except (TypeError, ValueError):
+        raise ValidationError({"client_key": _("客户端编号须为 UUID")}) from None
+    digest = body_hash(body)
+    with transaction.atomic():
+        existing = _replayed(key, digest, actor)
+        if existing is not None:
+            return existing, False
+        try:
+            with transaction.atomic():
+                return _store(post, body, key, digest, actor), True
+        except IntegrityError:  # the same key stored meanwhile by a parallel request
+            existing = _replayed(key, digest, actor)
+            if existing is None:
+                raise
+            return existing, False
+
+
+def _store(post, body, key, digest, actor) -> CheckIn:
+    kind = body.get("kind") or CheckKind.CHECK_IN
+    if kind not in CheckKind.values:
+        raise ValidationError({"kind": _("未知的签到类型")})
+    device_time = _aware(body.get("device_time"), "device_time")
+    now = timezone.now()
+    sent_at = _aware(body["sent_at"], "sent_at") if body.get("sent_at") else None
+    lat, lng, accuracy = body.get("latitude"), body.get("longitude"), body.get("accuracy_m")
+    if lat is not None or lng is not None:
+        _check_position(lat, lng)
+    if accuracy is not None and accuracy < 0:
+        raise ValidationError({"accuracy_m": _("定位精度不能为负数")})
+    person = _person_for(post, actor, body.get("person_id"))
+    day = timezone.localdate(device_time)
+    window = duty.window_for(duty.windows_of(post, day), device_time)
+    record = CheckIn(school=post.school, post=post, person=person, kind=kind, mode=body.get("mode") or "fixed",
+                     duty_date=day, window=window.kind if window else "", device_time=device_time,
+                     latitude=lat, longitude=lng, accuracy_m=accuracy, client_key=key, body_hash=digest,
+                     note=(body.get("note") or "")[:200], recorded_by=actor)
+    if kind == CheckKind.CHECK_OUT:
+        opened = CheckIn.objects.filter(post=post, person=person, duty_date=day, kind=CheckKind.CHECK_IN,
+                                        device_time__lte=device_time)
+        if window is not None:
+            opened = opened.filter(window=window.kind)
+        if not opened.exists():
+            raise ValidationError({"kind": _("尚未签到，不能签退")})
+    if lat is not None:
+        record.distance_m = round(geo.distance_m(lat, lng, post.latitude, post.longitude), 1)
+    record.outside_fence = record.distance_m is None or record.distance_m > post.radius_m
+    record.late = kind == CheckKind.CHECK_IN and window is not None and device_time > window.start
+    clock = (now - sent_at) if sent_at else min(now - device_time, datetime.timedelta(0))
+    record.large_skew = abs(clock) > SKEW_LIMIT
+    _saved(record, actor, PatrolAudit.CHECK_IN)
+    return record
+
+
+@transaction.atomic
+def do_sync(items: list, *, actor, post_for) -> list[dict]:
+    """Store up to :data:`SYNC_LIMIT` queued check-ins, each on its own: one item's refusal leaves the
+    others stored. ``post_for(post_id)`` gives the post (Http404 / PermissionDenied when not reachable).
+    Returns one result per item, in order: ``{client_key, status, id?, detail?, errors?}``."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    if len(items) > SYNC_LIMIT:
+        raise ValidationError({"items": _("一次最多上传 %(n)d 条") % {"n": SYNC_LIMIT}})
+    results = []
+    for body in items:
+        key = str(body.get("client_key") or "")
+        try:
+            with transaction.atomic():
+                record, created = do_check_in(post_for(body.get("post_id")), body, actor=actor)
+            results.append({"client_key": key, "status": 201 if created else 200, "id": record.pk,
+                            "flags": record.flags})
+        except KeyConflict as exc:
+            results.append({"client_key": key, "status": 409, "detail": str(exc)})
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+            results.append({"client_key": key, "status": 400, "detail": next(iter(errors.values()))[0],
+                            "errors": errors})
+        except Http404:
+            results.append({"client_key": key, "status": 404, "detail": _("护学岗不存在或不在您的管辖范围内")})
+        except PermissionDenied as exc:
+            results.append({"client_key": key, "status": 403, "detail": str(exc)})
+    return results

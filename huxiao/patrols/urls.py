@@ -1,0 +1,13 @@
+from django.urls import path
+
+from huxiao.patrols import views
+
+urlpatterns = [
+    path("", views.post_list, name="patrol-post-list"),
+    path("posts/new/", views.post_create, name="patrol-post-create"),
+    path("posts/<int:pk>/", views.post_detail, name="patrol-post-detail"),
+    path("people/", views.person_list, name="patrol-person-list"),
+    path("rosters/", views.roster_list, name="patrol-roster-list"),
+    path("check-ins/", views.checkin_list, name="patrol-checkin-list"),
+    path("dashboard/", views.dashboard, name="patrol-dashboard"),
+]

@@ -1,0 +1,82 @@
+"""Permission matrix cases of the 护学岗 pages and API (derived form: perm=, reach=)."""
+
+import uuid
+
+from tests.matrix import Case
+from tests.patrols.helpers import DAY, at, body, patrol_world
+
+VIEW_POST, MANAGE_POST = "patrols.view_post", "patrols.manage_post"
+VIEW_PERSON, VIEW_ROSTER, MANAGE_ROSTER = "patrols.view_person", "patrols.view_roster", "patrols.manage_roster"
+VIEW_CHECKIN, CHECK_IN, DASHBOARD = "patrols.view_checkin", "patrols.check_in", "patrols.view_dashboard"
+
+
+def extend_world(w):
+    patrol_world(w)
+
+
+def post_json(w):
+    return {"school_id": w.schools["a1"].pk, "name": "北门护学岗", "kind": "police", "latitude": 31.7231,
+            "longitude": 119.5972, "datum": "gcj02"}
+
+
+def post_form(w):
+    return {"school": w.schools["a1"].pk, "name": "北门护学岗", "kind": "police", "datum": "wgs84",
+            "latitude": "31.7231", "longitude": "119.5972", "radius_m": 200, "lead_minutes": 15,
+            "tail_minutes": 15, "grace_minutes": 10}
+
+
+def person_json(w):
+    return {"school_id": w.schools["a1"].pk, "name": "赵辅警", "kind": "auxiliary", "unit_name": "东城派出所"}
+
+
+def roster_json(w):
+    return {"post_id": w.extra["post_a1"].pk, "person_id": w.extra["person_a1"].pk, "weekday": 4, "window": "noon"}
+
+
+def check_in_json(w):  # a fresh client key for every request
+    return body(w.extra["post_a1"], w.extra["person_a1"], when=at(DAY, 16, 12), client_key=str(uuid.uuid4()))
+
+
+def sync_json(w):
+    return {"items": [check_in_json(w)]}
+
+
+def post_a1(w):
+    return w.extra["post_a1"].pk
+
+
+API = "/api/v1/patrols"
+CASES = [
+    Case("patrol-post-list", lambda w: "/patrols/", perm=VIEW_POST),
+    Case("patrol-post-create", lambda w: "/patrols/posts/new/", perm=MANAGE_POST),
+    # the form offers only the schools in reach: others see the form again
+    Case("patrol-post-create", lambda w: "/patrols/posts/new/", perm=MANAGE_POST, reach="a1", out_of_reach=None,
+         method="POST", data=post_form),
+    Case("patrol-post-detail", lambda w: f"/patrols/posts/{post_a1(w)}/", perm=VIEW_POST, reach="a1"),
+    Case("patrol-person-list", lambda w: "/patrols/people/", perm=VIEW_PERSON),
+    Case("patrol-roster-list", lambda w: "/patrols/rosters/", perm=VIEW_ROSTER),
+    Case("patrol-checkin-list", lambda w: "/patrols/check-ins/", perm=VIEW_CHECKIN),
+    Case("patrol-dashboard", lambda w: "/patrols/dashboard/", perm=DASHBOARD),
+
+    Case(f"GET {API}/posts/", lambda w: f"{API}/posts/", perm=VIEW_POST),
+    Case(f"GET {API}/posts/export", lambda w: f"{API}/posts/export", perm=VIEW_POST),
+    Case(f"POST {API}/posts/", lambda w: f"{API}/posts/", perm=MANAGE_POST, reach="a1", method="POST",
+         data=post_json),
+    Case(f"GET {API}/posts/{{post_id}}", lambda w: f"{API}/posts/{post_a1(w)}", perm=VIEW_POST, reach="a1"),
+    Case(f"GET {API}/people/", lambda w: f"{API}/people/", perm=VIEW_PERSON),
+    Case(f"GET {API}/people/export", lambda w: f"{API}/people/export", perm=VIEW_PERSON),
+    Case(f"POST {API}/people/", lambda w: f"{API}/people/", perm=MANAGE_ROSTER, reach="a1", method="POST",
+         data=person_json),
+    Case(f"GET {API}/rosters/", lambda w: f"{API}/rosters/", perm=VIEW_ROSTER),
+    Case(f"POST {API}/rosters/", lambda w: f"{API}/rosters/", perm=MANAGE_ROSTER, reach="a1", method="POST",
+         data=roster_json),
+    Case(f"GET {API}/check-ins/", lambda w: f"{API}/check-ins/", perm=VIEW_CHECKIN),
+    Case(f"GET {API}/check-ins/export", lambda w: f"{API}/check-ins/export", perm=VIEW_CHECKIN),
+    Case(f"POST {API}/check-ins", lambda w: f"{API}/check-ins", perm=CHECK_IN, reach="a1", method="POST",
+         data=check_in_json),
+    # 200 with each item's result; a batch whose every post is out of reach: 404
+    Case(f"POST {API}/check-ins/sync", lambda w: f"{API}/check-ins/sync", perm=CHECK_IN, reach="a1",
+         method="POST", data=sync_json),
+    Case(f"GET {API}/dashboard", lambda w: f"{API}/dashboard", perm=DASHBOARD),
+    Case(f"GET {API}/monthly-form", lambda w: f"{API}/monthly-form?month=2026-03", perm=DASHBOARD),
+]

@@ -1,0 +1,33 @@
+"""The 护学岗 permission-matrix cases run on their own (only this app's records added to the world), so the
+app's cases are checked even while other apps' world builders change. The full matrix
+(tests/core/test_permission_matrix.py) runs them too."""
+
+import pytest
+from django.db import transaction
+
+from tests.core.test_permission_matrix import _check_allowed, _check_refused, _request
+from tests.patrols.matrix_cases import CASES, extend_world
+from tests.world import ALL_USER_KEYS
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
+def test_patrol_permission_matrix(case, world):
+    extend_world(world)
+    failures = []
+    for key in ALL_USER_KEYS:
+        with transaction.atomic():
+            response, before = _request(case, world, world.users[key])
+            assert response.status_code < 500, f"{key}: {response.status_code} {response.content[:300]!r}"
+            if key in case.allowed:
+                failures += _check_allowed(case, key, response, before)
+            else:
+                failures += _check_refused(case, key, response, before)
+    assert not failures, "\n".join(failures)
+
+
+def test_every_patrol_operation_has_a_case():
+    from huxiao.api import api
+
+    paths = api.get_openapi_schema(path_prefix="/api/v1")["paths"]
+    operations = {f"{m.upper()} {p}" for p, ops in paths.items() for m in ops if p.startswith("/api/v1/patrols/")}
+    assert operations and operations <= {c.name for c in CASES}, sorted(operations - {c.name for c in CASES})
