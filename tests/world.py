@@ -48,7 +48,8 @@ REACH_A2 = REACH_DISTRICT_A | {"principal_a2"}  # school a2 (金城镇: no stati
 REACH_B1 = REACH_DISTRICT_B  # school b1 (its station has no user in the world)
 # the record's place, as a matrix case names it (tests/matrix.py)
 REACH = {"province": REACH_PROVINCE, "city": REACH_CITY, "district_a": REACH_DISTRICT_A,
-         "district_b": REACH_DISTRICT_B, "town_a1": REACH_TOWN_A1, "a1": REACH_A1, "a2": REACH_A2, "b1": REACH_B1}
+         "district_b": REACH_DISTRICT_B, "town_a1": REACH_TOWN_A1,
+         "a1": REACH_A1, "a2": REACH_A2, "b1": REACH_B1}
 
 # Users by role and place
 SCHOOL_STAFF_A1 = frozenset({"principal_a1", "security_a1", "guard_a1"})
@@ -61,7 +62,7 @@ EDUCATION = EDUCATION_A | {"edu_b"}
 ADMINS = frozenset({"admin_province", "admin_b"})
 OFFICIALS = POLICE | EDUCATION | ADMINS | {"plc_a"}  # every official (all roles but the schools')
 OFFICIALS_A = OFFICIALS & REACH_DISTRICT_A  # officials reaching the whole of district A
-INSPECTORS_A1 = POLICE_A1 | EDUCATION_A  # 公安 and 教育 inspectors reaching school a1 (not 政法委, not admins)
+INSPECTORS_A1 = POLICE_A1 | EDUCATION_A  # 公安 and 教育 reaching school a1 (not 政法委, not admins)
 
 def users_with(perm: str) -> set:
     """The named users whose role grants ``perm`` (core.permissions.PERMISSIONS), wherever they are."""

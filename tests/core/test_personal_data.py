@@ -25,11 +25,10 @@ from huxiao.core.models import AuditLog
 from huxiao.core.regions_data import read_regions
 from huxiao.defense.models import Guard
 from tests.defense.fixtures import add_guard
-from tests.world import ALL_USER_KEYS
+from tests.world import ALL_USER_KEYS, INSPECTORS_A1, REACH_A1, SCHOOL_SECURITY_A1
 
-PERSONAL_USERS = {"principal_a1", "security_a1", "station_a1", "police_a", "police_city", "edu_a", "edu_city",
-                  "inspector_a"}
-NAMES_ONLY_USERS = {"guard_a1", "plc_a", "admin_province"}  # reach school a1, no need for personal data
+PERSONAL_USERS = SCHOOL_SECURITY_A1 | INSPECTORS_A1  # the school's security staff, 教育 and 公安 over it
+NAMES_ONLY_USERS = REACH_A1 - PERSONAL_USERS  # reach school a1 (guard, 政法委, admin), no need for it
 MIN_CANDIDATES = 10 ** 4
 WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]
 # every county code an attacker would try: the shipped GB/T 2260 list plus retired codes still printed on

@@ -13,6 +13,7 @@ from huxiao.hazards import services
 from huxiao.hazards.choices import HazardAction
 from huxiao.hazards.models import Hazard, HazardEvent
 from tests.hazards.helpers import PNG, hazard_payload
+from tests.world import INSPECTORS_A1, SCHOOL_SECURITY_A1
 
 ACTORS = ["principal_a1", "security_a1", "guard_a1", "station_a1", "edu_a", "inspector_a", "plc_a", "edu_b",
           "principal_a2", "admin_province"]
@@ -42,9 +43,9 @@ def test_random_action_sequences_keep_the_ledger_consistent(world, steps):
         assert status in rule.sources  # accepted only from a legal status
         assert not (rule.note_required and not with_note) and not (rule.evidence_required and not with_evidence)
         if action in (HazardAction.CLOSE, HazardAction.REWORK):
-            assert who in {"station_a1", "edu_a", "inspector_a"}  # never the school, never out of reach
+            assert who in INSPECTORS_A1  # never the school, never out of reach
         else:
-            assert who in {"principal_a1", "security_a1"}
+            assert who in SCHOOL_SECURITY_A1
         status, accepted = rule.target, accepted + 1
         assert Hazard.objects.get(pk=hazard.pk).status == status
     assert HazardEvent.objects.filter(hazard=hazard).count() == accepted
