@@ -10,26 +10,23 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from huxiao.alarms import feed, services, sessions, stats
-from huxiao.alarms.choices import AlarmStatus, Disposition
+from huxiao.alarms.choices import Disposition
+from huxiao.alarms.filters import COLUMNS, AlarmFilterSet
 from huxiao.alarms.intake import Incoming, receive_alarms
 from huxiao.alarms.models import Alarm
 from huxiao.core import audit
 from huxiao.core.middleware import client_ip
 from huxiao.core.models import Unit
-from huxiao.core.scoping import can, has_perm
+from huxiao.core.paged_lists import add_paged_list
+from huxiao.core.records.api import need as _require
+from huxiao.core.records.paging import DeferredRows
+from huxiao.core.scoping import can
 from huxiao.devices.choices import DeviceKind
 from huxiao.devices.models import Device
 from huxiao.devices.signing import SignatureError, verify_device_request
 
 router = Router(tags=["alarms"])
 VIEW = "alarms.view_alarm"
-
-
-def _require(request, perm):
-    from django.core.exceptions import PermissionDenied
-
-    if not has_perm(request.user, perm):
-        raise PermissionDenied(_("您的角色无权执行此操作"))
 
 
 # --- devices -------------------------------------------------------------------------------------
@@ -103,24 +100,33 @@ def set_dc09(request, device_id: int, payload: Dc09In):
 
 # --- alarms ---------------------------------------------------------------------------------------
 
-@router.get("/alarms", summary="报警列表（管辖范围内，最新在前）")
-def list_alarms(request, status: AlarmStatus | None = None, school_id: int | None = None, open_only: bool = False,
-                include_tests: bool = True, limit: int = 100):
-    _require(request, VIEW)
-    qs = Alarm.objects.visible_to(request.user, VIEW)
-    if status:
-        qs = qs.filter(status=status)
-    if school_id:
-        qs = qs.filter(school_id=school_id)
-    if open_only:
-        qs = qs.filter(status__in=feed.OPEN_STATUSES)
-    if not include_tests:
-        qs = qs.filter(is_test=False)
-    limit = min(max(limit, 1), 500)
-    items = feed.alarms_payload(qs.select_related("school__police_station", "device")[:limit], request.user)
-    if items:
-        sessions.record_list_read(request.user, request, "报警列表", len(items))
-    return {"items": items, "last_event_id": feed.last_event_id()}
+class AlarmPage(DeferredRows):
+    """A page of the alarm history as the console shows alarms (each school's cameras and guards read
+    once for the page), its read audited when it lists any alarm."""
+
+    def __init__(self, qs, request):
+        super().__init__(qs)
+        self.request = request
+
+    def __getitem__(self, item):
+        if isinstance(item, int):
+            return self[item:item + 1][0]
+        alarms = super().__getitem__(item)
+        items = feed.alarms_payload(alarms, self.request.user)
+        if items:
+            sessions.record_list_read(self.request.user, self.request, "报警列表", len(items))
+        return items
+
+
+def _history(request):
+    return Alarm.objects.visible_to(request.user, VIEW).select_related("school__police_station", "device",
+                                                                        "dispatch_unit")
+
+
+add_paged_list(
+    router, name="alarms", path="/alarms", perm=VIEW, filterset=AlarmFilterSet, queryset=_history,
+    rows=AlarmPage, response=dict, ordering=("-received_at", "-id"), columns=COLUMNS, export_title="报警记录",
+    summary="报警记录（管辖范围内，最新在前；可按状态/类别/处置结果/接警日期/区划/学校筛选）")
 
 
 def _alarm(request, alarm_id, perm=VIEW) -> Alarm:

@@ -2,16 +2,18 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from huxiao.alarms import feed, services, stats
-from huxiao.alarms.choices import AlarmCategory, AlarmStatus, Disposition
+from huxiao.alarms.choices import Disposition
+from huxiao.alarms.filters import COLUMNS, AlarmFilterSet
 from huxiao.alarms.models import Alarm
 from huxiao.core import audit
+from huxiao.core.records.views import RecordListView
 from huxiao.core.scoping import can
 from huxiao.core.views import require_perm
 
@@ -23,21 +25,20 @@ def console(request):
     return render(request, "alarms/console.html", {"dispositions": Disposition.choices})
 
 
-@require_perm(VIEW)
-def alarm_list(request):
-    qs = Alarm.objects.visible_to(request.user, VIEW).select_related("school", "device")
-    status = request.GET.get("status", "")
-    category = request.GET.get("category", "")
-    if status in AlarmStatus.values:
-        qs = qs.filter(status=status)
-    if category in AlarmCategory.values:
-        qs = qs.filter(category=category)
-    if request.GET.get("tests") == "0":
-        qs = qs.filter(is_test=False)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "alarms/alarm_list.html", {
-        "page": page, "statuses": AlarmStatus.choices, "categories": AlarmCategory.choices,
-        "status": status, "category": category})
+class AlarmListView(RecordListView):
+    """报警记录: the alarm history with its one filterset (status, category, disposition, dates, region,
+    school) and "导出 Excel"; the console is its own page."""
+
+    model, filterset_class, columns, perm = Alarm, AlarmFilterSet, COLUMNS, VIEW
+    title = _lazy("报警记录")
+    template_name = "alarms/alarm_list.html"
+    ordering = ("-received_at", "-id")
+    select_related = ("school", "device", "dispatch_unit")
+    paginate_by = 50
+    empty_text = _lazy("暂无报警")
+
+
+alarm_list = AlarmListView.as_view()
 
 
 @require_perm(VIEW)
