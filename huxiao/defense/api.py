@@ -1,199 +1,148 @@
-"""三防 API: a school's records; guards (roster, leave, trainings), 物防 facility, protective equipment."""
+"""三防 API: lists across schools (guards, facilities, equipment, each with an Excel export), a school's
+records, a guard with their trainings; registering and changing guards (leave, trainings), the 物防
+facility, protective equipment and evidence."""
 
-import datetime
-from decimal import Decimal
-
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from ninja import Field, File, Form, Router, Schema, Status
+from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
+from ninja.pagination import paginate
 
+from huxiao.core.audit import record_read
 from huxiao.core.models import School
+from huxiao.core.pagination import CountedPagination
+from huxiao.core.records.api import add_list_operations, api_filtered, need
+from huxiao.core.records.export import XLSX, export_response
+from huxiao.core.records.filters import query_schema
+from huxiao.core.records.paging import DeferredRows
+from huxiao.core.records.views import get_visible_or_404
 from huxiao.core.scoping import has_perm
-from huxiao.core.validators import DateKind, PlausibleDate
+from huxiao.defense import schemas as sc
 from huxiao.defense import services
-from huxiao.defense.choices import (
-    BackgroundResult,
-    BarrierKind,
-    EnclosureType,
-    EquipmentKind,
-    GuardCategory,
-    HealthStatus,
-    TrafficFacility,
+from huxiao.defense.filters import (
+    EQUIPMENT_COLUMNS,
+    FACILITY_COLUMNS,
+    PERSONAL,
+    EquipmentFilterSet,
+    FacilityFilterSet,
+    GuardFilterSet,
+    guard_columns,
+    guard_row,
 )
 from huxiao.defense.models import Equipment, Facility, Guard
 
 router = Router(tags=["defense"])
-VIEW = "defense.view_records"
+VIEW, CHANGE = "defense.view_records", "defense.change_records"
+GUARD_ORDER = ("-active", "school_id", "category", "name", "pk")
 
 
-def _school(request, school_id) -> School:
-    if not has_perm(request.user, VIEW):
-        raise PermissionDenied(_("无权查看三防台账"))
-    return get_object_or_404(School.objects.visible_to(request.user, VIEW), pk=school_id)
+def _guards(request):
+    return Guard.objects.visible_to(request.user, VIEW).select_related("school").prefetch_related("trainings")
 
 
-def _guard(request, guard_id) -> Guard:
-    if not has_perm(request.user, VIEW):
-        raise PermissionDenied(_("无权查看三防台账"))
-    return get_object_or_404(Guard.objects.visible_to(request.user, VIEW).select_related("school"), pk=guard_id)
+GuardFilters = query_schema(GuardFilterSet, "GuardsFilters")
 
 
-class GuardOut(Schema):
-    """A roster row. ``personal`` false (a guard, 政法委, administrators): names only, the other fields null.
-    Never the birth date; the ID number only as its last 4 characters."""
-
-    id: int
-    name: str
-    category: str
-    category_label: str
-    active: bool
-    personal: bool = Field(..., description="是否含个人信息字段（仅学校安保负责人/校长及属地教育、公安监管人员）")
-    id_number_masked: str | None = Field(None, description="身份证号后 4 位，其余以 * 代替")
-    license_number: str | None
-    first_hired_on: datetime.date | None
-    hire_age: int | None = Field(None, description="首次聘用时年龄（周岁，服务端按出生日期计算）")
-    background_checked_on: datetime.date | None
-    background_result: str | None
-    background_result_label: str | None
-    health_status: str | None
-    health_status_label: str | None
-    phone: str | None
-    left_on: datetime.date | None
-    trainings: int | None
+@router.get("/guards/", response=list[sc.GuardRowOut], operation_id="guards_list", url_name="guards-list",
+            summary="安保人员（管辖范围内各校，可按类别/状态/待补材料/背景审查/健康/区划/学校/首次聘用日期筛选、排序）")
+@paginate(CountedPagination)
+def list_guards(request, filters: GuardFilters = Query(...)):
+    need(request, VIEW)
+    qs, _data = api_filtered(request, GuardFilterSet, _guards(request), GUARD_ORDER)
+    if has_perm(request.user, PERSONAL):
+        record_read(actor=request.user, request=request, what=_("安保人员名册"), model="defense.Guard")
+    return DeferredRows(qs, lambda g: guard_row(g, request.user))
 
 
-class FacilityOut(Schema):
-    enclosure_type: str
-    enclosure_height_m: Decimal | None
-    gate_duty_room: bool
-    closed_management: bool
-    vehicle_access: bool
-    anti_ramming_needed: bool
-    anti_ramming_kinds: list[str]
-    parent_waiting_area: bool
-    traffic_needed: list[str]
-    traffic_installed: list[str]
-    updated_at: datetime.datetime
+@router.get("/guards/export", operation_id="guards_export", url_name="guards-export",
+            summary="导出 Excel：安保人员（与列表相同的筛选条件，全部行；个人信息字段仅对可查看者填写）",
+            openapi_extra={"responses": {200: {"description": "Excel", "content": {
+                XLSX: {"schema": {"type": "string", "format": "binary"}}}}}})
+def export_guards(request, filters: GuardFilters = Query(...)):
+    need(request, VIEW)
+    qs, data = api_filtered(request, GuardFilterSet, _guards(request), GUARD_ORDER)
+    return export_response(qs, guard_columns(request.user), title=_("安保人员"), request=request,
+                           filters={k: data.getlist(k) for k in data})
 
 
-class EquipmentOut(Schema):
-    kind: str
-    kind_label: str
-    count: int
+@router.get("/guards/{guard_id}", response=sc.GuardDetailOut, summary="安保人员详情（含培训记录）")
+def get_guard(request, guard_id: int):
+    guard = get_visible_or_404(request, _guards(request), guard_id, perm=VIEW)
+    row = guard_row(guard, request.user)
+    if row["personal"]:
+        row["training_records"] = sorted(guard.trainings.all(), key=lambda t: (t.held_on, t.pk), reverse=True)
+        record_read(guard, actor=request.user, request=request)
+    return row
 
 
-class SchoolDefenseOut(Schema):
-    school_id: int
-    school_name: str
-    guards: list[GuardOut]
-    facility: FacilityOut | None
-    equipment: list[EquipmentOut]
+add_list_operations(
+    router, name="facilities", path="/facilities/", perm=VIEW, filterset=FacilityFilterSet,
+    queryset=lambda request: Facility.objects.visible_to(request.user, VIEW).select_related("school"),
+    convert=lambda f: {**{k: getattr(f, k) for k in services.FACILITY_FIELDS}, "id": f.pk, "school_id": f.school_id,
+                       "school_name": f.school.name, "region_code": f.region_code, "updated_at": f.updated_at,
+                       "enclosure_type_label": f.get_enclosure_type_display(), "traffic_missing": f.traffic_missing},
+    response=sc.FacilityRowOut, ordering=("school_id", "pk"), columns=FACILITY_COLUMNS, export_title="物防设施",
+    summary="物防设施（管辖范围内各校，可按围墙/封闭化管理/门卫室/防冲撞/家长等候区/区划/学校/更新日期筛选）")
+
+add_list_operations(
+    router, name="equipment", path="/equipment/", perm=VIEW, filterset=EquipmentFilterSet,
+    queryset=lambda request: Equipment.objects.visible_to(request.user, VIEW).select_related("school"),
+    convert=lambda e: {"id": e.pk, "school_id": e.school_id, "school_name": e.school.name,
+                       "region_code": e.region_code, "kind": e.kind, "kind_label": e.get_kind_display(),
+                       "count": e.count, "updated_at": e.updated_at},
+    response=sc.EquipmentRowOut, ordering=("school_id", "kind", "pk"), columns=EQUIPMENT_COLUMNS,
+    export_title="防护装备", summary="防护装备（管辖范围内各校，可按类别/数量/区划/学校筛选）")
+
+
+@router.get("/schools/{school_id}", response=sc.SchoolDefenseOut, summary="学校三防台账")
+def get_school(request, school_id: int):
+    school = get_visible_or_404(request, School, school_id, perm=VIEW)
+    _personal, guards = services.read_roster(school, actor=request.user, request=request)
+    equipment = [{"kind": e.kind, "kind_label": e.get_kind_display(), "count": e.count}
+                 for e in Equipment.objects.filter(school=school)]
+    return {"school_id": school.pk, "school_name": school.name, "guards": guards,
+            "facility": Facility.objects.filter(school=school).first(), "equipment": equipment}
 
 
 def _guard_out(request, g: Guard, trainings=None) -> dict:
     return services.guard_view(g, personal=services.may_see_personal(request.user, g.school), trainings=trainings)
 
 
-@router.get("/schools/{school_id}", response=SchoolDefenseOut, summary="学校三防台账")
-def get_school(request, school_id: int):
-    school = _school(request, school_id)
-    _personal, guards = services.read_roster(school, actor=request.user, request=request)
-    facility = Facility.objects.filter(school=school).first()
-    equipment = [{"kind": e.kind, "kind_label": e.get_kind_display(), "count": e.count}
-                 for e in Equipment.objects.filter(school=school)]
-    return {"school_id": school.pk, "school_name": school.name, "guards": guards, "facility": facility,
-            "equipment": equipment}
+def _guard_to_change(request, guard_id) -> Guard:
+    return get_visible_or_404(request, Guard.objects.select_related("school"), guard_id, perm=CHANGE)
 
 
-class GuardIn(Schema):
-    name: str = Field(..., min_length=2, max_length=32)
-    category: GuardCategory
-    id_number: str = Field(..., min_length=15, max_length=18, description="身份证号（加密存储）")
-    license_number: str = Field("", max_length=32, description="保安员证号")
-    birth_date: PlausibleDate(DateKind.BIRTH, _lazy("出生日期")) | None = None
-    first_hired_on: PlausibleDate(DateKind.HIRE, _lazy("首次聘用日期"))
-    background_checked_on: PlausibleDate(DateKind.HIRE, _lazy("背景审查日期")) | None = None
-    background_result: BackgroundResult = BackgroundResult.PENDING
-    health_status: HealthStatus = HealthStatus.HEALTHY
-    phone: str = Field("", max_length=32)
-
-
-@router.post("/schools/{school_id}/guards", response={201: GuardOut}, summary="登记安保人员")
-def create_guard(request, school_id: int, data: GuardIn):
-    school = _school(request, school_id)
+@router.post("/schools/{school_id}/guards", response={201: sc.GuardOut}, summary="登记安保人员")
+def create_guard(request, school_id: int, data: sc.GuardIn):
+    school = get_visible_or_404(request, School, school_id, perm=CHANGE)
     payload = data.dict(exclude={"id_number"}, exclude_none=True)
     guard = services.do_create_guard(school, payload, id_number=data.id_number, actor=request.user)
     return Status(201, _guard_out(request, guard, 0))
 
 
-class GuardPatch(Schema):
-    """Fields left out stay as they are; ``null`` only where the field may be empty."""
-
-    name: str = Field(None, min_length=2, max_length=32)
-    category: GuardCategory = Field(None)
-    license_number: str = Field(None, max_length=32)
-    first_hired_on: PlausibleDate(DateKind.HIRE, _lazy("首次聘用日期")) = Field(None)
-    background_checked_on: PlausibleDate(DateKind.HIRE, _lazy("背景审查日期")) | None = None
-    background_result: BackgroundResult = Field(None)
-    health_status: HealthStatus = Field(None)
-    phone: str = Field(None, max_length=32)
-
-
-@router.patch("/guards/{guard_id}", response=GuardOut, summary="修改安保人员信息")
-def update_guard(request, guard_id: int, data: GuardPatch):
-    guard = _guard(request, guard_id)
-    guard = services.do_update_guard(guard, data.dict(exclude_unset=True), actor=request.user)
+@router.patch("/guards/{guard_id}", response=sc.GuardOut, summary="修改安保人员信息")
+def update_guard(request, guard_id: int, data: sc.GuardPatch):
+    guard = services.do_update_guard(_guard_to_change(request, guard_id), data.dict(exclude_unset=True),
+                                     actor=request.user)
     return _guard_out(request, guard)
 
 
-class ReleaseIn(Schema):
-    left_on: PlausibleDate(DateKind.HIRE, _lazy("离岗日期"))
-
-
-@router.post("/guards/{guard_id}/release", response=GuardOut, summary="安保人员离岗")
-def release_guard(request, guard_id: int, data: ReleaseIn):
-    guard = services.do_release_guard(_guard(request, guard_id), data.left_on, actor=request.user)
+@router.post("/guards/{guard_id}/release", response=sc.GuardOut, summary="安保人员离岗")
+def release_guard(request, guard_id: int, data: sc.ReleaseIn):
+    guard = services.do_release_guard(_guard_to_change(request, guard_id), data.left_on, actor=request.user)
     return _guard_out(request, guard)
 
 
-class TrainingIn(Schema):
-    held_on: PlausibleDate(DateKind.EVENT, _lazy("培训日期"))
-    topic: str = Field(..., min_length=2, max_length=100)
-    hours: Decimal = Field(Decimal("1"), ge=0, le=200, max_digits=5, decimal_places=1)
-
-
-class TrainingOut(Schema):
-    id: int
-    held_on: datetime.date
-    topic: str
-    hours: Decimal
-
-
-@router.post("/guards/{guard_id}/trainings", response={201: TrainingOut}, summary="登记培训记录")
-def add_training(request, guard_id: int, data: TrainingIn):
-    training = services.do_add_training(_guard(request, guard_id), data.dict(), actor=request.user)
+@router.post("/guards/{guard_id}/trainings", response={201: sc.TrainingOut}, summary="登记培训记录")
+def add_training(request, guard_id: int, data: sc.TrainingIn):
+    training = services.do_add_training(_guard_to_change(request, guard_id), data.dict(), actor=request.user)
     return Status(201, training)
 
 
-class FacilityIn(Schema):
-    enclosure_type: EnclosureType
-    enclosure_height_m: Decimal | None = Field(None, gt=0, le=10, max_digits=4, decimal_places=2)
-    gate_duty_room: bool
-    closed_management: bool
-    vehicle_access: bool = True
-    anti_ramming_needed: bool = True
-    anti_ramming_kinds: list[BarrierKind] = []
-    parent_waiting_area: bool = False
-    traffic_needed: list[TrafficFacility] = []
-    traffic_installed: list[TrafficFacility] = []
-
-
-@router.put("/schools/{school_id}/facility", response=FacilityOut, summary="登记/更新物防设施")
-def put_facility(request, school_id: int, data: FacilityIn):
-    school = _school(request, school_id)
+@router.put("/schools/{school_id}/facility", response=sc.FacilityOut, summary="登记/更新物防设施")
+def put_facility(request, school_id: int, data: sc.FacilityIn):
+    school = get_visible_or_404(request, School, school_id, perm=CHANGE)
     payload = data.dict()
     for key in ("anti_ramming_kinds", "traffic_needed", "traffic_installed"):
         payload[key] = [str(v.value if hasattr(v, "value") else v) for v in payload[key]]
@@ -201,35 +150,22 @@ def put_facility(request, school_id: int, data: FacilityIn):
     return services.do_update_facility(school, payload, actor=request.user)
 
 
-class EquipmentIn(Schema):
-    counts: dict[EquipmentKind, int] = Field(..., description="装备类别 → 数量")
-
-
-@router.put("/schools/{school_id}/equipment", response=list[EquipmentOut], summary="登记防护装备数量")
-def put_equipment(request, school_id: int, data: EquipmentIn):
-    school = _school(request, school_id)
+@router.put("/schools/{school_id}/equipment", response=list[sc.EquipmentOut], summary="登记防护装备数量")
+def put_equipment(request, school_id: int, data: sc.EquipmentIn):
+    school = get_visible_or_404(request, School, school_id, perm=CHANGE)
     counts = {str(k.value if hasattr(k, "value") else k): v for k, v in data.counts.items()}
     items = services.do_set_equipment(school, counts, actor=request.user)
     return [{"kind": e.kind, "kind_label": e.get_kind_display(), "count": e.count} for e in items]
 
 
-class EvidenceOut(Schema):
-    id: int
-    original_name: str
-    content_type: str
-    size: int
-
-
-@router.post("/schools/{school_id}/evidence", response={201: EvidenceOut},
+@router.post("/schools/{school_id}/evidence", response={201: sc.EvidenceOut},
              summary="上传佐证材料（照片/文档），附到物防设施或某名安保人员")
 def upload_evidence(request, school_id: int, file: File[UploadedFile], guard_id: Form[int | None] = None):
-    school = _school(request, school_id)
+    school = get_visible_or_404(request, School, school_id, perm=CHANGE)
     if guard_id is not None:
         record = get_object_or_404(Guard.objects.filter(school=school), pk=guard_id)
     else:
         record = Facility.objects.filter(school=school).first()
         if record is None:
-            from django.core.exceptions import ValidationError
-
             raise ValidationError({"guard_id": _("该校尚未登记物防设施，请先登记或指定安保人员")})
     return Status(201, services.do_attach_evidence(record, file, actor=request.user))

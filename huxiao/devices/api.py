@@ -1,51 +1,30 @@
-"""Device API: the registry (users) and batched heartbeats (devices, signed per entry)."""
+"""Device API: the registry (list, export, detail, heartbeat history, registering) for users, and batched
+heartbeats for devices (signed per entry)."""
 
 import datetime
+from typing import Literal
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from ninja import Field, Router, Schema, Status
-from pydantic import BaseModel
+from ninja import Router, Status
 
 from huxiao.core.models import School
-from huxiao.core.scoping import can, has_perm
-from huxiao.core.validators import DateKind, PlausibleDate
+from huxiao.core.records.api import add_list_operations
+from huxiao.core.records.views import get_visible_or_404
+from huxiao.devices import schemas as sc
 from huxiao.devices import services
-from huxiao.devices.choices import DeviceKind, DeviceLocation
-from huxiao.devices.heartbeats import MAX_BATCH, BatchError, accept_batch
+from huxiao.devices.display import heartbeat_history, state, video_url, window_text
+from huxiao.devices.filters import COLUMNS, DeviceFilterSet
+from huxiao.devices.heartbeats import BatchError, accept_batch
 from huxiao.devices.models import Device
 
 router = Router(tags=["devices"])
+VIEW, REGISTER = "devices.view_device", "devices.register_device"
 
 
-class HeartbeatEntry(BaseModel):  # plain pydantic: ninja's Schema adds a per-object validator we don't need
-    # no regex patterns here (they cost more than the HMAC): a malformed signature simply fails to verify
-    serial: str = Field(..., min_length=1, max_length=64)
-    ts: int = Field(..., ge=0, le=2**40, description="Unix 秒")
-    sig: str = Field(..., min_length=64, max_length=64, description="HMAC-SHA256 十六进制")
-
-
-class HeartbeatBatch(BaseModel):
-    heartbeats: list[HeartbeatEntry] = Field(..., min_length=1, max_length=MAX_BATCH)
-
-
-class BatchAccepted(Schema):
-    accepted: int
-
-
-class BatchRejected(Schema):
-    detail: str
-    field: str = Field("", description="出错的字段（请求体无法解析时为空）")
-
-
-@router.post("/heartbeats", auth=None, response={200: BatchAccepted, 400: BatchRejected, 401: BatchRejected,
-                                                  409: BatchRejected},
+@router.post("/heartbeats", auth=None, response={200: sc.BatchAccepted, 400: sc.BatchRejected,
+                                                  401: sc.BatchRejected, 409: sc.BatchRejected},
              summary="设备心跳批量上报（逐条设备签名，全部校验通过才入库）")
-def post_heartbeats(request, batch: HeartbeatBatch):
+def post_heartbeats(request, batch: sc.HeartbeatBatch):
     try:
         n = accept_batch(batch.heartbeats)
     except BatchError as exc:
@@ -53,69 +32,45 @@ def post_heartbeats(request, batch: HeartbeatBatch):
     return Status(200, {"accepted": n})
 
 
-class DeviceOut(Schema):
-    id: int
-    school_id: int
-    school_name: str
-    kind: str
-    kind_label: str
-    location: str
-    location_label: str
-    name: str
-    serial: str
-    police_built: bool
-    active: bool
-    supervision_window_seconds: int
-    last_seen_at: datetime.datetime | None
-    networked: bool
-
-
-def _out(d: Device, now) -> dict:
+def device_out(d: Device, now=None) -> dict:
+    now = now or timezone.now()
+    code, label = state(d, now)
     return {"id": d.pk, "school_id": d.school_id, "school_name": d.school.name, "kind": d.kind,
             "kind_label": d.get_kind_display(), "location": d.location, "location_label": d.get_location_display(),
             "name": d.name, "serial": d.serial, "police_built": d.police_built, "active": d.active,
-            "supervision_window_seconds": int(d.supervision_window.total_seconds()),
-            "last_seen_at": d.last_seen_at, "networked": d.is_networked(now)}
+            "installed_on": d.installed_on, "supervision_window_seconds": int(d.supervision_window.total_seconds()),
+            "supervision_window_label": window_text(d.supervision_window), "last_seen_at": d.last_seen_at,
+            "networked": code == "networked", "state": code, "state_label": label, "video_url": video_url(d)}
 
 
-@router.get("", response=list[DeviceOut], summary="技防设备（管辖范围内）")
-def list_devices(request, school_id: int | None = None, networked: bool | None = None):
-    if not has_perm(request.user, "devices.view_device"):
-        raise PermissionDenied(_("无权查看技防设备"))
-    now = timezone.now()
-    qs = Device.objects.visible_to(request.user, "devices.view_device").select_related("school")
-    if school_id is not None:
-        qs = qs.filter(school_id=school_id)
-    if networked is True:
-        qs = qs.networked(now)
-    elif networked is False:
-        qs = qs.offline(now)
-    return [_out(d, now) for d in qs.order_by("school_id", "kind", "name")[:5000]]
+def _devices(request):
+    return Device.objects.visible_to(request.user, VIEW).select_related("school")
 
 
-class DeviceIn(Schema):
-    school_id: int
-    kind: DeviceKind
-    location: DeviceLocation
-    name: str = Field(..., min_length=1, max_length=100)
-    serial: str = Field(..., min_length=3, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")
-    police_built: bool = False
-    installed_on: PlausibleDate(DateKind.INSTALL, _lazy("安装日期")) | None = None
-    supervision_window_seconds: int = Field(300, ge=30, le=7 * 86400)
+add_list_operations(
+    router, name="devices", path="", perm=VIEW, filterset=DeviceFilterSet, queryset=_devices,
+    convert=device_out, response=sc.DeviceOut, ordering=("school_id", "kind", "name", "pk"), columns=COLUMNS,
+    export_title="技防设备", summary="技防设备（管辖范围内，可按类型/位置/联网状态/在用/区划/学校/安装日期筛选、排序）")
 
 
-class DeviceCreated(DeviceOut):
-    secret: str = Field(..., description="设备密钥，仅显示一次")
-
-
-@router.post("", response={201: DeviceCreated}, summary="登记技防设备（返回一次性设备密钥）")
-def register_device(request, data: DeviceIn):
-    if not has_perm(request.user, "devices.register_device"):
-        raise PermissionDenied(_("无权登记技防设备"))
-    school = get_object_or_404(School.objects.visible_to(request.user, "devices.register_device"), pk=data.school_id)
-    if not can(request.user, "devices.register_device", school):
-        raise Http404
+@router.post("", response={201: sc.DeviceCreated}, summary="登记技防设备（返回一次性设备密钥）")
+def register_device(request, data: sc.DeviceIn):
+    school = get_visible_or_404(request, School, data.school_id, perm=REGISTER)
     payload = data.dict(exclude={"school_id", "supervision_window_seconds"})
     payload["supervision_window"] = datetime.timedelta(seconds=data.supervision_window_seconds)
     device, secret = services.do_register_device(school, payload, actor=request.user)
-    return Status(201, {**_out(device, timezone.now()), "secret": secret})
+    return Status(201, {**device_out(device), "secret": secret})
+
+
+@router.get("/{device_id}", response=sc.DeviceOut, summary="技防设备详情（状态、最近心跳、视频地址）")
+def get_device(request, device_id: int):
+    return device_out(get_visible_or_404(request, _devices(request), device_id, perm=VIEW))
+
+
+@router.get("/{device_id}/heartbeats", response=sc.HeartbeatHistoryOut,
+            summary="设备心跳历史（近 1/7 天按小时、近 30 天按天计数）")
+def get_heartbeat_history(request, device_id: int, days: Literal[1, 7, 30] = 7):
+    device = get_visible_or_404(request, Device.objects.all(), device_id, perm=VIEW)
+    history = heartbeat_history(device, days)
+    return {"device_id": device.pk, **{k: history[k] for k in ("bucket", "days", "expected", "short")},
+            "points": [{"at": p["at"], "count": p["count"]} for p in history["points"]]}

@@ -1,4 +1,4 @@
-"""Registering a device from the school's 三防 page."""
+"""Registering a device from the school's 三防 page; the period of a device's heartbeat chart."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -23,3 +23,11 @@ class DeviceForm(forms.Form):
                                    widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
     window_minutes = forms.IntegerField(label=_("监测窗口（分钟）"), min_value=1, max_value=1440, initial=5,
                                         widget=forms.NumberInput(attrs={"class": "form-control"}))
+
+
+class HistoryForm(forms.Form):
+    """The period of the heartbeat chart on a device's page."""
+
+    days = forms.TypedChoiceField(label=_("心跳统计时段"), coerce=int, required=False, empty_value=7,
+                                  choices=[(1, _("近 24 小时")), (7, _("近 7 天")), (30, _("近 30 天"))],
+                                  widget=forms.Select(attrs={"class": "form-select form-select-sm"}))

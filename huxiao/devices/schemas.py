@@ -1,0 +1,82 @@
+"""Input and output schemas of the device API."""
+
+import datetime
+
+from django.utils.translation import gettext_lazy as _lazy
+from ninja import Field, Schema
+from pydantic import BaseModel
+
+from huxiao.core.validators import DateKind, PlausibleDate
+from huxiao.devices.choices import DeviceKind, DeviceLocation
+from huxiao.devices.heartbeats import MAX_BATCH
+
+
+class HeartbeatEntry(BaseModel):  # plain pydantic: ninja's Schema adds a per-object validator we don't need
+    # no regex patterns here (they cost more than the HMAC): a malformed signature simply fails to verify
+    serial: str = Field(..., min_length=1, max_length=64)
+    ts: int = Field(..., ge=0, le=2**40, description="Unix 秒")
+    sig: str = Field(..., min_length=64, max_length=64, description="HMAC-SHA256 十六进制")
+
+
+class HeartbeatBatch(BaseModel):
+    heartbeats: list[HeartbeatEntry] = Field(..., min_length=1, max_length=MAX_BATCH)
+
+
+class BatchAccepted(Schema):
+    accepted: int
+
+
+class BatchRejected(Schema):
+    detail: str
+    field: str = Field("", description="出错的字段（请求体无法解析时为空）")
+
+
+class DeviceOut(Schema):
+    id: int
+    school_id: int
+    school_name: str
+    kind: str
+    kind_label: str
+    location: str
+    location_label: str
+    name: str
+    serial: str
+    police_built: bool
+    active: bool
+    installed_on: datetime.date | None = None
+    supervision_window_seconds: int
+    supervision_window_label: str = Field("", description="监测窗口（如“30 分钟”）")
+    last_seen_at: datetime.datetime | None
+    networked: bool
+    state: str = Field("", description="networked 联网 / offline 离线 / inactive 停用")
+    state_label: str = ""
+    video_url: str | None = Field(None, description="视频地址（摄像机、硬盘录像机，按安装配置 VIDEO_URL_TEMPLATE 生成）")
+
+
+class DeviceIn(Schema):
+    school_id: int
+    kind: DeviceKind
+    location: DeviceLocation
+    name: str = Field(..., min_length=1, max_length=100)
+    serial: str = Field(..., min_length=3, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")
+    police_built: bool = False
+    installed_on: PlausibleDate(DateKind.INSTALL, _lazy("安装日期")) | None = None
+    supervision_window_seconds: int = Field(300, ge=30, le=7 * 86400)
+
+
+class DeviceCreated(DeviceOut):
+    secret: str = Field(..., description="设备密钥，仅显示一次")
+
+
+class HeartbeatPoint(Schema):
+    at: datetime.datetime = Field(..., description="时段开始（本地时间）")
+    count: int
+
+
+class HeartbeatHistoryOut(Schema):
+    device_id: int
+    bucket: str = Field(..., description="hour 按小时 / day 按天")
+    days: int
+    expected: float = Field(..., description="保持联网每个时段至少需要的心跳次数（时段长度 ÷ 监测窗口）")
+    short: int = Field(..., description="心跳次数不足的时段数（自登记起）")
+    points: list[HeartbeatPoint]
