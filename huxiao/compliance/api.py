@@ -3,25 +3,22 @@
 import datetime
 from typing import Annotated
 
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from pydantic import BaseModel
 
 from huxiao.compliance import rates
 from huxiao.compliance.checklist import school_checklist
+from huxiao.compliance.filters import COLUMNS, RuleStatusFilterSet, resolved, school_results
 from huxiao.compliance.models import Campaign
 from huxiao.core.models import School
-from huxiao.core.scoping import has_perm
+from huxiao.core.paged_lists import add_export_operation
+from huxiao.core.records.api import api_filtered, need
+from huxiao.core.records.filters import query_schema
 from huxiao.core.validators import RegionCode
 
 router = Router(tags=["compliance"])
-
-
-def _need(request, perm):
-    if not has_perm(request.user, perm):
-        raise PermissionDenied(_("无权查看达标情况"))
+ORDERING = ("region_code", "school__name", "rule_id")
 
 
 class PhaseOut(Schema):
@@ -59,7 +56,7 @@ def _campaign_out(c: Campaign) -> dict:
 
 @router.get("/campaigns", response=list[CampaignOut], summary="专项行动及其规则集")
 def list_campaigns(request):
-    _need(request, "compliance.view_checklist")
+    need(request, "compliance.view_checklist")
     from huxiao.compliance.rules import shipped_rulesets
 
     return [_campaign_out(c) for c in Campaign.objects.order_by("-start") if c.code in shipped_rulesets()]
@@ -100,7 +97,7 @@ class RatesOut(BaseModel):  # plain pydantic: faster to serialise
 
 @router.get("/rates", response=RatesOut, summary="管辖区域各指标达标率（含下级区划）")
 def get_rates(request, campaign: str | None = None, region: RegionCode | None = None):
-    _need(request, rates.PERM)
+    need(request, rates.PERM)
     reg = rates.resolve_region(request.user, region)
     camp = rates.default_campaign(reg, campaign)
     table = rates.region_table(request.user, camp, reg)
@@ -124,6 +121,7 @@ class FailingOut(BaseModel):  # plain pydantic: faster to serialise
     region_code: str
     rule_id: str
     reason: str
+    status: str = Field("not_met", description="评估结果（默认只列未达标）")
 
 
 class FailingPage(BaseModel):  # plain pydantic: faster to serialise
@@ -131,17 +129,28 @@ class FailingPage(BaseModel):  # plain pydantic: faster to serialise
     items: list[FailingOut]
 
 
-@router.get("/failing", response=FailingPage, summary="未达标学校及原因（下钻）")
-def get_failing(request, campaign: str | None = None, region: RegionCode | None = None, rule: str | None = None,
-                offset: Annotated[int, Field(ge=0)] = 0,
+FailingFilters = query_schema(RuleStatusFilterSet, "FailingFilters")
+
+
+def _results(request):
+    region, campaign = resolved(request)
+    return school_results(request, region, campaign)
+
+
+@router.get("/failing", response=FailingPage, summary="未达标学校及原因（下钻；可按专项行动/区划/指标/评估结果/学校筛选）")
+def get_failing(request, filters: FailingFilters = Query(...), offset: Annotated[int, Field(ge=0)] = 0,
                 limit: Annotated[int, Field(ge=1, le=1000)] = 100):
-    _need(request, rates.PERM)
-    reg = rates.resolve_region(request.user, region)
-    camp = rates.default_campaign(reg, campaign)
-    qs = rates.failing_schools(request.user, camp, reg, rule)
+    need(request, rates.PERM)
+    qs, _data = api_filtered(request, RuleStatusFilterSet, _results(request), ORDERING)
     items = [{"school_id": r.school_id, "school_name": r.school.name, "region_code": r.region_code,
-              "rule_id": r.rule_id, "reason": r.reason} for r in qs[offset:offset + limit]]
+              "rule_id": r.rule_id, "reason": r.reason, "status": r.status} for r in qs[offset:offset + limit]]
     return {"count": qs.count(), "items": items}
+
+
+add_export_operation(router, name="school_results", path="/failing/export", perm=rates.PERM,
+                     filterset=RuleStatusFilterSet, queryset=_results, columns=COLUMNS, ordering=ORDERING,
+                     export_title="达标评估结果", filters_schema=FailingFilters,
+                     summary="未达标学校及原因（与下钻相同的筛选条件；加 status 可导出达标/不适用的评估结果）")
 
 
 class CheckItemOut(Schema):
@@ -157,7 +166,7 @@ class CheckItemOut(Schema):
 
 @router.get("/schools/{school_id}/checklist", response=list[CheckItemOut], summary="学校达标清单（待整改项在前）")
 def get_checklist(request, school_id: int):
-    _need(request, "compliance.view_checklist")
+    need(request, "compliance.view_checklist")
     school = get_object_or_404(School.objects.visible_to(request.user, "compliance.view_checklist"), pk=school_id)
     return [{"campaign": g["campaign"].code, "campaign_name": g["campaign"].name, "rule_id": item["rule"].id,
              "name": item["rule"].name, "status": item["status"], "status_label": item["status_label"],
@@ -179,7 +188,7 @@ class TrendOut(BaseModel):
 @router.get("/trend", response=TrendOut, summary="达标率每日快照趋势（默认近 90 天）")
 def get_trend(request, campaign: str | None = None, region: RegionCode | None = None, rule: str | None = None,
               days: Annotated[int, Field(ge=1, le=3660)] = 90):
-    _need(request, rates.PERM)
+    need(request, rates.PERM)
     reg = rates.resolve_region(request.user, region)
     camp = rates.default_campaign(reg, campaign)
     series = rates.trend(camp, reg, [rule] if rule else None, days=days)

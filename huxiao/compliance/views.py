@@ -1,18 +1,22 @@
 """Compliance pages: the regional dashboard, drill-down, Excel export and a school's checklist."""
 
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from huxiao.compliance import rates
 from huxiao.compliance.checklist import school_checklist
+from huxiao.compliance.choices import Status
 from huxiao.compliance.export import workbook
+from huxiao.compliance.filters import COLUMNS, RuleStatusFilterSet, resolved, rule_choices, school_results
+from huxiao.compliance.models import RuleStatus
 from huxiao.compliance.services import campaigns_for
 from huxiao.core import audit
 from huxiao.core.choices import AuditAction
 from huxiao.core.models import School
+from huxiao.core.records.views import RecordListView
 from huxiao.core.scoping import has_perm, scope_for
 from huxiao.core.views import require_perm
 
@@ -54,27 +58,47 @@ def dashboard(request):
         "today": timezone.localdate()})
 
 
-@require_perm(rates.PERM)
-def failing(request):
-    region, campaign = _context(request)
-    rule_id = request.GET.get("rule") or None
-    rule = None
-    if rule_id:
-        try:
-            rule = campaign.ruleset.rule(rule_id)
-        except KeyError:
-            rule_id = None
-    qs = rates.failing_schools(request.user, campaign, region, rule_id)
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    names = {r.id: r.name for r in campaign.ruleset.rules}
-    page.object_list = list(page.object_list)
-    for r in page.object_list:
-        r.rule_name = names.get(r.rule_id, r.rule_id)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(request, "compliance/failing.html", {
-        "region": region, "campaign": campaign, "rule": rule, "page": page, "names": names,
-        "query": query.urlencode()})
+class SchoolResultListView(RecordListView):
+    """未达标学校 (the dashboard's drill-down): the schools' results of a campaign in a region, not met by
+    default, with the results filterset and "导出 Excel" of the filtered rows."""
+
+    model, filterset_class, columns, perm = RuleStatus, RuleStatusFilterSet, COLUMNS, rates.PERM
+    title = _lazy("未达标学校")
+    template_name = "compliance/failing.html"
+    ordering = ("region_code", "school__name", "rule_id")
+    paginate_by = 50
+    empty_text = _lazy("没有未达标的学校")
+
+    def get(self, request, *args, **kwargs):
+        self.region, self.campaign = resolved(request)
+        # the form shows what the page shows: the resolved campaign (and region, unless the nation)
+        query = request.GET.copy()
+        query.setdefault("campaign", self.campaign.code)
+        if self.region.prefix and not query.get("region"):
+            query["region"] = self.region.code
+        request.GET = query
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return school_results(self.request, self.region, self.campaign)
+
+    def export_title(self):
+        return _("达标评估结果")
+
+    def extra_context(self, filterset):
+        form = filterset.form
+        form.fields["rule"].widget.choices = [("", _("全部指标")), *rule_choices(self.campaign.ruleset)]
+        form.fields["campaign"].widget.choices = [(c.code, c.name) for c in campaigns_for(self.region.prefix)]
+        data = form.cleaned_data if form.is_valid() else {}
+        rule = None
+        if data.get("rule"):
+            rule = next((r for r in self.campaign.ruleset.rules if r.id == data["rule"]), None)
+        status = data.get("status") or Status.NOT_MET
+        return {"region": self.region, "campaign": self.campaign, "rule": rule,
+                "status_label": dict(Status.choices)[status], "failing_only": status == Status.NOT_MET}
+
+
+failing = SchoolResultListView.as_view()
 
 
 @require_perm(rates.PERM)
