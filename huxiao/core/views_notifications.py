@@ -42,7 +42,7 @@ class PreferencesForm(forms.Form):
 @login_required
 def notification_prefs(request):
     user = request.user
-    form = PreferencesForm(request.POST or None, user=user)
+    form = PreferencesForm(request.POST if request.method == "POST" else None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
             notifications.do_set_preferences(user, form.choices(), actor=user)

@@ -166,3 +166,13 @@ def test_retry_button_for_ones_own_failed_delivery(reachable, world, sms, client
     r = client_for(reachable).post(url, follow=True)  # sent: nothing to retry
     assert "只有发送失败的投递可以重试" in r.content.decode()
     assert sms.outbox == [(PHONE, "【护校安园】紧急通知")]
+
+
+def test_switching_every_channel_off_is_saved(reachable, client_for, django_capture_on_commit_callbacks):
+    """An empty form (every box unticked) is a choice too, not an unsent form."""
+    assert client_for(reachable).post(PREFS, {}).status_code == 302
+    assert set(NotificationPreference.objects.filter(user=reachable).values_list("enabled", flat=True)) == {False}
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([reachable], "报警超时未确认", level="danger")
+    assert not Delivery.objects.exists() and mail.outbox == []
+    assert Notification.objects.filter(recipient=reachable).count() == 1  # in-app always
