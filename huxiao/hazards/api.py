@@ -4,7 +4,6 @@ dashboard and escalation policies. Every query goes through the jurisdiction fil
 import datetime
 import functools
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -12,32 +11,36 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import paginate
 
 from huxiao.core.attachments import do_store_attachment
 from huxiao.core.audit import record_read
 from huxiao.core.models import Attachment, School, User
-from huxiao.core.pagination import CountedPagination
-from huxiao.core.records.api import add_list_operations
-from huxiao.core.records.paging import LazyRows
-from huxiao.core.scoping import has_perm
+from huxiao.core.records.api import add_list_operations, need
+from huxiao.core.records.views import get_visible_or_404
 from huxiao.core.validators import RegionCode
 from huxiao.hazards import schemas as sc
 from huxiao.hazards import services
 from huxiao.hazards.choices import HazardCategory, HazardStatus
 from huxiao.hazards.documents import do_issue_notice, notices_of
-from huxiao.hazards.filters import COLUMNS, HazardFilterSet
+from huxiao.hazards.filters import (
+    COLUMNS,
+    NOTICE_COLUMNS,
+    SELF_CHECK_COLUMNS,
+    HazardFilterSet,
+    NoticeFilterSet,
+    SelfCheckFilterSet,
+    SelfCheckFlagFilterSet,
+)
 from huxiao.hazards.models import Hazard, SelfCheck, SelfCheckFlag
+from huxiao.hazards.record_api import add_export, add_plain_list
 from huxiao.hazards.selfcheck import do_file_self_check
 from huxiao.hazards.stats import dashboard, dashboard_region
+from huxiao.hazards.voiding import VoidIn, void_from_api
 
 router = Router(tags=["hazards"])
 VIEW = "hazards.view_hazard"
-
-
-def _need(request, perm):
-    if not has_perm(request.user, perm):
-        raise PermissionDenied("您的角色无权执行此操作")
+VIEW_SELF_CHECK = "hazards.view_self_check"
+ISSUE = "hazards.issue_document"
 
 
 def labels() -> dict:
@@ -61,21 +64,20 @@ def hazard_out(h: Hazard, today=None, names=None) -> dict:
         "responsible_unit": h.responsible_unit, "responsible_person": h.responsible_person, "measures": h.measures,
         "deadline": h.deadline, "status": h.status, "status_label": names["status"].get(h.status, h.status),
         "overdue_days": h.overdue_days(today), "escalation": h.escalation, "closed_at": h.closed_at,
-        "photos": [p.pk for p in h.photos.all()],
+        "photos": [p.pk for p in h.photos.all()], "voided_at": h.voided_at, "void_reason": h.void_reason,
     }
 
 
-def _visible(request, perm=VIEW):
-    _need(request, perm)
+def _hazards():
     # prefetch, not join: a join lets the planner hash the whole school table before the LIMIT
-    return Hazard.objects.visible_to(request.user, perm).prefetch_related(
+    return Hazard.objects.prefetch_related(
         Prefetch("school", queryset=School.objects.only("id", "name")),
         Prefetch("found_by", queryset=User.objects.only("id", "username", "full_name")),
         Prefetch("photos", queryset=Attachment.objects.only("id")))
 
 
 def _list_queryset(request):
-    qs = _visible(request)
+    qs = _hazards().visible_to(request.user, VIEW)
     if request.GET.get("overdue") in ("true", "1", "on") and not request.GET.get("sort"):
         return qs.order_by("deadline", "id")
     return qs.order_by("-created_at", "-id")
@@ -89,9 +91,7 @@ add_list_operations(
 
 @router.post("/", response={201: sc.HazardDetailOut}, summary="登记隐患（挂账）")
 def report_hazard(request, payload: sc.HazardIn):
-    _need(request, "hazards.report_hazard")
-    school = get_object_or_404(School.objects.visible_to(request.user, "hazards.report_hazard"),
-                               pk=payload.school_id)
+    school = get_visible_or_404(request, School, payload.school_id, "hazards.report_hazard")
     data = payload.dict(exclude={"school_id", "photos", "policy_id"})
     policy = None
     if payload.policy_id is not None:
@@ -110,13 +110,13 @@ def detail_out(hazard, user) -> dict:
     out["escalations"] = [{"level": s.level, "level_label": s.get_level_display(), "at": s.at,
                            "overdue_days": s.overdue_days, "supervising_region": s.supervising_region,
                            "recipients": s.recipients} for s in hazard.escalations.all()]
-    out["actions"] = [str(a) for a in services.available_actions(hazard, user)]
+    out["actions"] = [] if hazard.voided_at else [str(a) for a in services.available_actions(hazard, user)]
     return out
 
 
 @router.get("/dashboard", response=sc.DashboardOut, summary="隐患统计（按下级区划：未销号、逾期、已销号、销号率、整改用时中位数）")
 def get_dashboard(request, region: RegionCode | None = None):
-    _need(request, "hazards.view_dashboard")
+    need(request, "hazards.view_dashboard")
     target = dashboard_region(request.user, region)
     if target is None:
         raise Http404("该区划不在您的管辖范围内")
@@ -124,15 +124,19 @@ def get_dashboard(request, region: RegionCode | None = None):
     return {"region": target.code, "today": data["today"], "totals": data["totals"], "rows": data["rows"]}
 
 
-@router.get("/self-checks", response=list[sc.SelfCheckOut], summary="月度自查记录")
-@paginate(CountedPagination)
-def list_self_checks(request, month: str | None = None):
-    _need(request, "hazards.view_self_check")
-    qs = SelfCheck.objects.visible_to(request.user, "hazards.view_self_check").select_related(
+def _self_checks(request):
+    return SelfCheck.objects.visible_to(request.user, VIEW_SELF_CHECK).select_related(
         "school", "filed_by").prefetch_related("hazards")
-    if month:
-        qs = qs.filter(month__startswith=month[:7])
-    return LazyRows(qs.order_by("-month", "school_id"), self_check_out)
+
+
+SELF_CHECK_ORDER = ("-month", "school_id", "id")
+add_list_operations(
+    router, name="self_checks", path="/self-checks", perm=VIEW_SELF_CHECK, filterset=SelfCheckFilterSet,
+    queryset=_self_checks, convert=lambda c: self_check_out(c), response=sc.SelfCheckOut, ordering=SELF_CHECK_ORDER,
+    summary="月度自查记录（管辖范围内，可按月份/结果/区划/学校筛选、排序）")
+add_export(router, name="self_checks", path="/self-checks/export", perm=VIEW_SELF_CHECK,
+           filterset=SelfCheckFilterSet, queryset=_self_checks, columns=SELF_CHECK_COLUMNS, title="月度自查",
+           ordering=SELF_CHECK_ORDER, summary="导出 Excel：月度自查记录（与列表相同的筛选条件，全部行）")
 
 
 def self_check_out(c) -> dict:
@@ -143,28 +147,28 @@ def self_check_out(c) -> dict:
 
 @router.post("/self-checks", response={201: sc.SelfCheckOut}, summary="填报月度自查（含“未发现隐患”）")
 def file_self_check(request, payload: sc.SelfCheckIn):
-    _need(request, "hazards.file_self_check")
-    school = get_object_or_404(School.objects.visible_to(request.user, "hazards.file_self_check"),
-                               pk=payload.school_id)
+    school = get_visible_or_404(request, School, payload.school_id, "hazards.file_self_check")
     hazards = [dict(h.dict(), found_on=h.found_on) for h in payload.hazards]
     check = do_file_self_check(school, payload.month, actor=request.user, no_hazards=payload.no_hazards,
                                note=payload.note, hazards=hazards)
     return Status(201, self_check_out(SelfCheck.objects.select_related("school", "filed_by").get(pk=check.pk)))
 
 
-@router.get("/self-checks/missing", response=list[sc.FlagOut], summary="月度自查缺报标记")
-def list_missing(request, month: str | None = None):
-    _need(request, "hazards.view_self_check")
-    qs = SelfCheckFlag.objects.visible_to(request.user, "hazards.view_self_check").select_related("school")
-    if month:
-        qs = qs.filter(month__startswith=month[:7])
-    return [{"school_id": f.school_id, "school_name": f.school.name, "month": f"{f.month:%Y-%m}",
-             "flagged_at": f.flagged_at, "resolved_at": f.resolved_at} for f in qs[:5000]]
+def flag_out(f) -> dict:
+    return {"school_id": f.school_id, "school_name": f.school.name, "month": f"{f.month:%Y-%m}",
+            "flagged_at": f.flagged_at, "resolved_at": f.resolved_at}
+
+
+add_plain_list(
+    router, name="self_check_flags", path="/self-checks/missing", perm=VIEW_SELF_CHECK,
+    filterset=SelfCheckFlagFilterSet, convert=flag_out, response=sc.FlagOut, ordering=("-month", "school_id"),
+    queryset=lambda r: SelfCheckFlag.objects.visible_to(r.user, VIEW_SELF_CHECK).select_related("school"),
+    limit=5000, summary="月度自查缺报标记（可按月份/是否补报/区划/学校筛选）")
 
 
 @router.get("/policies", response=list[sc.PolicyOut], summary="督办规则（逾期阶梯阈值，按专项行动配置）")
 def list_policies(request):
-    _need(request, "hazards.view_dashboard")
+    need(request, "hazards.view_dashboard")
     return list(services.policies_for(request.user))
 
 
@@ -175,15 +179,14 @@ def create_policy(request, payload: sc.PolicyIn):
 
 @router.put("/policies/{policy_id}", response=sc.PolicyOut, summary="修改督办规则")
 def update_policy(request, policy_id: int, payload: sc.PolicyIn):
-    _need(request, "hazards.manage_policy")
+    need(request, "hazards.manage_policy")
     policy = get_object_or_404(services.policies_for(request.user), pk=policy_id)
     return services.do_save_policy(policy, payload.dict(), actor=request.user)
 
 
 @router.post("/attachments", response={201: sc.AttachmentOut}, summary="上传照片或佐证材料（JPG/PNG/PDF/DOCX/XLSX）")
 def upload_attachment(request, school_id: Form[int], file: File[UploadedFile]):
-    _need(request, VIEW)
-    school = get_object_or_404(School.objects.visible_to(request.user, VIEW), pk=school_id)
+    school = get_visible_or_404(request, School, school_id, VIEW)
     att = do_store_attachment(file, actor=request.user, school=school)
     return Status(201, {"id": att.pk, "name": att.original_name, "content_type": att.content_type, "size": att.size})
 
@@ -208,24 +211,28 @@ def notice_out(doc) -> dict:
 @router.post("/schools/{school_id}/notices", response={200: NoticeOut, 201: NoticeOut},
              summary="签发整改通知书（该校未销号隐患；编定文号并留档。同日同一批隐患再次签发返回已签发的一份，200）")
 def issue_notice(request, school_id: int):
-    _need(request, "hazards.issue_document")
-    school = get_object_or_404(School.objects.visible_to(request.user, "hazards.issue_document"), pk=school_id)
+    school = get_visible_or_404(request, School, school_id, ISSUE)
     doc, created = do_issue_notice(school, actor=request.user)
     return Status(201 if created else 200, notice_out(doc))
 
 
-@router.get("/notices", response=list[NoticeOut], summary="已签发的整改通知书（可按学校筛选；下载见 url）")
-def list_notices(request, school: int | None = None):
-    _need(request, "hazards.issue_document")
-    qs = notices_of(request.user).select_related("issued_by").order_by("-issued_at", "-id")
-    if school is not None:
-        qs = qs.filter(school_id=school)
-    return [notice_out(d) for d in qs[:500]]
+def _notices(request):
+    return notices_of(request.user).select_related("issued_by", "school")
+
+
+NOTICE_ORDER = ("-issued_at", "-id")
+add_plain_list(
+    router, name="hazard_notices", path="/notices", perm=ISSUE, filterset=NoticeFilterSet, queryset=_notices,
+    convert=notice_out, response=NoticeOut, ordering=NOTICE_ORDER,
+    summary="已签发的整改通知书（可按学校/区划/印发日期/关键词筛选；下载见 url）")
+add_export(router, name="hazard_notices", path="/notices/export", perm=ISSUE, filterset=NoticeFilterSet,
+           queryset=_notices, columns=NOTICE_COLUMNS, title="整改通知书", ordering=NOTICE_ORDER,
+           summary="导出 Excel：已签发的整改通知书（与列表相同的筛选条件，全部行）")
 
 
 @router.get("/{hazard_id}", response=sc.HazardDetailOut, summary="隐患详情及流转时间线")
 def get_hazard(request, hazard_id: int):
-    hazard = get_object_or_404(_visible(request), pk=hazard_id)
+    hazard = get_visible_or_404(request, _hazards(), hazard_id, VIEW)
     out = detail_out(hazard, request.user)
     record_read(hazard, actor=request.user, request=request, what="隐患详情")
     return out
@@ -234,6 +241,13 @@ def get_hazard(request, hazard_id: int):
 @router.post("/{hazard_id}/transitions", response=sc.HazardDetailOut,
              summary="流转：start 开始整改 / submit 提交验收 / close 验收销号 / rework 退回返工")
 def transition(request, hazard_id: int, payload: sc.TransitionIn):
-    hazard = get_object_or_404(_visible(request), pk=hazard_id)
+    hazard = get_visible_or_404(request, _hazards(), hazard_id, VIEW)
     hazard = services.DO[payload.action](hazard, actor=request.user, note=payload.note, evidence=payload.evidence)
+    return detail_out(hazard, request.user)
+
+
+@router.post("/{hazard_id}/void", response=sc.HazardDetailOut,
+             summary="作废（录入有误的隐患，须填写原因；作废后不再计入任何统计，不能撤销）")
+def void_hazard(request, hazard_id: int, payload: VoidIn):
+    hazard = void_from_api(request, Hazard.objects.all(), hazard_id, payload.reason)
     return detail_out(hazard, request.user)

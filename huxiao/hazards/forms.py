@@ -39,12 +39,13 @@ class HazardForm(forms.Form):
     category = forms.ChoiceField(label=_("类别"), choices=HazardCategory.choices)
     severity = forms.ChoiceField(label=_("等级"), choices=Severity.choices)
     source = forms.ChoiceField(label=_("来源"), choices=HazardSource.choices)
-    found_on = forms.DateField(label=_("发现日期"), widget=forms.DateInput(attrs={"type": "date"}),
+    # a date input shows its value only in ISO form (YYYY-MM-DD), whatever the locale's date format
+    found_on = forms.DateField(label=_("发现日期"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                validators=[PlausibleDateValidator(DateKind.EVENT, _("发现日期"))])
     responsible_unit = forms.CharField(label=_("整改责任单位"), max_length=128)
     responsible_person = forms.CharField(label=_("整改责任人"), max_length=64)
     measures = forms.CharField(label=_("整改措施"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    deadline = forms.DateField(label=_("整改时限"), widget=forms.DateInput(attrs={"type": "date"}),
+    deadline = forms.DateField(label=_("整改时限"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                validators=[PlausibleDateValidator(DateKind.PLANNED, _("整改时限"))])
     policy = forms.ModelChoiceField(label=_("督办规则（专项行动）"), queryset=None, required=False,
                                     empty_label=_("默认督办规则"))
@@ -54,7 +55,8 @@ class HazardForm(forms.Form):
     def __init__(self, *args, schools, policies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools
-        self.fields["policy"].queryset = policies
+        # the default policy is the empty choice ("默认督办规则"), not listed a second time
+        self.fields["policy"].queryset = policies.exclude(is_default=True)
         _style(self)
 
 

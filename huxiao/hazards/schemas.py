@@ -34,6 +34,8 @@ class HazardOut(Schema):
     escalation: str
     closed_at: datetime.datetime | None
     photos: list[int]
+    voided_at: datetime.datetime | None = Field(None, description="作废时间（未作废为空）")
+    void_reason: str = Field("", description="作废原因")
 
 
 class EventOut(Schema):

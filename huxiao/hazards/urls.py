@@ -15,4 +15,5 @@ urlpatterns = [
     path("policies/<int:pk>/", views_selfcheck.policy_edit, name="policy-edit"),
     path("<int:pk>/", views.hazard_detail, name="hazard-detail"),
     path("<int:pk>/transition/", views.hazard_transition, name="hazard-transition"),
+    path("<int:pk>/void/", views.hazard_void, name="hazard-void"),
 ]

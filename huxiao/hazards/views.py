@@ -2,6 +2,7 @@
 and the 整改通知书 (签发 by POST, then downloads of what was issued). Self-checks and policies are in views_selfcheck.py."""
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
@@ -11,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
+from huxiao.core.actions import require
 from huxiao.core.attachments import store_files
 from huxiao.core.audit import record_read
 from huxiao.core.forms import form_errors
 from huxiao.core.models import Attachment, School
-from huxiao.core.records.views import RecordListView
-from huxiao.core.scoping import can
+from huxiao.core.records.views import RecordListView, get_visible_or_404, mark_invalid, service_errors
 from huxiao.core.views import require_perm
 from huxiao.hazards import services
 from huxiao.hazards.choices import HazardAction
@@ -25,6 +26,7 @@ from huxiao.hazards.filters import COLUMNS, HazardFilterSet
 from huxiao.hazards.forms import HazardForm, TransitionForm
 from huxiao.hazards.models import Hazard
 from huxiao.hazards.stats import dashboard, dashboard_region
+from huxiao.hazards.voiding import VoidForm, can_void, void_from_page
 
 VIEW = "hazards.view_hazard"
 
@@ -52,7 +54,10 @@ class HazardListView(RecordListView):
             school = School.objects.visible_to(self.request.user, ISSUE).filter(pk=school_id).first()
         if school is not None:
             notices = notices_of(self.request.user, school).order_by("-issued_at", "-id")[:10]
-        return {"today": timezone.localdate(), "notice_school": school, "notices": notices or []}
+        # a notice lists the school's open hazards: offered only when it has some
+        can_issue = school is not None and Hazard.objects.filter(school=school).open().exists()
+        return {"today": timezone.localdate(), "notice_school": school if can_issue else None,
+                "notice_list_school": school, "notices": notices or []}
 
 
 hazard_list = HazardListView.as_view()
@@ -79,42 +84,63 @@ def hazard_create(request):
         else:
             messages.success(request, _("已登记隐患 %(n)s") % {"n": hazard.number})
             return redirect("hazard-detail", pk=hazard.pk)
+    mark_invalid(form)
     return render(request, "hazards/hazard_form.html", {"form": form})
 
 
-@require_perm(VIEW)
+DETAIL_RELATED = ("school", "found_by", "policy", "voided_by")
+
+
+@login_required
 def hazard_detail(request, pk):
-    hazard = get_object_or_404(Hazard.objects.visible_to(request.user, VIEW).select_related(
-        "school", "found_by", "policy"), pk=pk)
+    hazard = get_visible_or_404(request, Hazard.objects.select_related(*DETAIL_RELATED), pk, VIEW)
     record_read(hazard, actor=request.user, request=request, what=_("隐患详情"))
+    return render(request, "hazards/hazard_detail.html", _detail_context(request, hazard))
+
+
+def _detail_context(request, hazard, void_form=None) -> dict:
     events = hazard.events.select_related("actor").prefetch_related("evidence")
-    actions = [(a, HazardAction(a).label) for a in services.available_actions(hazard, request.user)]
-    return render(request, "hazards/hazard_detail.html", {
-        "hazard": hazard, "events": events, "escalations": hazard.escalations.all(), "actions": actions,
-        "photos": hazard.photos.all(), "overdue_days": hazard.overdue_days(), "form": TransitionForm()})
+    voided = hazard.voided_at is not None
+    actions = [] if voided else [(a, HazardAction(a).label) for a in services.available_actions(hazard, request.user)]
+    can_void_it = can_void(request.user, hazard)
+    return {"hazard": hazard, "events": events, "escalations": hazard.escalations.all(), "actions": actions,
+            "photos": hazard.photos.all(), "overdue_days": 0 if voided else hazard.overdue_days(),
+            "form": TransitionForm(), "can_void": can_void_it,
+            "void_form": void_form or (VoidForm() if can_void_it else None)}
 
 
 @require_POST
-@require_perm(VIEW)
+@login_required
+def hazard_void(request, pk):
+    """作废 a hazard entered by mistake, with the reason; refused, the detail page shows the reason marked."""
+    hazard = get_visible_or_404(request, Hazard.objects.select_related(*DETAIL_RELATED), pk,
+                                action="void")
+    form = void_from_page(request, hazard)
+    if form is None:
+        return redirect("hazard-detail", pk=pk)
+    return render(request, "hazards/hazard_detail.html", _detail_context(request, hazard, form))
+
+
+TRANSITION_LABELS = {"status": _lazy("状态"), "note": _lazy("说明"), "evidence": _lazy("佐证材料"),
+                     "action": _lazy("操作")}
+
+
+@require_POST
+@login_required
 def hazard_transition(request, pk):
-    hazard = get_object_or_404(Hazard.objects.visible_to(request.user, VIEW).select_related("school"), pk=pk)
+    hazard = get_visible_or_404(request, Hazard.objects.select_related("school"), pk, VIEW)
     form = TransitionForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, _("提交内容有误：%(e)s") % {"e": "; ".join(
-            f"{k}: {v[0]}" for k, v in form.errors.items())})
+        service_errors(request, ValidationError(form.errors.as_data()), TRANSITION_LABELS)
         return redirect("hazard-detail", pk=pk)
     d = form.cleaned_data
-    rule = services.TRANSITIONS[d["action"]]
-    if not can(request.user, rule.perm, hazard):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied(_("您的角色无权执行此操作"))
+    require(request.user, services.TRANSITIONS[d["action"]].perm, hazard)  # before any file is stored
     try:
         with transaction.atomic():
             ids = store_files(d["evidence"], actor=request.user, school=hazard.school)
             services.DO[d["action"]](hazard, actor=request.user, note=d["note"], evidence=ids)
     except ValidationError as exc:
-        messages.error(request, "；".join(m for ms in exc.message_dict.values() for m in ms))
+        service_errors(request, exc, TRANSITION_LABELS)
     else:
         messages.success(request, _("已%(a)s") % {"a": HazardAction(d["action"]).label})
     return redirect("hazard-detail", pk=pk)
@@ -151,10 +177,10 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 @require_POST
-@require_perm(ISSUE)
+@login_required
 def hazard_notice_issue(request, school_id):
     """签发 the 整改通知书 of a school's open hazards: numbered here, once; downloads never number."""
-    school = get_object_or_404(School.objects.visible_to(request.user, ISSUE), pk=school_id)
+    school = get_visible_or_404(request, School, school_id, ISSUE)
     try:
         doc, created = do_issue_notice(school, actor=request.user)
     except ValidationError as exc:

@@ -1,138 +1,101 @@
 """Inspections API: checklist templates, plans, inspections item by item (failed items become hazards)
-and semester coverage. Every query goes through the jurisdiction filter."""
+and semester coverage. Every query goes through the jurisdiction filter; every list takes the filters
+of its page (inspections/filters.py) and has an Excel export."""
 
-import datetime
-
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy as _
-from ninja import Field, Router, Schema, Status
-from ninja.pagination import paginate
+from ninja import Router, Status
 
 from huxiao.core.audit import record_read
 from huxiao.core.models import Region, School
-from huxiao.core.pagination import CountedPagination
-from huxiao.core.records.paging import LazyRows
-from huxiao.core.scoping import has_perm
-from huxiao.core.validators import DateKind, PlausibleDate, RegionCode, RegionPrefix
-from huxiao.hazards.choices import HazardCategory, Severity
+from huxiao.core.records.api import add_list_operations, need
+from huxiao.core.records.views import get_visible_or_404
+from huxiao.core.validators import RegionCode
+from huxiao.hazards.record_api import add_export, add_plain_list
 from huxiao.hazards.stats import dashboard_region
+from huxiao.hazards.voiding import VoidIn, void_from_api
+from huxiao.inspections import schemas as sc
 from huxiao.inspections import services
-from huxiao.inspections.choices import InspectionMode, PlanKind
+from huxiao.inspections.filters import (
+    INSPECTION_COLUMNS,
+    PLAN_COLUMNS,
+    TEMPLATE_COLUMNS,
+    InspectionFilterSet,
+    PlanFilterSet,
+    TemplateFilterSet,
+    plan_progress_of,
+)
 from huxiao.inspections.models import ChecklistTemplate, Inspection, InspectionPlan
 
 router = Router(tags=["inspections"])
+VIEW = "inspections.view_inspection"
+VIEW_TEMPLATE = "inspections.view_template"
+VIEW_PLAN = "inspections.view_plan"
 
 
-def _need(request, perm):
-    if not has_perm(request.user, perm):
-        raise PermissionDenied("您的角色无权执行此操作")
-
-
-class ItemOut(Schema):
-    id: int
-    order: int
-    text: str
-    category: str
-    severity: str
-    deadline_days: int
-
-
-class TemplateOut(Schema):
-    id: int
-    name: str
-    source: str
-    builtin: bool
-    region_code: str
-    items: list[ItemOut]
-
-
-class ItemIn(Schema):
-    text: str = Field(..., min_length=1, max_length=200)
-    category: HazardCategory = HazardCategory.CAMPUS
-    severity: Severity = Severity.GENERAL
-    deadline_days: int = Field(30, ge=1, le=365)
-
-
-class TemplateIn(Schema):
-    name: str = Field(..., min_length=1, max_length=100)
-    source: str = Field("", max_length=200)
-    region: RegionCode = Field(..., description="适用区划代码（须在管辖范围内）")
-    items: list[ItemIn] = Field(..., min_length=1, max_length=100)
-
+# --- templates -------------------------------------------------------------------------------
 
 def template_out(t) -> dict:
     return {"id": t.pk, "name": t.name, "source": t.source, "builtin": t.builtin, "region_code": t.region_code,
             "items": list(t.items.all())}
 
 
-@router.get("/templates", response=list[TemplateOut], summary="检查表模板（内置及本辖区）")
-def list_templates(request):
-    _need(request, "inspections.view_template")
-    return [template_out(t) for t in ChecklistTemplate.objects.available_to(request.user).prefetch_related("items")]
+def _templates(request):
+    return ChecklistTemplate.objects.available_to(request.user).prefetch_related("items")
 
 
-@router.get("/templates/{template_id}", response=TemplateOut, summary="检查表模板详情")
+TEMPLATE_ORDER = ("-builtin", "name", "id")
+add_plain_list(
+    router, name="templates", path="/templates", perm=VIEW_TEMPLATE, filterset=TemplateFilterSet,
+    queryset=_templates, convert=template_out, response=sc.TemplateOut, ordering=TEMPLATE_ORDER,
+    summary="检查表模板（内置及本辖区；可按关键词/区划/内置/检查项类别筛选）")
+add_export(router, name="templates", path="/templates/export", perm=VIEW_TEMPLATE, filterset=TemplateFilterSet,
+           queryset=_templates, columns=TEMPLATE_COLUMNS, title="检查表", ordering=TEMPLATE_ORDER,
+           summary="导出 Excel：检查表模板（与列表相同的筛选条件，全部行）")
+
+
+@router.get("/templates/{template_id}", response=sc.TemplateOut, summary="检查表模板详情")
 def get_template(request, template_id: int):
-    _need(request, "inspections.view_template")
-    return template_out(get_object_or_404(ChecklistTemplate.objects.available_to(request.user), pk=template_id))
+    need(request, VIEW_TEMPLATE)
+    return template_out(get_object_or_404(_templates(request), pk=template_id))
 
 
-@router.post("/templates", response={201: TemplateOut}, summary="新建检查表模板")
-def create_template(request, payload: TemplateIn):
-    _need(request, "inspections.manage_template")
+@router.post("/templates", response={201: sc.TemplateOut}, summary="新建检查表模板")
+def create_template(request, payload: sc.TemplateIn):
+    need(request, "inspections.manage_template")
     region = Region.objects.filter(pk=payload.region).first()
     template = services.do_create_template(payload.name, [i.dict() for i in payload.items], actor=request.user,
                                            region=region, source=payload.source)
     return Status(201, template_out(template))
 
 
-class PlanOut(Schema):
-    id: int
-    name: str
-    region_code: str
-    level: str
-    semester: str
-    times: int
-    kind: str
-    joint: bool
-    mode: str
-    template_id: int
-    rounds_done: int = Field(..., description="完成轮次：区域内每所学校均已按本计划检查的次数")
-    schools_done: int
-    schools_total: int
+# --- plans -----------------------------------------------------------------------------------
 
-
-class PlanIn(Schema):
-    name: str = Field(..., min_length=1, max_length=100)
-    region: RegionCode
-    times: int = Field(..., ge=1, le=30, description="本学期检查次数（省级≥1，市县级≥2）")
-    kind: PlanKind = PlanKind.ROUTINE
-    joint: bool = True
-    mode: InspectionMode = InspectionMode.ANNOUNCED
-    template_id: int
-    policy_id: int | None = Field(None, description="督办规则（专项行动）；计划中发现的隐患按此规则督办")
-
-
-def plan_out(plan, rounds, schools, total) -> dict:
+def plan_out(plan) -> dict:
+    rounds, schools, total = plan_progress_of(plan)
     return {"id": plan.pk, "name": plan.name, "region_code": plan.region_code, "level": plan.level,
             "semester": plan.semester.name, "times": plan.times, "kind": plan.kind, "joint": plan.joint,
             "mode": plan.mode, "template_id": plan.template_id, "rounds_done": rounds, "schools_done": schools,
             "schools_total": total}
 
 
-@router.get("/plans", response=list[PlanOut], summary="检查督导计划（管辖范围内）")
-def list_plans(request):
-    _need(request, "inspections.view_plan")
-    plans = list(InspectionPlan.objects.visible_to(request.user, "inspections.view_plan").select_related(
-        "semester")[:500])
-    return [plan_out(*row) for row in services.plan_progress(plans)]
+def _plans(request):
+    return InspectionPlan.objects.visible_to(request.user, VIEW_PLAN).select_related("semester", "region", "template")
 
 
-@router.post("/plans", response={201: PlanOut}, summary="新建检查督导计划（校验频次下限）")
-def create_plan(request, payload: PlanIn):
-    _need(request, "inspections.manage_plan")
+PLAN_ORDER = ("-created_at", "-id")
+add_plain_list(
+    router, name="plans", path="/plans", perm=VIEW_PLAN, filterset=PlanFilterSet, queryset=_plans,
+    convert=plan_out, response=sc.PlanOut, ordering=PLAN_ORDER,
+    summary="检查督导计划（管辖范围内；可按关键词/区划/层级/类型/方式/学期筛选）")
+add_export(router, name="plans", path="/plans/export", perm=VIEW_PLAN, filterset=PlanFilterSet, queryset=_plans,
+           columns=PLAN_COLUMNS, title="检查计划", ordering=PLAN_ORDER,
+           summary="导出 Excel：检查督导计划（与列表相同的筛选条件，全部行，含完成轮次）")
+
+
+@router.post("/plans", response={201: sc.PlanOut}, summary="新建检查督导计划（校验频次下限）")
+def create_plan(request, payload: sc.PlanIn):
+    need(request, "inspections.manage_plan")
     template = get_object_or_404(ChecklistTemplate.objects.available_to(request.user), pk=payload.template_id)
     policy = None
     if payload.policy_id is not None:
@@ -140,55 +103,10 @@ def create_plan(request, payload: PlanIn):
 
         policy = get_object_or_404(policies_for(request.user), pk=payload.policy_id)
     plan = services.do_create_plan(dict(payload.dict(), template=template, policy=policy), actor=request.user)
-    return Status(201, plan_out(*services.plan_progress([plan])[0]))
+    return Status(201, plan_out(InspectionPlan.objects.select_related("semester", "region").get(pk=plan.pk)))
 
 
-class ResultIn(Schema):
-    item: int
-    passed: bool
-    note: str = Field("", max_length=4000)
-    photos: list[int] = Field(default_factory=list, max_length=20)
-    place: str = Field("", max_length=200)
-    severity: Severity | None = None
-    measures: str = Field("", max_length=4000)
-    deadline: PlausibleDate(DateKind.PLANNED, _("整改时限")) | None = None
-
-
-class InspectionIn(Schema):
-    school_id: int
-    template_id: int
-    plan_id: int | None = None
-    inspected_on: PlausibleDate(DateKind.EVENT, _("检查日期"))
-    joint: bool = False
-    mode: InspectionMode = InspectionMode.ANNOUNCED
-    inspectors: str = Field(..., min_length=1, max_length=200)
-    summary: str = Field("", max_length=4000)
-    results: list[ResultIn] = Field(..., min_length=1, max_length=100)
-
-
-class ResultOut(Schema):
-    item: int
-    text: str
-    passed: bool
-    note: str
-    photos: list[int]
-    hazard_id: int | None
-
-
-class InspectionOut(Schema):
-    id: int
-    school_id: int
-    school_name: str
-    template_id: int
-    plan_id: int | None
-    inspected_on: datetime.date
-    joint: bool
-    mode: str
-    inspectors: str
-    summary: str
-    failed: int
-    results: list[ResultOut]
-
+# --- inspections -----------------------------------------------------------------------------
 
 def inspection_out(i) -> dict:
     results = [{"item": r.item_id, "text": r.item.text, "passed": r.passed, "note": r.note,
@@ -197,31 +115,27 @@ def inspection_out(i) -> dict:
     return {"id": i.pk, "school_id": i.school_id, "school_name": i.school.name, "template_id": i.template_id,
             "plan_id": i.plan_id, "inspected_on": i.inspected_on, "joint": i.joint, "mode": i.mode,
             "inspectors": i.inspectors, "summary": i.summary, "failed": sum(not r["passed"] for r in results),
-            "results": results}
+            "results": results, "voided_at": i.voided_at, "void_reason": i.void_reason}
 
 
-@router.get("/", response=list[InspectionOut], summary="检查记录（管辖范围内）")
-@paginate(CountedPagination)
-def list_inspections(request, school: int | None = None, region: RegionPrefix | None = None):
-    _need(request, "inspections.view_inspection")
-    qs = Inspection.objects.visible_to(request.user, "inspections.view_inspection").select_related("school")
-    if school:
-        qs = qs.filter(school_id=school)
-    if region:
-        qs = qs.filter(region_code__startswith=region)
-    return LazyRows(qs.order_by("-inspected_on", "-id"), inspection_out)
+def _inspections(request):
+    return Inspection.objects.visible_to(request.user, VIEW).select_related("school", "template", "plan")
 
 
-@router.post("/", response={201: InspectionOut}, summary="录入检查结果（不合格项自动生成隐患）")
-def record_inspection(request, payload: InspectionIn):
-    _need(request, "inspections.record_inspection")
-    school = get_object_or_404(School.objects.visible_to(request.user, "inspections.record_inspection"),
-                               pk=payload.school_id)
+add_list_operations(
+    router, name="inspections", path="/", perm=VIEW, filterset=InspectionFilterSet, queryset=_inspections,
+    convert=inspection_out, response=sc.InspectionOut, ordering=("-inspected_on", "-id"),
+    columns=INSPECTION_COLUMNS, export_title="检查记录",
+    summary="检查记录（管辖范围内，可按学校/区划/检查日期/方式/联合/不合格/计划/检查表筛选、排序）")
+
+
+@router.post("/", response={201: sc.InspectionOut}, summary="录入检查结果（不合格项自动生成隐患）")
+def record_inspection(request, payload: sc.InspectionIn):
+    school = get_visible_or_404(request, School, payload.school_id, "inspections.record_inspection")
     template = get_object_or_404(ChecklistTemplate.objects.available_to(request.user), pk=payload.template_id)
     plan = None
     if payload.plan_id is not None:
-        plan = get_object_or_404(InspectionPlan.objects.visible_to(request.user, "inspections.view_plan"),
-                                 pk=payload.plan_id)
+        plan = get_visible_or_404(request, InspectionPlan, payload.plan_id, VIEW_PLAN)
     inspection = services.do_record_inspection(
         school, template=template, plan=plan, actor=request.user, inspected_on=payload.inspected_on,
         joint=payload.joint, mode=payload.mode, inspectors=payload.inspectors, summary=payload.summary,
@@ -229,31 +143,9 @@ def record_inspection(request, payload: InspectionIn):
     return Status(201, inspection_out(inspection))
 
 
-class CoverageRow(Schema):
-    school_id: int
-    school_name: str
-    setting: str
-    ownership: str
-    priority: bool
-    inspections: int
-    last_inspected_on: datetime.date | None
-
-
-class CoverageOut(Schema):
-    region: str
-    semester: str
-    start: datetime.date
-    end: datetime.date
-    covered: int
-    total: int
-    rate: float | None
-    priority_uncovered: int
-    schools: list[CoverageRow]
-
-
-@router.get("/coverage", response=CoverageOut, summary="本学期检查覆盖（农村、城乡结合部、民办学校优先）")
+@router.get("/coverage", response=sc.CoverageOut, summary="本学期检查覆盖（农村、城乡结合部、民办学校优先）")
 def get_coverage(request, region: RegionCode | None = None):
-    _need(request, "inspections.view_coverage")
+    need(request, "inspections.view_coverage")
     target = dashboard_region(request.user, region, "inspections.view_coverage")
     if target is None:
         raise Http404("该区划不在您的管辖范围内")
@@ -267,12 +159,16 @@ def get_coverage(request, region: RegionCode | None = None):
                          "last_inspected_on": r["last"]} for r in data["rows"]]}
 
 
-@router.get("/{inspection_id}", response=InspectionOut, summary="检查记录详情")
+@router.get("/{inspection_id}", response=sc.InspectionOut, summary="检查记录详情")
 def get_inspection(request, inspection_id: int):
-    _need(request, "inspections.view_inspection")
-    inspection = get_object_or_404(
-        Inspection.objects.visible_to(request.user, "inspections.view_inspection").select_related("school"),
-        pk=inspection_id)
+    inspection = get_visible_or_404(request, Inspection.objects.select_related("school"), inspection_id, VIEW)
     out = inspection_out(inspection)
     record_read(inspection, actor=request.user, request=request, what="检查记录详情")
     return out
+
+
+@router.post("/{inspection_id}/void", response=sc.InspectionOut,
+             summary="作废（录入有误的检查记录，须填写原因；其生成的隐患一并作废，不再计入任何统计，不能撤销）")
+def void_inspection(request, inspection_id: int, payload: VoidIn):
+    inspection = void_from_api(request, Inspection.objects.select_related("school"), inspection_id, payload.reason)
+    return inspection_out(inspection)

@@ -11,4 +11,5 @@ urlpatterns = [
     path("bulletins/", views.bulletin_issue, name="inspection-bulletin-issue"),
     path("bulletins/<int:pk>.docx", views.bulletin_download, name="inspection-bulletin"),
     path("<int:pk>/", views.inspection_detail, name="inspection-detail"),
+    path("<int:pk>/void/", views.inspection_void, name="inspection-void"),
 ]
