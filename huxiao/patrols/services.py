@@ -17,6 +17,7 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from huxiao.core import audit
@@ -142,6 +143,8 @@ def _person_for(post, actor, person_id):
 
 
 def _aware(value, name):
+    if isinstance(value, str):
+        value = parse_datetime(value)
     if not isinstance(value, datetime.datetime):
         raise ValidationError({name: _("请填写时间")})
     return value if timezone.is_aware(value) else timezone.make_aware(value)
