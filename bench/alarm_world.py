@@ -14,6 +14,7 @@ from _setup import ROOT
 def make_panels(n: int, prefix: str = "F", key_every: int = 0) -> list[tuple[str, str]]:
     """n alarm panels with accounts ``{prefix}{i:04X}``; every ``key_every``-th encrypted. Idempotent."""
     from huxiao.alarms.services import do_set_dc09_account
+    from huxiao.core.actions import SYSTEM
     from huxiao.core.models import Region, School, Unit
     from huxiao.devices.choices import DeviceKind, DeviceLocation
     from huxiao.devices.models import Device
@@ -33,9 +34,9 @@ def make_panels(n: int, prefix: str = "F", key_every: int = 0) -> list[tuple[str
         device = Device.objects.filter(dc09_account=account).first()
         if device is None:
             device, _ = do_register_device(school, {"kind": DeviceKind.ALARM_PANEL, "location": DeviceLocation.GATE,
-                                                    "name": f"主机{i}", "serial": f"BENCH-{account}"}, actor=None)
+                                                    "name": f"主机{i}", "serial": f"BENCH-{account}"}, actor=SYSTEM)
             key = "0123456789ABCDEF0123456789ABCDEF" if key_every and i % key_every == 0 else ""
-            do_set_dc09_account(device, account, key, actor=None)
+            do_set_dc09_account(device, account, key, actor=SYSTEM)
         panels.append((account, device_dc09_key(device)))
     return panels
 

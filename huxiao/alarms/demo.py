@@ -10,6 +10,7 @@ from huxiao.alarms.choices import Disposition
 from huxiao.alarms.constants import DEMO_DC09_ACCOUNT
 from huxiao.alarms.intake import Incoming, receive_alarms
 from huxiao.alarms.models import Alarm
+from huxiao.core.actions import SYSTEM
 from huxiao.devices.choices import DeviceKind, DeviceLocation
 from huxiao.devices.models import Device
 from huxiao.devices.services import do_register_device
@@ -25,7 +26,7 @@ def _panel(school, rng):
     if panel is None:
         panel, _secret = do_register_device(school, {
             "kind": DeviceKind.ALARM_PANEL, "location": DeviceLocation.DUTY_ROOM, "name": "一键报警主机",
-            "serial": f"AP-{school.code}"}, actor=None)
+            "serial": f"AP-{school.code}"}, actor=SYSTEM)
     return panel
 
 
@@ -41,7 +42,7 @@ def seed(ctx):
             account = f"{2000 + i}"  # as an installer types it into the panel (hex digits, never converted)
             key = "".join(rng.choice("0123456789ABCDEF") for _ in range(32)) if i % 3 == 0 else ""
         if panel.dc09_account != account:
-            services.do_set_dc09_account(panel, account, key, actor=None)
+            services.do_set_dc09_account(panel, account, key, actor=SYSTEM)
         panels.append(panel)
     if Alarm.objects.exists():
         return
@@ -64,7 +65,7 @@ def seed(ctx):
         alarm = Alarm.objects.get(pk=alarm_id)
         if alarm.status != "received":
             continue
-        actor = officer if alarm.school_id == ctx.flagship.pk else None
+        actor = officer if alarm.school_id == ctx.flagship.pk else SYSTEM
         t = at + datetime.timedelta(seconds=rng.randint(5, 40))
         services.do_acknowledge_alarm(alarm, actor=actor, now=t)
         disposition = rng.choice([Disposition.FALSE, Disposition.FALSE, Disposition.REAL, Disposition.FAULT])

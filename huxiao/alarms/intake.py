@@ -9,6 +9,12 @@ alarm. SQLite takes multi-row INSERTs.
 The receipt of an alarm is recorded by the alarm row itself (with its raw frame) and its ``received``
 feed event, both never edited; it is not copied into the audit log, which records what people do
 (every life-cycle step, through ``services``).
+
+A batch is an entry point (``core.actions.entry_point``: a durable transaction, never inside another), so
+when it returns the alarms are committed and the sender may be told. Nothing but the alarm path runs in
+it: the devices' heartbeats announce networked-state changes as events dispatched after the commit
+(``devices.network_changed``), so compliance re-evaluates afterwards, in its own handler, and a failure
+there can never undo or refuse an alarm.
 """
 
 import datetime
@@ -26,6 +32,7 @@ from huxiao.alarms.choices import RESPONSE_CATEGORIES, AlarmCategory, AlarmSourc
 from huxiao.alarms.codes import ALARM, EVENT_KINDS, TEST, classify, sia_kind
 from huxiao.alarms.models import Alarm, AlarmEvent, AlarmReceipt
 from huxiao.alarms.restores import apply_restores
+from huxiao.core.actions import entry_point
 from huxiao.devices.choices import HeartbeatSource
 from huxiao.devices.services import record_heartbeats
 
@@ -245,7 +252,7 @@ def _duplicates(items, keys, prevs, first, new, now) -> dict:
     return ids
 
 
-@transaction.atomic
+@entry_point
 def do_store_alarms(items: list[Incoming], *, now=None, publish=True, heartbeats=(), heartbeat_source=None,
                     wake_rows=True) -> tuple[list[tuple[int, bool]], dict | None]:
     """Store the alarms not stored yet; returns ``(alarm id, newly stored)`` for each item, in order, and

@@ -1,27 +1,38 @@
 """Every state change of an alarm: 接警 → 确认 → 派警 → 到场 → 处置完毕, escalation, DC-09 accounts.
 
-Intake (storing what senders report) is in intake.py. Each function is atomic, checks the actor's
-permission and jurisdiction, writes its audit entry and its feed event in the same transaction and
-wakes the consoles once committed.
+Intake (storing what senders report) is in intake.py. The life cycle is the ``LIFE_CYCLE`` table
+(core.actions.TransitionTable); each step is atomic, checks the actor's permission and jurisdiction and
+the alarm's present status on the locked row, writes its typed audit entry and its feed event in the same
+transaction and wakes the consoles once committed. Escalation acts as ``SYSTEM``.
 """
 
 import datetime
 import re
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from huxiao.alarms import realtime
+from huxiao.alarms.audit_events import AlarmAudit
 from huxiao.alarms.choices import AlarmStatus, Disposition, EventKind
 from huxiao.alarms.constants import ESCALATE_AFTER_SECONDS, MAX_ESCALATION_LEVEL
 from huxiao.alarms.intake import feed_lock
 from huxiao.alarms.models import Alarm, AlarmEvent
 from huxiao.core import audit, crypto
+from huxiao.core.actions import (
+    SYSTEM,
+    Transition,
+    TransitionTable,
+    acting_user,
+    entry_point,
+    is_system,
+    require,
+)
 from huxiao.core.choices import AuditAction, Role, UnitKind
 from huxiao.core.models import Unit
-from huxiao.core.scoping import can
 from huxiao.core.services import notify
 from huxiao.devices.choices import DeviceKind
 from huxiao.devices.models import Device
@@ -30,48 +41,61 @@ HANDLE = "alarms.handle_alarm"
 ALARM_FIELDS = ("status", "acknowledged_at", "acknowledged_by_id", "dispatched_at", "dispatched_by_id",
                 "dispatch_unit_id", "dispatch_officer", "arrived_at", "arrived_by_id", "closed_at", "closed_by_id",
                 "disposition", "notes", "escalation_level", "escalated_at")
+A = AlarmStatus
+ACKNOWLEDGE, DISPATCH, ARRIVE, CLOSE = "acknowledge", "dispatch", "arrive", "close"
+LIFE_CYCLE = TransitionTable(
+    rows={
+        ACKNOWLEDGE: Transition(frozenset({A.RECEIVED}), A.ACKNOWLEDGED, HANDLE),
+        DISPATCH: Transition(frozenset({A.ACKNOWLEDGED}), A.DISPATCHED, HANDLE),
+        ARRIVE: Transition(frozenset({A.DISPATCHED}), A.ARRIVED, HANDLE),
+        # a false, test or fault alarm may be closed once acknowledged, a real one after arrival (do_close_alarm)
+        CLOSE: Transition(frozenset({A.ACKNOWLEDGED, A.DISPATCHED, A.ARRIVED}), A.CLOSED, HANDLE),
+    },
+    action_labels={ACKNOWLEDGE: gettext_lazy("确认"), DISPATCH: gettext_lazy("派警"),
+                   ARRIVE: gettext_lazy("登记到场"), CLOSE: gettext_lazy("处置完毕")},
+    state_labels=dict(AlarmStatus.choices),
+    refusal_message=gettext_lazy("报警当前状态为“%(status)s”，不能%(action)s"),
+)
 
 
-def _locked(alarm: Alarm, actor) -> Alarm:
-    if actor is not None and not can(actor, HANDLE, alarm):
-        raise PermissionDenied(_("无权处置此报警"))
-    return Alarm.objects.select_for_update().select_related("school").get(pk=alarm.pk)
-
-
-def _step(alarm: Alarm, kind, before, *, actor, now, detail=""):
-    alarm.save(update_fields=[f.removesuffix("_id") if f.endswith("_id") else f for f in ALARM_FIELDS])
-    audit.record(AuditAction.UPDATE, alarm, actor=actor, before=before,
-                 after=audit.snapshot(alarm, exclude=("raw",)))
-    feed_lock()  # held to the commit: feed ids become visible in order
-    event = AlarmEvent.objects.create(alarm=alarm, region_code=alarm.region_code, school_id=alarm.school_id,
-                                      kind=kind, at=now, actor=actor if getattr(actor, "pk", None) else None,
-                                      detail=detail[:300])
-    transaction.on_commit(lambda: realtime.publish(event.pk))
+def _locked(alarm: Alarm, action, actor) -> Alarm:
+    """The alarm's row, locked, once the actor may take ``action`` on it in its present status."""
+    require(actor, HANDLE, alarm, message=_("无权处置此报警"))
+    alarm = Alarm.objects.select_for_update().select_related("school").get(pk=alarm.pk)
+    LIFE_CYCLE.check(alarm, action, actor=actor)
     return alarm
 
 
-def _require_status(alarm: Alarm, allowed, action):
-    if alarm.status not in allowed:
-        raise ValidationError({"status": _("报警当前状态为“%(s)s”，不能%(a)s") % {
-            "s": alarm.get_status_display(), "a": action}})
+def available_steps(alarm: Alarm, user) -> list:
+    """The life-cycle steps ``user`` may take on the alarm now."""
+    return LIFE_CYCLE.available(alarm, user)
+
+
+def _step(alarm: Alarm, kind, before, *, actor, now, event, detail=""):
+    alarm.save(update_fields=[f.removesuffix("_id") if f.endswith("_id") else f for f in ALARM_FIELDS])
+    audit.record(AuditAction.UPDATE, alarm, actor=actor, before=before,
+                 after=audit.snapshot(alarm, exclude=("raw",)), event=event)
+    feed_lock()  # held to the commit: feed ids become visible in order
+    feed_event = AlarmEvent.objects.create(alarm=alarm, region_code=alarm.region_code, school_id=alarm.school_id,
+                                           kind=kind, at=now, actor=acting_user(actor), detail=detail[:300])
+    transaction.on_commit(lambda: realtime.publish(feed_event.pk))
+    return alarm
 
 
 @transaction.atomic
 def do_acknowledge_alarm(alarm: Alarm, *, actor, now=None) -> Alarm:
     """确认: the console operator has seen the alarm and takes it."""
-    alarm = _locked(alarm, actor)
-    _require_status(alarm, {AlarmStatus.RECEIVED}, _("确认"))
+    alarm = _locked(alarm, ACKNOWLEDGE, actor)
     before = audit.snapshot(alarm, exclude=("raw",))
     now = now or timezone.now()
-    alarm.status, alarm.acknowledged_at, alarm.acknowledged_by = AlarmStatus.ACKNOWLEDGED, now, actor
-    return _step(alarm, EventKind.ACKNOWLEDGED, before, actor=actor, now=now)
+    alarm.status, alarm.acknowledged_at, alarm.acknowledged_by = AlarmStatus.ACKNOWLEDGED, now, acting_user(actor)
+    return _step(alarm, EventKind.ACKNOWLEDGED, before, actor=actor, now=now, event=AlarmAudit.ACKNOWLEDGE)
 
 
 @transaction.atomic
 def do_dispatch_alarm(alarm: Alarm, *, unit: Unit | None = None, officer: str = "", actor, now=None) -> Alarm:
     """派警: a police unit (default: the school's station) and officer are sent."""
-    alarm = _locked(alarm, actor)
-    _require_status(alarm, {AlarmStatus.ACKNOWLEDGED}, _("派警"))
+    alarm = _locked(alarm, DISPATCH, actor)
     unit = unit or alarm.school.police_station
     if unit is not None and unit.kind != UnitKind.POLICE:
         raise ValidationError({"unit": _("出警单位须为公安单位")})
@@ -82,21 +106,20 @@ def do_dispatch_alarm(alarm: Alarm, *, unit: Unit | None = None, officer: str = 
         raise ValidationError({"officer": _("出警民警不超过 64 个字符")})
     before = audit.snapshot(alarm, exclude=("raw",))
     now = now or timezone.now()
-    alarm.status, alarm.dispatched_at, alarm.dispatched_by = AlarmStatus.DISPATCHED, now, actor
+    alarm.status, alarm.dispatched_at, alarm.dispatched_by = AlarmStatus.DISPATCHED, now, acting_user(actor)
     alarm.dispatch_unit, alarm.dispatch_officer = unit, officer
-    return _step(alarm, EventKind.DISPATCHED, before, actor=actor, now=now,
+    return _step(alarm, EventKind.DISPATCHED, before, actor=actor, now=now, event=AlarmAudit.DISPATCH,
                  detail=" ".join(x for x in (unit.name if unit else "", officer) if x))
 
 
 @transaction.atomic
 def do_arrive_alarm(alarm: Alarm, *, actor, now=None) -> Alarm:
     """到场: the dispatched officers are at the school."""
-    alarm = _locked(alarm, actor)
-    _require_status(alarm, {AlarmStatus.DISPATCHED}, _("登记到场"))
+    alarm = _locked(alarm, ARRIVE, actor)
     before = audit.snapshot(alarm, exclude=("raw",))
     now = now or timezone.now()
-    alarm.status, alarm.arrived_at, alarm.arrived_by = AlarmStatus.ARRIVED, now, actor
-    return _step(alarm, EventKind.ARRIVED, before, actor=actor, now=now)
+    alarm.status, alarm.arrived_at, alarm.arrived_by = AlarmStatus.ARRIVED, now, acting_user(actor)
+    return _step(alarm, EventKind.ARRIVED, before, actor=actor, now=now, event=AlarmAudit.ARRIVE)
 
 
 @transaction.atomic
@@ -105,8 +128,7 @@ def do_close_alarm(alarm: Alarm, *, disposition: str, notes: str = "", actor, no
 
     A false, test or fault alarm may be closed once acknowledged (verified with the school by phone);
     a real one only after the police arrived."""
-    alarm = _locked(alarm, actor)
-    _require_status(alarm, {AlarmStatus.ACKNOWLEDGED, AlarmStatus.DISPATCHED, AlarmStatus.ARRIVED}, _("处置完毕"))
+    alarm = _locked(alarm, CLOSE, actor)
     if disposition not in Disposition.values:
         raise ValidationError({"disposition": _("请选择处置结果（真实警情、误报、测试、设备故障）")})
     if disposition == Disposition.REAL and alarm.status != AlarmStatus.ARRIVED:
@@ -118,9 +140,10 @@ def do_close_alarm(alarm: Alarm, *, disposition: str, notes: str = "", actor, no
         raise ValidationError({"notes": _("处置情况不超过 2000 个字符")})
     before = audit.snapshot(alarm, exclude=("raw",))
     now = now or timezone.now()
-    alarm.status, alarm.closed_at, alarm.closed_by = AlarmStatus.CLOSED, now, actor
+    alarm.status, alarm.closed_at, alarm.closed_by = AlarmStatus.CLOSED, now, acting_user(actor)
     alarm.disposition, alarm.notes = disposition, notes
-    return _step(alarm, EventKind.CLOSED, before, actor=actor, now=now, detail=Disposition(disposition).label)
+    return _step(alarm, EventKind.CLOSED, before, actor=actor, now=now, event=AlarmAudit.CLOSE,
+                 detail=Disposition(disposition).label)
 
 
 def supervisors_at(level: int, region_code: str):
@@ -146,7 +169,7 @@ def escalate_overdue(now=None, after_seconds: int | None = None) -> int:
     return moved
 
 
-@transaction.atomic
+@entry_point  # the receiver's escalation loop, one alarm per transaction: never inside another
 def _escalate_one(pk: int, level: int, now) -> int:
     alarm = Alarm.objects.select_for_update().select_related("school").get(pk=pk)
     if alarm.status != AlarmStatus.RECEIVED or alarm.escalation_level != level - 1:
@@ -154,7 +177,7 @@ def _escalate_one(pk: int, level: int, now) -> int:
     before = audit.snapshot(alarm, exclude=("raw",))
     alarm.escalation_level, alarm.escalated_at = level, now
     target = _("分局") if level == 1 else _("市局")
-    _step(alarm, EventKind.ESCALATED, before, actor=None, now=now,
+    _step(alarm, EventKind.ESCALATED, before, actor=SYSTEM, now=now, event=AlarmAudit.ESCALATE,
           detail=_("超时未确认，已升级至%(t)s") % {"t": target})
     notify(supervisors_at(level, alarm.region_code), _("报警超时未确认：%(s)s") % {"s": alarm.school.name},
            _("%(label)s，已超过 %(n)s 秒无人确认") % {"label": alarm.label, "n": int((now - alarm.received_at)
@@ -179,8 +202,7 @@ def do_set_dc09_account(device: Device, account: str, key: str = "", *, actor, k
     one, so account numbers of other jurisdictions cannot be probed."""
     from huxiao.alarms.dc09.frames import KEY_CHARS, KEY_HEX, key_bytes
 
-    if actor is not None and not can(actor, "alarms.manage_dc09", device):
-        raise PermissionDenied(_("无权设置此设备的 DC-09 账号"))
+    require(actor, "alarms.manage_dc09", device, message=_("无权设置此设备的 DC-09 账号"))
     account, key = (account or "").strip().upper(), (key or "").strip()
     unusable = _("DC-09 账号无效或不可用：应为 3–16 位十六进制数字（0-9、A-F），且未被其他设备使用")
     if device.kind not in (DeviceKind.ALARM_PANEL, DeviceKind.ALARM_BUTTON):
@@ -202,7 +224,7 @@ def do_set_dc09_account(device: Device, account: str, key: str = "", *, actor, k
         raise ValidationError({"timestamp_optional": _("加密账号的报文必须带时间戳，不能关闭时间戳要求")})
     others = Device.objects.filter(dc09_account=account).exclude(pk=device.pk)
     if others.exists():
-        visible = others if actor is None else others.filter(
+        visible = others if is_system(actor) else others.filter(
             pk__in=Device.objects.visible_to(actor, "alarms.manage_dc09").values("pk"))
         if not visible.exists():
             raise ValidationError({"account": unusable})
@@ -216,5 +238,5 @@ def do_set_dc09_account(device: Device, account: str, key: str = "", *, actor, k
     device.save(update_fields=["dc09_account", "dc09_key_encrypted", "dc09_key_form", "dc09_timestamp_optional"])
     audit.record(AuditAction.UPDATE, device, actor=actor, before=before,
                  after={"dc09_account": account, "encrypted": bool(key), "key_form": key_form,
-                        "timestamp_optional": bool(timestamp_optional)})
+                        "timestamp_optional": bool(timestamp_optional)}, event=AlarmAudit.SET_DC09_ACCOUNT)
     return device

@@ -8,18 +8,10 @@ class ComplianceConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save, pre_delete
 
-        from huxiao.devices.signals import network_state_changed, registry_changed
-
-        network_state_changed.connect(_devices_changed, dispatch_uid="compliance-network")
-        registry_changed.connect(_devices_changed, dispatch_uid="compliance-registry")
+        # devices and 三防 records are followed through core.events (compliance/handlers.py), after the
+        # commit; the school itself, a core record, through Django's signals in its transaction
         post_save.connect(_school_saved, sender="core.School", dispatch_uid="compliance-school")
         pre_delete.connect(_school_deleted, sender="core.School", dispatch_uid="compliance-school-delete")
-
-
-def _devices_changed(sender, school_ids, **kwargs):
-    from huxiao.compliance.services import refresh_school_ids
-
-    refresh_school_ids(school_ids)
 
 
 def _school_saved(sender, instance, raw=False, **kwargs):

@@ -10,8 +10,8 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from huxiao.compliance.constants import DEFAULT_GUARD_BANDS
 from huxiao.defense.choices import BackgroundResult, EquipmentKind, GuardCategory
+from huxiao.defense.staffing import required_guards
 from huxiao.devices.choices import DeviceKind, DeviceLocation
 
 CATEGORY_LABELS = dict(GuardCategory.choices)
@@ -28,19 +28,6 @@ def _n(value: int) -> str:
 
 def _labels(categories) -> str:
     return "、".join(str(CATEGORY_LABELS[c]) for c in categories)
-
-
-def required_guards(enrolment: int, bands=None, step=None) -> int:
-    """Guards required for ``enrolment`` students: the last band whose floor is reached, plus the step."""
-    bands = bands or DEFAULT_GUARD_BANDS["bands"]
-    step = DEFAULT_GUARD_BANDS["step"] if step is None else step
-    need = 0
-    for floor, count in bands:
-        if enrolment >= floor:
-            need = count
-    if step and enrolment >= step["above"] + step["every"]:
-        need += (enrolment - step["above"]) // step["every"] * step["add"]
-    return need
 
 
 def guards_min(facts, p):

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from huxiao.compliance.choices import Status
+from huxiao.core.regions import within
 from huxiao.core.scoping import ScopedQuerySet
 
 
@@ -41,7 +42,7 @@ class Campaign(models.Model):
         return shipped_rulesets()[self.code]
 
     def covers(self, region_code: str) -> bool:
-        return region_code.startswith(self.region_code)
+        return within(region_code, self.region_code)
 
 
 class RuleStatus(models.Model):

@@ -13,6 +13,7 @@ from huxiao.compliance.models import Campaign, RateSnapshot, RegionRuleCount, Ru
 from huxiao.compliance.services import campaigns_for
 from huxiao.core.models import Region
 from huxiao.core.models.regions import PREFIX_LENGTH
+from huxiao.core.regions import q_within
 from huxiao.core.scoping import scope_for
 
 PERM = "compliance.view_dashboard"
@@ -124,7 +125,7 @@ def region_table(user, campaign: Campaign, region: Region) -> dict:
     if not scope.reaches_regions:
         return {"rows": [], "children": children, "three": [], "has_direct": False}
     qs = RegionRuleCount.objects.filter(scope.q("region_code", None)).filter(
-        campaign=campaign, region_code__startswith=region.prefix)
+        q_within(region), campaign=campaign)
     if child_len:
         rows = qs.annotate(sub=Substr("region_code", 1, child_len)).values_list("sub", "rule_id")
     else:
@@ -178,7 +179,7 @@ def trend(campaign: Campaign, region: Region, rule_ids=None, days=90) -> dict:
 def failing_schools(user, campaign: Campaign, region: Region, rule_id: str | None = None):
     """Rows not met, with the school, for the drill-down (a queryset; callers paginate)."""
     qs = RuleStatus.objects.visible_to(user, PERM).filter(
-        campaign=campaign, region_code__startswith=region.prefix, status=Status.NOT_MET)
+        q_within(region), campaign=campaign, status=Status.NOT_MET)
     if rule_id:
         qs = qs.filter(rule_id=rule_id)
     return qs.select_related("school").order_by("region_code", "school__name", "rule_id")

@@ -1,21 +1,24 @@
 """Keeping the evaluation table current, and the campaigns in step with the shipped rule sets.
 
 ``evaluate_schools`` re-evaluates every applicable campaign rule for the given schools from their
-records and rewrites only the rows whose status or reason changed. The 三防 services call
-``refresh_school`` in their transaction; heartbeats that bring a device back and the periodic
-``sweep_networked`` (devices going silent) call it for the schools concerned.
+records and rewrites only the rows whose status or reason changed. It follows the records after their
+commit, through the handlers in ``handlers.py``: 三防 changes (``defense.changed``), devices heard again
+or gone silent (``devices.network_changed``, judged by the device registry, which owns the networked
+state: compliance only reads it), devices registered or taken out of use; a school saved or deleted
+through the signals in ``apps.py``.
 """
 
 import datetime
 
 from django.db import connection, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from huxiao.compliance.choices import Status
 from huxiao.compliance.facts import load_facts
 from huxiao.compliance.models import Campaign, RateSnapshot, RegionRuleCount, RuleStatus
 from huxiao.compliance.rules import shipped_rulesets
+from huxiao.core import regions
 from huxiao.core.models import Region, School
 
 BATCH = 1000
@@ -45,7 +48,7 @@ def _campaigns():
 
 def campaigns_for(region_code: str) -> list[Campaign]:
     """Campaigns whose region covers ``region_code`` (or, for an upper region, overlaps it)."""
-    return [c for c in _campaigns() if region_code.startswith(c.region_code) or c.region_code.startswith(region_code)]
+    return [c for c in _campaigns() if regions.overlaps(region_code, c.region_code)]
 
 
 class Deltas(dict):
@@ -90,7 +93,7 @@ def evaluate_schools(schools, now=None, campaigns=None) -> int:
         for school in chunk:
             f = facts[school.pk]
             for campaign in campaigns:
-                if not school.region_code.startswith(campaign.region_code):
+                if not regions.within(school.region_code, campaign.region_code):
                     continue
                 for rule in campaign.ruleset.rules:
                     status, reason = rule.evaluate(f)
@@ -144,32 +147,15 @@ def rebuild_counts(campaign=None) -> int:
 
 
 def refresh_school(school, now=None) -> int:
-    """Called by the 三防 and device services inside their transaction after a change."""
+    """A school saved (its type, size or setting may have changed): evaluate it again."""
     return evaluate_schools([school], now)
 
 
 def refresh_school_ids(school_ids, now=None) -> int:
+    """The event handlers' entry: evaluate each of these schools once (those deleted meanwhile skipped)."""
     if not school_ids:
         return 0
-    return evaluate_schools(School.objects.filter(pk__in=list(school_ids)).order_by("pk"), now)
-
-
-@transaction.atomic
-def sweep_networked(now=None) -> int:
-    """Devices whose networked state changed since the last sweep (silent past their window, or heard
-    again): store the new state and re-evaluate their schools. Returns the number of schools refreshed."""
-    from huxiao.devices.models import Device
-
-    now = now or timezone.now()
-    online = Q(active=True, last_seen_at__isnull=False, last_seen_at__gte=now - F("supervision_window"))
-    went_offline = Device.objects.filter(network_state=True).exclude(online)
-    came_online = Device.objects.filter(online, network_state=False)
-    schools = set(went_offline.values_list("school_id", flat=True)) | set(
-        came_online.values_list("school_id", flat=True))
-    Device.objects.filter(network_state=True).exclude(online).update(network_state=False)
-    Device.objects.filter(online, network_state=False).update(network_state=True)
-    refresh_school_ids(schools, now)
-    return len(schools)
+    return evaluate_schools(School.objects.filter(pk__in=sorted(set(school_ids))).order_by("pk"), now)
 
 
 def evaluate_all(now=None) -> int:

@@ -7,8 +7,16 @@
   record, the record must lie in the actor's jurisdiction for that permission.
 - Life cycles are :class:`TransitionTable` s (state × action → next state, permission, what must be given,
   the Chinese refusal), so hazards, alarms and every later app read the same way.
-- Entry points (a page, an API operation, an import, a task) open ``transaction.atomic(durable=True)``
-  through :func:`entry_point`; services called by services nest ordinary atomics.
+- Transactions. Requests are not atomic (no ``ATOMIC_REQUESTS``): a page or API operation calls one
+  service, and the service's own ``transaction.atomic`` is its transaction. Services stay ordinary
+  (nestable) atomics, because services call services (an inspection raises hazards, a self-check files
+  them), event handlers and imports call them, and tests and the permission matrix run them inside a
+  transaction of their own. :func:`entry_point` (``atomic(durable=True)``: never inside another
+  transaction, so what it commits is committed when it returns) is kept for the entry points that only
+  processes reach and whose caller acts on the commit: the alarm intake batch (the sender is acknowledged
+  once it returns), one escalation step of the receiver's loop, and likewise imports and bulk endpoints.
+- After the commit, apps react through ``core.events`` (``emit`` → handlers), never inside the
+  transaction that made the change.
 """
 
 from dataclasses import dataclass, field
@@ -57,8 +65,9 @@ def is_system(actor) -> bool:
     return isinstance(actor, SystemActor)
 
 
-def require(actor, perm: str, obj=None):
-    """Refuse (PermissionDenied, in Chinese) unless ``actor`` may do ``perm`` (on ``obj``)."""
+def require(actor, perm: str, obj=None, *, message=None):
+    """Refuse (PermissionDenied, in Chinese: ``message`` or "无权执行此操作") unless ``actor`` may do
+    ``perm`` (on ``obj``)."""
     from huxiao.core.scoping import can
 
     if actor is None:
@@ -66,13 +75,19 @@ def require(actor, perm: str, obj=None):
     if is_system(actor):
         return
     if not can(actor, perm, obj):
-        raise PermissionDenied(_("无权执行此操作"))
+        raise PermissionDenied(message or _("无权执行此操作"))
+
+
+def acting_user(actor):
+    """The user row to store in a "done by" column: the actor, or None for SYSTEM (no user row)."""
+    return actor if getattr(actor, "pk", None) else None
 
 
 def entry_point(func=None):
-    """``transaction.atomic(durable=True)`` for an entry point: a page or API operation, an import, a task.
-    Durable means it can never run inside another transaction, so what it commits is committed when it
-    returns (nothing lost by an outer rollback). Services called by services use ``transaction.atomic``."""
+    """``transaction.atomic(durable=True)`` for an entry point that only a process reaches (the alarm
+    intake batch, an import, a bulk endpoint). Durable means it can never run inside another transaction,
+    so what it commits is committed when it returns (nothing lost by an outer rollback). Services, which
+    pages and API operations call and which call each other, use ``transaction.atomic``."""
     if func is None:
         return transaction.atomic(durable=True)
     return transaction.atomic(durable=True)(func)
@@ -99,12 +114,23 @@ class TransitionTable:
     rows: dict
     action_labels: dict = field(default_factory=dict)
     state_labels: dict = field(default_factory=dict)
+    # the refusal in the wrong state, with %(status)s and %(action)s (the labels); the generic one if empty
+    refusal_message: str = ""
 
     def __getitem__(self, action) -> Transition:
         return self.rows[action]
 
     def __contains__(self, action) -> bool:
         return action in self.rows
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+    def keys(self):
+        return self.rows.keys()
 
     def items(self):
         return self.rows.items()
@@ -117,7 +143,7 @@ class TransitionTable:
         if action not in self.rows:
             return _("未知操作：%(a)s") % {"a": action}
         if state not in self.rows[action].sources:
-            return _("当前状态为“%(status)s”，不能执行“%(action)s”") % {
+            return str(self.refusal_message or _("当前状态为“%(status)s”，不能执行“%(action)s”")) % {
                 "status": self._label(self.state_labels, state), "action": self._label(self.action_labels, action)}
         return None
 

@@ -7,6 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "基础平台"
 
     def ready(self):
-        from huxiao.core import permissions, signals, signin, twofactor  # noqa: F401
+        from huxiao.core import events, permissions, signals, signin, twofactor  # noqa: F401
 
         permissions.load_app_permissions()
+        events.discover()  # every app's event declarations (signals.py) and handlers (handlers.py)

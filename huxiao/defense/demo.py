@@ -8,11 +8,11 @@ from decimal import Decimal
 
 from stdnum.cn import ric
 
-from huxiao.compliance.measures import required_guards
 from huxiao.core import crypto
 from huxiao.core.demo import mobile, person_name
 from huxiao.defense.choices import BackgroundResult, EquipmentKind, GuardCategory
 from huxiao.defense.models import Equipment, Facility, Guard
+from huxiao.defense.staffing import required_guards
 
 AREAS = ("320482", "320400")  # 金坛市 (from 1993), 常州市
 

@@ -1,19 +1,24 @@
-"""Every change of the 三防 records. Each is atomic, audited, and re-evaluates the school's compliance
-in the same transaction so dashboards never lag behind the records."""
+"""Every change of the 三防 records. Each is atomic and audited, and announces ``defense.changed`` for the
+school: compliance re-evaluates it after the commit (its handler), so dashboards follow the records
+without the registry depending on compliance."""
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from huxiao.core import audit, crypto
+from huxiao.core import audit, crypto, events
+from huxiao.core.actions import acting_user, require
 from huxiao.core.choices import AuditAction
 from huxiao.core.scoping import can
 from huxiao.core.validators import DateKind, validate_id_number, validate_plausible_date
+from huxiao.defense.audit_events import DefenseAudit
 from huxiao.defense.choices import BackgroundResult, EquipmentKind, GuardCategory
 from huxiao.defense.models import Equipment, Facility, Guard, GuardTraining
+from huxiao.defense.signals import CHANGED
 
 GUARD_FIELDS = ("name", "category", "license_number", "birth_date", "first_hired_on", "background_checked_on",
                 "background_result", "health_status", "phone")
@@ -29,15 +34,12 @@ PERSONAL_FIELDS = ("id_number_masked", "license_number", "first_hired_on", "hire
                    "phone", "left_on", "trainings")
 
 
-def _require(actor, obj):
-    if actor is not None and not can(actor, "defense.change_records", obj):
-        raise PermissionDenied(_("无权修改该校三防台账"))
+CHANGE = "defense.change_records"
+REFUSED = gettext_lazy("无权修改该校三防台账")
 
 
-def _refresh(school):
-    from huxiao.compliance.services import refresh_school
-
-    refresh_school(school)
+def _changed(school):
+    events.emit(CHANGED, school_ids=[school.pk])
 
 
 def _birth_from_id(id_number: str) -> datetime.date:
@@ -72,7 +74,7 @@ def _check_guard(guard: Guard, today=None):
 def do_create_guard(school, data: dict, *, id_number: str, actor) -> Guard:
     """Add a guard to the roster. The ID number is validated (GB 11643), stored encrypted with a keyed
     hash for exact look-ups, and must agree with the birth date."""
-    _require(actor, school)
+    require(actor, CHANGE, school, message=REFUSED)
     try:
         id_number = validate_id_number(id_number)
     except ValidationError as exc:
@@ -87,20 +89,21 @@ def do_create_guard(school, data: dict, *, id_number: str, actor) -> Guard:
     index = crypto.blind_index(id_number)
     if Guard.objects.filter(school=school, id_number_index__in=crypto.blind_indexes(id_number), active=True).exists():
         raise ValidationError({"id_number": _("该身份证号的人员已在本校安保名册中")})
-    guard = Guard(school=school, recorded_by=actor if getattr(actor, "pk", None) else None,
+    guard = Guard(school=school, recorded_by=acting_user(actor),
                   id_number_encrypted=crypto.encrypt(id_number), id_number_index=index,
                   id_number_masked=crypto.mask_id_number(id_number), **data)
     guard.full_clean(exclude=["region_code", "recorded_by", "evidence"])
     _check_guard(guard)
     guard.save()
-    audit.record(AuditAction.CREATE, guard, actor=actor, after=audit.snapshot(guard, exclude=AUDIT_EXCLUDE))
-    _refresh(school)
+    audit.record(AuditAction.CREATE, guard, actor=actor, after=audit.snapshot(guard, exclude=AUDIT_EXCLUDE),
+                 event=DefenseAudit.ADD_GUARD)
+    _changed(school)
     return guard
 
 
 @transaction.atomic
 def do_update_guard(guard: Guard, data: dict, *, actor) -> Guard:
-    _require(actor, guard)
+    require(actor, CHANGE, guard, message=REFUSED)
     before = audit.snapshot(guard, exclude=AUDIT_EXCLUDE)
     for key, value in data.items():
         if key not in GUARD_FIELDS:
@@ -112,15 +115,15 @@ def do_update_guard(guard: Guard, data: dict, *, actor) -> Guard:
     _check_guard(guard)
     guard.save()
     audit.record(AuditAction.UPDATE, guard, actor=actor, before=before,
-                 after=audit.snapshot(guard, exclude=AUDIT_EXCLUDE))
-    _refresh(guard.school)
+                 after=audit.snapshot(guard, exclude=AUDIT_EXCLUDE), event=DefenseAudit.CHANGE_GUARD)
+    _changed(guard.school)
     return guard
 
 
 @transaction.atomic
 def do_release_guard(guard: Guard, left_on: datetime.date, *, actor) -> Guard:
     """A guard leaves (离岗): active → left. Leaving twice is an error."""
-    _require(actor, guard)
+    require(actor, CHANGE, guard, message=REFUSED)
     if not guard.active:
         raise ValidationError({"active": _("%(n)s 已于 %(d)s 离岗") % {"n": guard.name, "d": guard.left_on}})
     if left_on < guard.first_hired_on or left_on > timezone.localdate():
@@ -128,15 +131,15 @@ def do_release_guard(guard: Guard, left_on: datetime.date, *, actor) -> Guard:
     guard.active, guard.left_on = False, left_on
     guard.save(update_fields=["active", "left_on", "updated_at"])
     audit.record(AuditAction.UPDATE, guard, actor=actor, before={"active": True},
-                 after={"active": False, "left_on": str(left_on)})
-    _refresh(guard.school)
+                 after={"active": False, "left_on": str(left_on)}, event=DefenseAudit.RELEASE_GUARD)
+    _changed(guard.school)
     return guard
 
 
 @transaction.atomic
 def do_add_training(guard: Guard, data: dict, *, actor, evidence=()) -> GuardTraining:
-    _require(actor, guard)
-    training = GuardTraining(guard=guard, recorded_by=actor if getattr(actor, "pk", None) else None, **data)
+    require(actor, CHANGE, guard, message=REFUSED)
+    training = GuardTraining(guard=guard, recorded_by=acting_user(actor), **data)
     training.full_clean(exclude=["recorded_by", "evidence"])
     if training.held_on > timezone.localdate():
         raise ValidationError({"held_on": _("培训日期不能晚于今天")})
@@ -144,14 +147,15 @@ def do_add_training(guard: Guard, data: dict, *, actor, evidence=()) -> GuardTra
     if evidence:
         training.evidence.set(evidence)
     audit.record(AuditAction.CREATE, guard, actor=actor, after={"training": training.topic,
-                                                                "held_on": str(training.held_on)})
+                                                                "held_on": str(training.held_on)},
+                 event=DefenseAudit.ADD_TRAINING)
     return training
 
 
 @transaction.atomic
 def do_update_facility(school, data: dict, *, actor, evidence=()) -> Facility:
     """Create or update the school's 物防 record."""
-    _require(actor, school)
+    require(actor, CHANGE, school, message=REFUSED)
     facility = Facility.objects.filter(school=school).first()
     before = audit.snapshot(facility) if facility else None
     if facility is None:
@@ -161,13 +165,13 @@ def do_update_facility(school, data: dict, *, actor, evidence=()) -> Facility:
             raise ValidationError({key: _("未知字段")})
         setattr(facility, key, value)
     _check_facility(facility)
-    facility.recorded_by = actor if getattr(actor, "pk", None) else None
+    facility.recorded_by = acting_user(actor)
     facility.save()
     if evidence:
         facility.evidence.add(*evidence)
     audit.record(AuditAction.UPDATE if before else AuditAction.CREATE, facility, actor=actor, before=before,
-                 after=audit.snapshot(facility))
-    _refresh(school)
+                 after=audit.snapshot(facility), event=DefenseAudit.CHANGE_FACILITY)
+    _changed(school)
     return facility
 
 
@@ -192,7 +196,7 @@ def _check_facility(f: Facility):
 @transaction.atomic
 def do_set_equipment(school, counts: dict, *, actor) -> list[Equipment]:
     """Set the count of each kind of protective equipment (kinds not named are left as they are)."""
-    _require(actor, school)
+    require(actor, CHANGE, school, message=REFUSED)
     for kind, count in counts.items():
         if kind not in EquipmentKind.values:
             raise ValidationError({"kind": _("未知的装备类别：%(k)s") % {"k": kind}})
@@ -202,10 +206,10 @@ def do_set_equipment(school, counts: dict, *, actor) -> list[Equipment]:
     for kind, count in counts.items():
         Equipment.objects.update_or_create(school=school, kind=kind, defaults={
             "count": count, "region_code": school.region_code,
-            "recorded_by": actor if getattr(actor, "pk", None) else None})
+            "recorded_by": acting_user(actor)})
     audit.record(AuditAction.UPDATE, school, actor=actor, model="defense.Equipment", before=before,
-                 after={**before, **counts}, object_repr=f"{school.name}·防护装备")
-    _refresh(school)
+                 after={**before, **counts}, object_repr=f"{school.name}·防护装备", event=DefenseAudit.SET_EQUIPMENT)
+    _changed(school)
     return list(Equipment.objects.filter(school=school))
 
 
@@ -259,12 +263,12 @@ def read_roster(school, *, actor, request=None) -> tuple[bool, list[dict]]:
 def do_attach_evidence(record, uploaded, *, actor):
     """Store a photo or document (type and size checked by core) and attach it to a guard, training or the
     facility record of the school as evidence."""
-    _require(actor, record.guard if isinstance(record, GuardTraining) else record)
+    require(actor, CHANGE, record.guard if isinstance(record, GuardTraining) else record, message=REFUSED)
     school = record.guard.school if isinstance(record, GuardTraining) else record.school
     from huxiao.core.attachments import do_store_attachment
 
     attachment = do_store_attachment(uploaded, actor=actor, school=school)
     record.evidence.add(attachment)
     audit.record(AuditAction.UPDATE, record.guard if isinstance(record, GuardTraining) else record, actor=actor,
-                 after={"evidence": attachment.original_name})
+                 after={"evidence": attachment.original_name}, event=DefenseAudit.ATTACH_EVIDENCE)
     return attachment

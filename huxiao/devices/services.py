@@ -1,54 +1,56 @@
-"""State changes of the device registry; heartbeats from every source go through record_heartbeats."""
+"""State changes of the device registry; heartbeats from every source go through record_heartbeats.
+
+The registry owns ``Device.network_state``: heartbeats move it as they arrive, ``sweep_network_states``
+(on every ``clock.tick``) finds the devices whose window ran out. Each change is announced after the commit
+(``devices.network_changed``, ``devices.silent``, ``devices.registry_changed``); compliance follows in
+its handlers, never inside the transaction that stored a heartbeat or an alarm.
+"""
 
 import datetime
 import secrets
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from huxiao.core import audit, crypto
+from huxiao.core import audit, crypto, events
+from huxiao.core.actions import require
 from huxiao.core.choices import AuditAction
-from huxiao.core.scoping import can
+from huxiao.devices.audit_events import DeviceAudit
 from huxiao.devices.choices import HeartbeatSource
 from huxiao.devices.models import Device, Heartbeat
-from huxiao.devices.signals import network_state_changed, registry_changed
+from huxiao.devices.signals import NETWORK_CHANGED, REGISTRY_CHANGED, SILENT
 
 AUDIT_EXCLUDE = ("secret_encrypted", "dc09_key_encrypted")
-
-
-def _require(actor, perm, obj=None):
-    if actor is not None and not can(actor, perm, obj):
-        raise PermissionDenied(_("无权执行此操作"))
 
 
 @transaction.atomic
 def do_register_device(school, data: dict, *, actor) -> tuple[Device, str]:
     """Register a device; returns it with its raw HTTP secret (shown once, stored encrypted)."""
-    _require(actor, "devices.register_device", school)
+    require(actor, "devices.register_device", school)
     raw_secret = secrets.token_hex(32)
     device = Device(school=school, secret_encrypted=crypto.encrypt(raw_secret), **data)
     device.full_clean(exclude=["region_code"])
     device.save()
-    audit.record(AuditAction.CREATE, device, actor=actor, after=audit.snapshot(device, exclude=AUDIT_EXCLUDE))
-    registry_changed.send(Device, school_ids={school.pk})
+    audit.record(AuditAction.CREATE, device, actor=actor, after=audit.snapshot(device, exclude=AUDIT_EXCLUDE),
+                 event=DeviceAudit.REGISTER)
+    events.emit(REGISTRY_CHANGED, school_ids=[school.pk])
     return device, raw_secret
 
 
 @transaction.atomic
 def do_set_device_active(device: Device, active: bool, *, actor) -> Device:
     """Take a device out of use (拆除/停用) or back into use; a device out of use is never networked."""
-    _require(actor, "devices.register_device", device)
+    require(actor, "devices.register_device", device)
     before = {"active": device.active}
     device.active = active
     if not active:
         device.network_state = False
     device.save(update_fields=["active", "network_state"])
-    audit.record(AuditAction.UPDATE, device, actor=actor, before=before, after={"active": active})
-    registry_changed.send(Device, school_ids={device.school_id})
+    audit.record(AuditAction.UPDATE, device, actor=actor, before=before, after={"active": active},
+                 event=DeviceAudit.REACTIVATE if active else DeviceAudit.DEACTIVATE)
+    events.emit(REGISTRY_CHANGED, school_ids=[device.school_id])
     return device
 
 
@@ -76,7 +78,7 @@ def record_heartbeats(entries: Iterable[tuple[int, object]], source=HeartbeatSou
     """Store heartbeats ``(device_id, at)`` and move each device's ``last_seen_at`` forward (never back).
 
     On PostgreSQL the rows go in with one COPY and the devices with one UPDATE … FROM unnest(…); devices
-    whose networked state changes are announced (``network_state_changed``) so compliance follows.
+    whose networked state changes are announced after the commit (``devices.network_changed``).
     With ``strict``, every device must move forward, else StaleHeartbeat (the row locks taken by the
     UPDATE make this exact under concurrent batches). With ``min_step`` (signs of life that are not
     heartbeats, e.g. alarms), a device heard less than ``min_step`` before is left alone and no row is
@@ -98,7 +100,7 @@ def record_heartbeats(entries: Iterable[tuple[int, object]], source=HeartbeatSou
     if strict and moved != len(latest):
         raise StaleHeartbeat(len(latest) - moved)
     if changed:
-        network_state_changed.send(Device, school_ids=changed)
+        events.emit(NETWORK_CHANGED, school_ids=sorted(changed), at=now.isoformat())
     return len(rows)
 
 
@@ -153,6 +155,35 @@ def _record_orm(rows, latest, now, source, min_step) -> tuple[int, set]:
     Heartbeat.objects.bulk_create([Heartbeat(device_id=d, at=at, received_at=now, source=source) for d, at in rows],
                                   batch_size=5000)
     return len(moved_ids), changed
+
+
+def _online(now) -> Q:
+    return Q(active=True, last_seen_at__isnull=False, last_seen_at__gte=now - F("supervision_window"))
+
+
+@transaction.atomic
+def sweep_network_states(now=None) -> int:
+    """Devices whose networked state changed without a heartbeat to say so (silent past their window; or
+    heard again when the heartbeat's own update could not tell): store the new state, announce it after the
+    commit (``devices.silent`` for the ones gone quiet, ``devices.network_changed`` for every school
+    concerned). Run on every ``clock.tick``; returns the number of devices changed."""
+    now = now or timezone.now()
+    online = _online(now)
+    silent = list(Device.objects.filter(network_state=True).exclude(online).values_list("pk", "school_id"))
+    back = list(Device.objects.filter(online, network_state=False).values_list("pk", "school_id"))
+    if silent:
+        # the condition again in the UPDATE: a heartbeat in between keeps its device networked
+        Device.objects.filter(pk__in=[pk for pk, _school in silent], network_state=True).exclude(online).update(
+            network_state=False)
+        events.emit(SILENT, device_ids=sorted(pk for pk, _school in silent),
+                    school_ids=sorted({school for _pk, school in silent}))
+    if back:
+        Device.objects.filter(online, pk__in=[pk for pk, _school in back], network_state=False).update(
+            network_state=True)
+    schools = {school for _pk, school in silent + back}
+    if schools:
+        events.emit(NETWORK_CHANGED, school_ids=sorted(schools), at=now.isoformat())
+    return len(silent) + len(back)
 
 
 def models_q_last_seen_before(at):

@@ -1,8 +1,14 @@
-"""Signals of the device registry, sent inside the changing transaction with ``school_ids`` (a set)."""
+"""Events of the device registry (core.events), dispatched after the commit with ``school_ids`` (a list)."""
 
-from django.dispatch import Signal
+from huxiao.core import events
 
 # devices of these schools changed networked state (heard again, or silent past their window)
-network_state_changed = Signal()
-# devices of these schools were registered, taken out of use or back into use
-registry_changed = Signal()
+# (``at``: the instant the state was judged, ISO 8601)
+NETWORK_CHANGED = events.declare("devices.network_changed", "devices changed networked state (school_ids, at)",
+                                 merge=("school_ids",), latest=("at",))
+# devices were registered, taken out of use or back into use
+REGISTRY_CHANGED = events.declare("devices.registry_changed", "devices registered or (de)activated (school_ids)",
+                                  merge=("school_ids",))
+# devices whose heartbeat went stale (past their supervision window) at this minute
+SILENT = events.declare("devices.silent", "devices fell silent (device_ids, school_ids)",
+                        merge=("device_ids", "school_ids"))

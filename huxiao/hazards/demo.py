@@ -1,5 +1,6 @@
-"""Demo records of the hazard ledger and inspections: a realistic month of joint inspections in 金坛区,
-hazards in every state (some overdue and escalated), monthly self-checks with a few missing.
+"""Demo records of the hazard ledger: monthly self-checks with a few missing (flagged), and the steps
+that move hazards through their life cycle (``progress``, ``flagship_states``), which the inspections demo
+takes once its month of joint inspections has put hazards on the ledger (huxiao/inspections/demo.py).
 
 Everything goes through the services with ``now`` set in the past, so timelines, audit entries and
 ladder steps look as if the month had really happened.
@@ -14,21 +15,10 @@ from huxiao.core.attachments import do_store_attachment
 from huxiao.core.choices import Role
 from huxiao.core.models import RoleAssignment, User
 from huxiao.hazards import services
-from huxiao.hazards.ladder import apply_ladder
 from huxiao.hazards.selfcheck import do_file_self_check, flag_missing_self_checks, previous_month
-from huxiao.inspections.models import ChecklistTemplate
-from huxiao.inspections.services import do_create_plan, do_record_inspection, semester_for
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
        b"\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa75\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
-NOTES = {
-    "安保制度是否健全": ["门卫值班制度未上墙", "安全检查记录不完整，10 月缺 2 周"],
-    "保卫力量配备是否达标": ["专职保安员仅 1 名，未达配备标准", "保安员 1 人无保安员证"],
-    "落实安保制度是否严格": ["外来人员登记不全，抽查 3 人未登记", "上放学时段校门口无专人看护"],
-    "技防物防设施是否齐全": ["一键式紧急报警未与公安联网", "东侧围墙高 1.6 米，不足 2 米", "校门口未设硬质防冲撞设施"],
-    "校园周边防控机制是否落实": ["校门外 200 米有网吧接纳未成年人", "周边出租屋人员底数不清"],
-    "应急处置预案及演练是否到位": ["本学期未开展应急疏散演练", "应急预案未按新规修订"],
-}
 
 
 def _school_principal(school, rng):
@@ -46,50 +36,16 @@ def _photo(actor, school, now, name):
                                school=school).pk
 
 
-def _at(day, hour):
+def at(day, hour):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
 
 
 def seed(ctx):
-    rng, today = ctx.rng, timezone.localdate()
-    users = ctx.users
-    baicheng = ChecklistTemplate.objects.get(builtin=True, name__startswith="白城")
-    jiangsu = ChecklistTemplate.objects.get(builtin=True, name__startswith="江苏")
-    semester_for(today)
-    plan = do_create_plan({"name": "金坛区秋季学期校园安全联合检查", "region": ctx.district, "times": 2,
-                           "template": baicheng, "joint": True}, actor=users["jiaoyuju"])
-    do_create_plan({"name": "常州市校园安全督导检查（八项措施）", "region": ctx.district.parent, "times": 2,
-                    "template": jiangsu, "joint": True}, actor=users["shijiaoyu"])
-    # priority on rural, 城镇 and private schools (003 §三(一)); the flagship is inspected too
-    schools = sorted(ctx.schools, key=lambda s: (s.setting == "urban" and s.ownership == "public", rng.random()))
-    chosen = [ctx.flagship] + [s for s in schools if s != ctx.flagship][:34]
-    inspectors = [users["duxue"], users["jiaoyuju"], users["fenju"]]
-    for n, school in enumerate(chosen):
-        day = today - datetime.timedelta(days=28 - (n * 27) // len(chosen)) if n else today - datetime.timedelta(30)
-        now = _at(day, 9 + n % 7)
-        actor = users["duxue"] if n == 0 else rng.choice(inspectors)
-        items = list(baicheng.items.all())
-        failed = set(rng.sample(range(len(items)), 3 if n == 0 else rng.choice((0, 1, 1, 2, 2, 3))))
-        results = []
-        for i, item in enumerate(items):
-            r = {"item": item.pk, "passed": i not in failed, "note": ""}
-            if i in failed:
-                r["note"] = rng.choice(NOTES[item.text])
-                r["severity"] = "major" if rng.random() < 0.15 else "general"
-                r["deadline"] = day + datetime.timedelta(days=rng.choice((7, 10, 15, 20, 30)))
-            results.append(r)
-        do_record_inspection(school, template=baicheng, plan=plan, actor=actor, inspected_on=day, joint=True,
-                             mode="unannounced" if n % 9 == 4 else "announced",
-                             inspectors=f"{users['duxue'].display_name}、{users['minjing'].display_name}",
-                             summary="现场查看校门、围墙、门卫室及监控室，查阅安保台账。", results=results, now=now)
-    _progress(ctx, rng, today)
-    _flagship_states(ctx, today)
-    _self_checks(ctx, rng, today)
-    apply_ladder(now=timezone.now())
+    _self_checks(ctx, ctx.rng, timezone.localdate())
     flag_missing_self_checks(now=timezone.now())
 
 
-def _progress(ctx, rng, today):
+def progress(ctx, rng, today):
     """Move the month's hazards along: most started, many submitted, a good share accepted and closed."""
     from huxiao.hazards.models import Hazard
 
@@ -100,24 +56,24 @@ def _progress(ctx, rng, today):
         start = h.found_on + datetime.timedelta(days=rng.randint(1, 3))
         if roll < 0.15 or start >= today:
             continue  # 待整改
-        services.do_start_rectification(h, actor=principal, note="已制定整改方案", now=_at(start, 10))
+        services.do_start_rectification(h, actor=principal, note="已制定整改方案", now=at(start, 10))
         done = start + datetime.timedelta(days=rng.randint(2, 12))
         if roll < 0.35 or done >= today:
             continue  # 整改中 (some of these run overdue)
         photo = _photo(principal, h.school, done, "整改后.png")
         services.do_submit_rectification(h, actor=principal, note="已按要求整改完毕，附整改后照片", evidence=[photo],
-                                         now=_at(done, 15))
+                                         now=at(done, 15))
         check = done + datetime.timedelta(days=rng.randint(1, 4))
         if roll < 0.5 or check >= today:
             continue  # 待验收
         closer = rng.choice(closers)
         if roll < 0.58:
-            services.do_rework_hazard(h, actor=closer, note="复查未达标，请继续整改", now=_at(check, 11))
+            services.do_rework_hazard(h, actor=closer, note="复查未达标，请继续整改", now=at(check, 11))
             continue
-        services.do_close_hazard(h, actor=closer, note="现场复查，整改到位，同意销号", now=_at(check, 11))
+        services.do_close_hazard(h, actor=closer, note="现场复查，整改到位，同意销号", now=at(check, 11))
 
 
-def _flagship_states(ctx, today):
+def flagship_states(ctx, today):
     """xiaozhang's school shows every state: 待整改, 整改中 (overdue), 待验收 and 已销号."""
     from huxiao.hazards.models import Hazard
 
@@ -125,21 +81,21 @@ def _flagship_states(ctx, today):
     hazards = list(Hazard.objects.filter(school=school).order_by("pk"))
     h_overdue, h_awaiting, h_closed = hazards[:3]
     d = today - datetime.timedelta(days=20)
-    services.do_start_rectification(h_overdue, actor=u["anbao"], note="已联系施工单位", now=_at(d, 10))
+    services.do_start_rectification(h_overdue, actor=u["anbao"], note="已联系施工单位", now=at(d, 10))
     # a 重大 hazard due the day it was found, now 30 days overdue: 挂牌督办 at the city level
     Hazard.objects.filter(pk=h_overdue.pk).update(deadline=h_overdue.found_on, severity="major")
     for h, actor in ((h_awaiting, u["anbao"]), (h_closed, u["xiaozhang"])):
-        services.do_start_rectification(h, actor=actor, note="已安排整改", now=_at(d, 11))
+        services.do_start_rectification(h, actor=actor, note="已安排整改", now=at(d, 11))
         photo = _photo(actor, school, d, "整改照片.png")
         services.do_submit_rectification(h, actor=actor, note="整改完成，请验收", evidence=[photo],
-                                         now=_at(d + datetime.timedelta(days=5), 15))
+                                         now=at(d + datetime.timedelta(days=5), 15))
     services.do_close_hazard(h_closed, actor=u["minjing"], note="复查合格，同意销号",
-                             now=_at(d + datetime.timedelta(days=7), 10))
+                             now=at(d + datetime.timedelta(days=7), 10))
     services.do_report_hazard(school, {
         "place": "学校南门外", "description": "上放学时段家长车辆占道，缺少人行横道和减速带", "category": "traffic",
         "severity": "general", "source": "patrol", "responsible_unit": "金坛分局交警大队",
         "responsible_person": "交警中队长", "measures": "施划人行横道、设置减速带", "deadline":
-            today + datetime.timedelta(days=12)}, actor=u["minjing"], now=_at(today - datetime.timedelta(2), 8))
+            today + datetime.timedelta(days=12)}, actor=u["minjing"], now=at(today - datetime.timedelta(2), 8))
 
 
 def _self_checks(ctx, rng, today):
@@ -151,7 +107,7 @@ def _self_checks(ctx, rng, today):
             actor = _school_principal(school, rng)
         if rng.random() < 0.9 or school == ctx.flagship:
             do_file_self_check(school, last, actor=actor, no_hazards=True, note="对校门、围墙、消防通道逐项自查",
-                               now=_at(last.replace(day=28), 16))
+                               now=at(last.replace(day=28), 16))
         if rng.random() < 0.4 and school != ctx.flagship:
             do_file_self_check(school, today, actor=actor, no_hazards=True, note="本月自查未发现隐患",
-                               now=_at(today, 8))
+                               now=at(today, 8))

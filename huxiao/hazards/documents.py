@@ -21,8 +21,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from huxiao.core import audit
+from huxiao.core import audit, regions
+from huxiao.core.actions import acting_user
 from huxiao.core.choices import AuditAction
+from huxiao.hazards.audit_events import HazardAudit
 from huxiao.hazards.models import IssuedDocument
 
 RED = RGBColor(0xC0, 0x00, 0x00)
@@ -95,14 +97,15 @@ def next_number(kind, region_code, year, *, title, actor, school=None) -> Issued
     last = IssuedDocument.objects.select_for_update().filter(kind=kind, region_code=region_code, year=year)
     seq = (last.aggregate(m=Max("seq"))["m"] or 0) + 1
     return IssuedDocument.objects.create(kind=kind, region_code=region_code, year=year, seq=seq, title=title[:200],
-                                         school=school, issued_by=actor, issued_at=timezone.now())
+                                         school=school, issued_by=acting_user(actor), issued_at=timezone.now())
 
 
 @transaction.atomic
 def issue_document(kind, region_code, *, title, actor, layout, filename, number_for, school=None, hazards=(),
-                   extra=None):
+                   extra=None, event=HazardAudit.ISSUE_DOCUMENT):
     """Number and keep one document. ``layout`` holds official_document's arguments except number and
-    date; ``number_for(seq, year)`` writes the 文号; ``extra`` is kept with it. Returns the IssuedDocument."""
+    date; ``number_for(seq, year)`` writes the 文号; ``extra`` is kept with it; ``event`` is the typed audit
+    event of the issue. Returns the IssuedDocument."""
     today = timezone.localdate()
     doc = next_number(kind, region_code, today.year, title=title, actor=actor, school=school)
     doc.number = number_for(doc.seq, today.year)
@@ -111,7 +114,7 @@ def issue_document(kind, region_code, *, title, actor, layout, filename, number_
     doc.save(update_fields=["number", "content"])
     audit.record(AuditAction.CREATE, doc, actor=actor, region_code=school.region_code if school else region_code,
                  school_id=school.pk if school else None,
-                 after={"title": doc.title, "number": doc.number, "hazards": list(hazards)})
+                 after={"title": doc.title, "number": doc.number, "hazards": list(hazards)}, event=event)
     return doc
 
 
@@ -214,7 +217,7 @@ def notices_of(user, school=None):
 
 def notice_number(region_code):
     """The 文号 pattern of a district's 整改通知书 (金坛区: 坛安整〔2026〕1号)."""
-    prefix = "坛安整" if region_code.startswith("320413") else "安整"
+    prefix = "坛安整" if regions.within(region_code, "320413") else "安整"
     return lambda seq, year: f"{prefix}〔{year}〕{seq}号"
 
 
@@ -260,5 +263,6 @@ def do_issue_notice(school, *, actor) -> tuple[IssuedDocument, bool]:
                             [1.1, 3.0, 2.8, 4.6, 1.3, 1.8, 2.4]], "tail": closing, "signature": issuers}
         doc = issue_document("notice", school.region_code[:6], title=f"{school.name} {title}", actor=actor,
                              layout=layout, filename=f"整改通知书-{school.name}-{today:%Y%m%d}.docx",
-                             number_for=notice_number(school.region_code), school=school, hazards=ids)
+                             number_for=notice_number(school.region_code), school=school, hazards=ids,
+                             event=HazardAudit.ISSUE_NOTICE)
     return doc, True

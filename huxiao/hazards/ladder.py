@@ -1,7 +1,8 @@
 """The overdue ladder (三方督办): reminder before the deadline → 通报 → 约谈 → 挂牌督办 for 重大 hazards.
 
-``apply_ladder(now)`` is run by a periodic task; each rung reached is an EscalationStep record with a
-notification to the school, its education bureau and its police at once. Rungs only go up, once each.
+``apply_ladder(now)`` runs on every ``clock.hour`` (hazards/handlers.py); each rung reached is an
+EscalationStep record with a notification to the school, its education bureau and its police at once,
+written by ``SYSTEM`` in its own transaction. Rungs only go up, once each.
 """
 
 import datetime
@@ -12,8 +13,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
 from huxiao.core import audit
+from huxiao.core.actions import SYSTEM
 from huxiao.core.choices import AuditAction
 from huxiao.core.services import notify
+from huxiao.hazards.audit_events import HazardAudit
 from huxiao.hazards.choices import LEVEL_ORDER, OWED_STATUSES, EscalationLevel, Severity
 from huxiao.hazards.models import EscalationPolicy, EscalationStep, Hazard
 from huxiao.hazards.services import hazard_url, responsible_users
@@ -59,7 +62,8 @@ def _escalate(hazard, level, today, now):
                                          overdue_days=overdue, supervising_region=supervising,
                                          recipients=len(recipients))
     Hazard.objects.filter(pk=hazard.pk).update(escalation=level)
-    audit.record(AuditAction.UPDATE, hazard, actor=None, after={"escalation": level, "overdue_days": overdue})
+    audit.record(AuditAction.UPDATE, hazard, actor=SYSTEM, after={"escalation": level, "overdue_days": overdue},
+                 event=HazardAudit.ESCALATE)
     title = _(MESSAGES[level]) % {"school": hazard.school.name, "place": hazard.place,
                                   "deadline": hazard.deadline, "days": overdue}
     notify(recipients, title, hazard.description, hazard_url(hazard), level="warning" if overdue else "info")
@@ -83,3 +87,9 @@ def apply_ladder(now=None) -> list:
         if level and _rank(level) > _rank(hazard.escalation):
             steps.append(_escalate(hazard, level, today, now))
     return steps
+
+
+def deadlines_passed(day: datetime.date) -> list[int]:
+    """The owed hazards whose deadline was the day before ``day`` (the first day they are overdue)."""
+    return list(Hazard.objects.filter(status__in=OWED_STATUSES, deadline=day - datetime.timedelta(days=1))
+                .order_by("pk").values_list("pk", flat=True))

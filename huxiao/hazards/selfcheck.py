@@ -9,12 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huxiao.core import audit
+from huxiao.core.actions import acting_user, require
 from huxiao.core.choices import AuditAction
 from huxiao.core.models import School
 from huxiao.core.services import notify
+from huxiao.hazards.audit_events import HazardAudit
 from huxiao.hazards.choices import HazardSource
 from huxiao.hazards.models import EscalationPolicy, SelfCheck, SelfCheckFlag
-from huxiao.hazards.services import EDUCATION_ROLES, _require, do_report_hazard, responsible_users
+from huxiao.hazards.services import EDUCATION_ROLES, do_report_hazard, responsible_users
 
 
 def month_start(value: datetime.date) -> datetime.date:
@@ -37,7 +39,7 @@ def parse_month(value) -> datetime.date:
 @transaction.atomic
 def do_file_self_check(school, month, *, actor, no_hazards=False, note="", hazards=(), now=None) -> SelfCheck:
     """File the school's self-check for ``month``: either "no hazards found" or the hazards it raised."""
-    _require(actor, "hazards.file_self_check", school)
+    require(actor, "hazards.file_self_check", school)
     now = now or timezone.now()
     today = timezone.localdate(now)
     month = parse_month(month)
@@ -52,8 +54,8 @@ def do_file_self_check(school, month, *, actor, no_hazards=False, note="", hazar
         raise ValidationError({"hazards": _("请登记自查发现的隐患，或勾选“未发现隐患”")})
     if SelfCheck.objects.filter(school=school, month=month).exists():
         raise ValidationError({"month": _("%(m)s 的月度自查已填报") % {"m": f"{month:%Y-%m}"}})
-    check = SelfCheck(school=school, month=month, no_hazards=no_hazards, note=(note or "").strip(), filed_by=actor,
-                      filed_at=now)
+    check = SelfCheck(school=school, month=month, no_hazards=no_hazards, note=(note or "").strip(),
+                      filed_by=acting_user(actor), filed_at=now)
     try:
         with transaction.atomic():
             check.save()
@@ -72,7 +74,8 @@ def do_file_self_check(school, month, *, actor, no_hazards=False, note="", hazar
         raise ValidationError(errors)
     SelfCheckFlag.objects.filter(school=school, month=month, resolved_at__isnull=True).update(resolved_at=now)
     audit.record(AuditAction.CREATE, check, actor=actor, after={"month": str(month), "no_hazards": no_hazards,
-                                                                "hazards": len(hazards)})
+                                                                "hazards": len(hazards)},
+                 event=HazardAudit.FILE_SELF_CHECK)
     return check
 
 

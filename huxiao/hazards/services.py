@@ -1,11 +1,11 @@
 """Every state change of the hazard ledger. Pages, API and tasks call these; each is atomic and writes
-its audit entry (and the HazardEvent of the transition) in the same transaction.
+its typed audit entry (and the HazardEvent of the transition) in the same transaction.
 
-The life cycle is the TRANSITIONS table below — one ``do_<verb>`` per row, nothing else changes status.
+The life cycle is the TRANSITIONS table below (core.actions.TransitionTable) — one ``do_<verb>`` per row,
+nothing else changes status.
 """
 
 import datetime
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,36 +13,38 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from huxiao.core import audit
+from huxiao.core.actions import Transition, TransitionTable, acting_user, require
 from huxiao.core.attachments import attachments_for
 from huxiao.core.choices import AuditAction, Role
-from huxiao.core.scoping import can, has_perm, roles_of, scope_for
+from huxiao.core.scoping import has_perm, roles_of, scope_for
 from huxiao.core.services import notify
 from huxiao.core.validators import DateKind, validate_plausible_date
+from huxiao.hazards.audit_events import HazardAudit
 from huxiao.hazards.choices import HazardAction, HazardCategory, HazardSource, HazardStatus, Severity
 from huxiao.hazards.models import EscalationPolicy, Hazard, HazardEvent
 
 S = HazardStatus
+NOTE_MESSAGE = gettext_lazy("请填写说明（整改情况或退回原因）")
 
-
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset
-    target: str
-    perm: str
-    note_required: bool = False
-    evidence_required: bool = False
-
-
-TRANSITIONS = {
-    HazardAction.START: Transition(frozenset({S.PENDING}), S.RECTIFYING, "hazards.rectify_hazard"),
-    HazardAction.SUBMIT: Transition(frozenset({S.RECTIFYING}), S.AWAITING, "hazards.rectify_hazard",
-                                    note_required=True, evidence_required=True),
-    HazardAction.CLOSE: Transition(frozenset({S.AWAITING}), S.CLOSED, "hazards.accept_hazard"),
-    HazardAction.REWORK: Transition(frozenset({S.AWAITING}), S.RECTIFYING, "hazards.accept_hazard",
-                                    note_required=True),
-}
+TRANSITIONS = TransitionTable(
+    rows={
+        HazardAction.START: Transition(frozenset({S.PENDING}), S.RECTIFYING, "hazards.rectify_hazard"),
+        HazardAction.SUBMIT: Transition(
+            frozenset({S.RECTIFYING}), S.AWAITING, "hazards.rectify_hazard", note_required=True,
+            evidence_required=True, note_message=NOTE_MESSAGE,
+            evidence_message=gettext_lazy("提交验收须上传整改佐证材料（照片或文件）")),
+        HazardAction.CLOSE: Transition(frozenset({S.AWAITING}), S.CLOSED, "hazards.accept_hazard"),
+        HazardAction.REWORK: Transition(frozenset({S.AWAITING}), S.RECTIFYING, "hazards.accept_hazard",
+                                        note_required=True, note_message=NOTE_MESSAGE),
+    },
+    action_labels=dict(HazardAction.choices),
+    state_labels=dict(HazardStatus.choices),
+)
+AUDIT_EVENTS = {HazardAction.START: HazardAudit.START, HazardAction.SUBMIT: HazardAudit.SUBMIT,
+                HazardAction.CLOSE: HazardAudit.CLOSE, HazardAction.REWORK: HazardAudit.REWORK}
 
 HAZARD_FIELDS = ("place", "description", "category", "severity", "source", "found_on", "responsible_unit",
                  "responsible_person", "measures", "deadline")
@@ -51,11 +53,6 @@ REQUIRED_FIELDS = ("place", "description", "category", "source", "responsible_un
 SCHOOL_ROLES = (Role.PRINCIPAL, Role.SECURITY_OFFICER)
 EDUCATION_ROLES = (Role.EDUCATION_OFFICER, Role.INSPECTOR)
 POLICE_ROLES = (Role.STATION_OFFICER, Role.POLICE_SUPERVISOR)
-
-
-def _require(actor, perm, obj=None):
-    if not can(actor, perm, obj):
-        raise PermissionDenied(_("无权执行此操作"))
 
 
 def hazard_url(hazard) -> str:
@@ -116,17 +113,18 @@ def clean_hazard_data(data: dict, *, today) -> dict:
 @transaction.atomic
 def do_report_hazard(school, data: dict, *, actor, photos=(), self_check=None, policy=None, now=None) -> Hazard:
     """Put a hazard on the ledger (挂账) and tell the three parties."""
-    _require(actor, "hazards.report_hazard", school)
+    require(actor, "hazards.report_hazard", school)
     now = now or timezone.now()
     data = clean_hazard_data(data, today=timezone.localdate(now))
     photo_rows = attachments_for(photos, school, actor, "photos")
-    hazard = Hazard(school=school, found_by=actor, self_check=self_check, policy=policy, created_at=now, **data)
+    hazard = Hazard(school=school, found_by=acting_user(actor), self_check=self_check, policy=policy,
+                    created_at=now, **data)
     hazard.save()
     if photo_rows:
         hazard.photos.set(photo_rows)
     HazardEvent.objects.create(hazard=hazard, action=HazardAction.REPORT, from_status="", to_status=hazard.status,
-                               actor=actor, at=now, note=hazard.measures)
-    audit.record(AuditAction.CREATE, hazard, actor=actor, after=audit.snapshot(hazard))
+                               actor=acting_user(actor), at=now, note=hazard.measures)
+    audit.record(AuditAction.CREATE, hazard, actor=actor, after=audit.snapshot(hazard), event=HazardAudit.REPORT)
     title = _("新登记隐患：%(school)s %(place)s（%(sev)s，整改时限 %(d)s）") % {
         "school": school.name, "place": hazard.place, "sev": hazard.get_severity_display(), "d": hazard.deadline}
     notify([u for u in responsible_users(school) if u != actor], title, hazard.description, hazard_url(hazard))
@@ -135,35 +133,27 @@ def do_report_hazard(school, data: dict, *, actor, photos=(), self_check=None, p
 
 def transition_error(hazard, action) -> str | None:
     """Why ``action`` cannot be applied to the hazard in its present status (None when it can)."""
-    rule = TRANSITIONS[action]
-    if hazard.status not in rule.sources:
-        return _("当前状态为“%(status)s”，不能执行“%(action)s”") % {
-            "status": hazard.get_status_display(), "action": HazardAction(action).label}
-    return None
+    return TRANSITIONS.refusal(hazard.status, action)
 
 
 def available_actions(hazard, user) -> list:
-    return [a for a, rule in TRANSITIONS.items() if hazard.status in rule.sources and can(user, rule.perm, hazard)]
+    return TRANSITIONS.available(hazard, user)
 
 
 @transaction.atomic
 def _transition(hazard, action, *, actor, note="", evidence=(), now=None) -> Hazard:
-    rule = TRANSITIONS[action]
-    _require(actor, rule.perm, hazard)
+    require(actor, TRANSITIONS[action].perm, hazard)
     hazard = Hazard.objects.select_for_update().get(pk=hazard.pk)
-    error = transition_error(hazard, action)
-    if error:
-        raise ValidationError({"status": error})
     note = (note or "").strip()
-    if rule.note_required and not note:
-        raise ValidationError({"note": _("请填写说明（整改情况或退回原因）")})
+    # permission, status and note on the locked row; the evidence once its ids are known to be usable
+    rule = TRANSITIONS.check(hazard, action, actor=actor, note=note, evidence=evidence)
     rows = attachments_for(evidence, hazard.school, actor, "evidence")
     if rule.evidence_required and not rows:
-        raise ValidationError({"evidence": _("提交验收须上传整改佐证材料（照片或文件）")})
+        raise ValidationError({"evidence": rule.evidence_message})
     now = now or timezone.now()
     before = {"status": hazard.status}
     event = HazardEvent.objects.create(hazard=hazard, action=action, from_status=hazard.status,
-                                       to_status=rule.target, actor=actor, at=now, note=note)
+                                       to_status=rule.target, actor=acting_user(actor), at=now, note=note)
     if rows:
         event.evidence.set(rows)
     hazard.status = rule.target
@@ -173,8 +163,8 @@ def _transition(hazard, action, *, actor, note="", evidence=(), now=None) -> Haz
         hazard.days_to_close = max(0, (timezone.localdate(now) - hazard.found_on).days)
         fields += ["closed_at", "days_to_close"]
     hazard.save(update_fields=fields)
-    audit.record(AuditAction.UPDATE, hazard, actor=actor, before=before,
-                 after={"status": hazard.status, "action": str(action), "note": note})
+    audit.record(AuditAction.UPDATE, hazard, actor=actor, before=before, after={"status": hazard.status, "note": note},
+                 event=AUDIT_EVENTS[action])
     title = _("隐患%(action)s：%(school)s %(place)s") % {
         "action": HazardAction(action).label, "school": hazard.school.name, "place": hazard.place}
     notify([u for u in responsible_users(hazard.school) if u != actor], title, note, hazard_url(hazard))
@@ -228,7 +218,7 @@ def policies_for(user):
 @transaction.atomic
 def do_save_policy(policy: EscalationPolicy | None, data: dict, *, actor) -> EscalationPolicy:
     """Create or change the ladder thresholds of a campaign."""
-    _require(actor, "hazards.manage_policy")
+    require(actor, "hazards.manage_policy")
     if policy is not None and not can_manage_policy(actor, policy):
         raise PermissionDenied(_("无权修改该督办规则"))
     policy = policy or EscalationPolicy()
@@ -245,5 +235,5 @@ def do_save_policy(policy: EscalationPolicy | None, data: dict, *, actor) -> Esc
         EscalationPolicy.objects.exclude(pk=policy.pk).update(is_default=False)
     policy.save()
     audit.record(AuditAction.UPDATE if before else AuditAction.CREATE, policy, actor=actor, before=before,
-                 after=audit.snapshot(policy))
+                 after=audit.snapshot(policy), event=HazardAudit.CHANGE_POLICY if before else HazardAudit.ADD_POLICY)
     return policy

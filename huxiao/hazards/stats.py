@@ -9,7 +9,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from huxiao.core.models import Region
-from huxiao.core.regions import in_region
+from huxiao.core.regions import in_region, within
 from huxiao.core.scoping import scope_for
 from huxiao.hazards.choices import OPEN_STATUSES, OWED_STATUSES, HazardStatus
 from huxiao.hazards.models import Hazard
@@ -60,7 +60,7 @@ def dashboard(user, region, today=None) -> dict:
     for row in counts:
         code = row["g"]
         code = code.ljust(6, "0") if len(code) < 6 else code
-        name = names.get(code) or (region.name + "（直属）" if code.startswith(region.code[:len(row["g"])]) else code)
+        name = names.get(code) or (region.name + "（直属）" if within(code, region.code[:len(row["g"])]) else code)
         rows.append({"code": code, "name": name, **{k: row[k] for k in totals},
                      "closure_rate": _rate(row["closed"], row["total"]), "median_days": medians.get(row["g"])})
         for k in totals:

@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from huxiao.core.models import Unit
+from huxiao.core.regions import q_within
 from huxiao.hazards.choices import HazardStatus
 from huxiao.hazards.documents import issue_document, short_date
 from huxiao.hazards.models import IssuedDocument
@@ -37,7 +38,7 @@ def do_issue_bulletin(user, region, start, end) -> tuple[IssuedDocument, bool]:
 
 def _issue(user, region, start, end) -> IssuedDocument:
     inspections = Inspection.objects.visible_to(user, "inspections.issue_bulletin").filter(
-        region_code__startswith=region.prefix, inspected_on__gte=start, inspected_on__lte=end)
+        q_within(region), inspected_on__gte=start, inspected_on__lte=end)
     results = InspectionResult.objects.filter(inspection__in=inspections)
     failed = results.filter(passed=False)
     schools = inspections.values("school").distinct().count()

@@ -3,19 +3,21 @@ through huxiao.hazards.services.do_report_hazard, in the same transaction — no
 
 import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huxiao.core import audit
+from huxiao.core.actions import acting_user, require
 from huxiao.core.attachments import attachments_for
 from huxiao.core.choices import AuditAction, Role
 from huxiao.core.models import Region, School
-from huxiao.core.scoping import can, roles_of, scope_for
+from huxiao.core.scoping import roles_of, scope_for
 from huxiao.hazards.choices import HazardCategory, HazardSource, Severity
 from huxiao.hazards.services import do_report_hazard
 from huxiao.inspections import constants as C
+from huxiao.inspections.audit_events import InspectionAudit
 from huxiao.inspections.choices import InspectionMode, PlanKind, PlanLevel
 from huxiao.inspections.coverage import coverage, plan_progress  # noqa: F401 (the figures: callers read them here)
 from huxiao.inspections.models import (
@@ -26,11 +28,6 @@ from huxiao.inspections.models import (
     InspectionResult,
     Semester,
 )
-
-
-def _require(actor, perm, obj=None):
-    if not can(actor, perm, obj):
-        raise PermissionDenied(_("无权执行此操作"))
 
 
 def _region_in_reach(actor, perm, region) -> bool:
@@ -71,7 +68,7 @@ def semester_for(today=None) -> Semester:
 def do_create_template(name, items, *, actor, region, source="") -> ChecklistTemplate:
     """An official builds a checklist for their region; ``items`` are dicts (text, category, severity,
     deadline_days)."""
-    _require(actor, "inspections.manage_template")
+    require(actor, "inspections.manage_template")
     if region is None or not _region_in_reach(actor, "inspections.manage_template", region):
         raise ValidationError({"region": _("区域不在您的管辖范围内")})
     name = (name or "").strip()
@@ -94,12 +91,13 @@ def do_create_template(name, items, *, actor, region, source="") -> ChecklistTem
     if errors:
         raise ValidationError(errors)
     template = ChecklistTemplate.objects.create(name=name[:100], source=(source or "")[:200],
-                                                region_code=region.code, created_by=actor)
+                                                region_code=region.code, created_by=acting_user(actor))
     ChecklistItem.objects.bulk_create([
         ChecklistItem(template=template, order=n, text=i["text"].strip(),
                       category=i.get("category", HazardCategory.CAMPUS), severity=i.get("severity", Severity.GENERAL),
                       deadline_days=i.get("deadline_days", 30)) for n, i in enumerate(rows, start=1)])
-    audit.record(AuditAction.CREATE, template, actor=actor, after={"name": name, "items": len(rows)})
+    audit.record(AuditAction.CREATE, template, actor=actor, after={"name": name, "items": len(rows)},
+                 event=InspectionAudit.ADD_TEMPLATE)
     return template
 
 
@@ -112,7 +110,7 @@ def plan_level(region) -> str:
 @transaction.atomic
 def do_create_plan(data: dict, *, actor) -> InspectionPlan:
     """A plan of a region's authorities for a semester; its frequency must meet the seed's minimum."""
-    _require(actor, "inspections.manage_plan")
+    require(actor, "inspections.manage_plan")
     region = data.get("region")
     if isinstance(region, str):
         region = Region.objects.filter(pk=region).first()
@@ -141,8 +139,8 @@ def do_create_plan(data: dict, *, actor) -> InspectionPlan:
         name=data["name"].strip()[:100], region=region, level=level,
         semester=data.get("semester") or semester_for(), times=times, policy=data.get("policy"), kind=data.get("kind", PlanKind.ROUTINE),
         joint=bool(data.get("joint", True)), mode=data.get("mode", InspectionMode.ANNOUNCED), template=template,
-        created_by=actor)
-    audit.record(AuditAction.CREATE, plan, actor=actor, after=audit.snapshot(plan))
+        created_by=acting_user(actor))
+    audit.record(AuditAction.CREATE, plan, actor=actor, after=audit.snapshot(plan), event=InspectionAudit.ADD_PLAN)
     return plan
 
 
@@ -177,7 +175,7 @@ def do_record_inspection(school: School, *, template, actor, inspected_on, resul
     ``results``: one dict per checklist item — item (id), passed, note, photos (attachment ids), and for a
     failure optionally place, severity, measures, deadline (else the item's default time limit).
     """
-    _require(actor, "inspections.record_inspection", school)
+    require(actor, "inspections.record_inspection", school)
     now = now or timezone.now()
     today = timezone.localdate(now)
     inspected_on = _date(inspected_on, "inspected_on")
@@ -201,7 +199,8 @@ def do_record_inspection(school: School, *, template, actor, inspected_on, resul
         raise ValidationError(errors)
     inspection = Inspection.objects.create(
         plan=plan, school=school, template=template, inspected_on=inspected_on, joint=joint, mode=mode,
-        inspectors=inspectors.strip()[:200], summary=(summary or "").strip(), recorded_by=actor, created_at=now)
+        inspectors=inspectors.strip()[:200], summary=(summary or "").strip(), recorded_by=acting_user(actor),
+        created_at=now)
     source = hazard_source(actor, mode=mode, joint=joint, plan=plan)
     for n, r in enumerate(sorted(results, key=lambda r: items[r["item"]].order)):
         item = items[r["item"]]
@@ -223,6 +222,6 @@ def do_record_inspection(school: School, *, template, actor, inspected_on, resul
         photos = attachments_for(r.get("photos") or (), school, actor, f"results[{n}].photos")
         if photos:
             result.photos.set(photos)
-    audit.record(AuditAction.CREATE, inspection, actor=actor, after={
+    audit.record(AuditAction.CREATE, inspection, actor=actor, event=InspectionAudit.RECORD, after={
         "school": school.name, "date": str(inspected_on), "failed": sum(1 for r in results if not r.get("passed"))})
     return inspection

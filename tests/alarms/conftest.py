@@ -5,6 +5,7 @@ import threading
 import pytest
 
 from huxiao.alarms import services
+from huxiao.core.actions import SYSTEM
 from huxiao.devices.choices import DeviceKind, DeviceLocation
 from huxiao.devices.services import do_register_device
 
@@ -13,8 +14,8 @@ AES_KEY = "0123456789ABCDEF0123456789ABCDEF"
 
 def make_panel(school, serial, account, key="", **dc09):
     device, secret = do_register_device(school, {"kind": DeviceKind.ALARM_PANEL, "location": DeviceLocation.GATE,
-                                                 "name": "一键报警主机", "serial": serial}, actor=None)
-    services.do_set_dc09_account(device, account, key, actor=None, **dc09)  # key_form, timestamp_optional
+                                                 "name": "一键报警主机", "serial": serial}, actor=SYSTEM)
+    services.do_set_dc09_account(device, account, key, actor=SYSTEM, **dc09)  # key_form, timestamp_optional
     device.raw_secret = secret
     return device
 

@@ -11,6 +11,7 @@ from asgiref.testing import ApplicationCommunicator
 from huxiao.alarms.consumers import AlarmConsoleConsumer
 from huxiao.alarms.intake import Incoming, receive_alarms
 from huxiao.alarms.stats import compute
+from huxiao.core.actions import SYSTEM
 from tests.aio import run as run_coroutine
 from tests.alarms.conftest import make_panel
 
@@ -113,7 +114,7 @@ def test_live_batches_are_the_feed_as_the_database_gives_it(world, caplog):
     from huxiao.devices.services import do_register_device
 
     do_register_device(world.schools["a1"], {"kind": DeviceKind.CAMERA, "location": DeviceLocation.GATE,
-                                             "name": "校门摄像机", "serial": "LV-CAM"}, actor=None)
+                                             "name": "校门摄像机", "serial": "LV-CAM"}, actor=SYSTEM)
     panels = [make_panel(world.schools["a1"], f"LV-A1-{i}", f"7A{i}") for i in range(2)]
     other = make_panel(world.schools["b1"], "LV-B1", "7B0")
     user = world.users["police_a"]
@@ -262,7 +263,7 @@ def feed_world(world, panels_per_school=2, alarms_per_panel=3):
     for n, key in enumerate(("a1", "a2", "b1")):
         school = world.schools[key]
         do_register_device(school, {"kind": DeviceKind.CAMERA, "location": DeviceLocation.GATE, "name": "校门摄像机",
-                                    "serial": f"FQ-CAM-{key}"}, actor=None)
+                                    "serial": f"FQ-CAM-{key}"}, actor=SYSTEM)
         panels[key] = [make_panel(school, f"FQ-{key}-{i}", f"F{n}{i}") for i in range(panels_per_school)]
         receive_alarms([Incoming(device=p, source="dc09", dedup_key=f"fq:{key}:{p.pk}:{j}", code="PA", zone=str(j),
                                  occurred_at=datetime.datetime(2026, 3, 2, 1, 2, 3, 4000 * j, tzinfo=datetime.UTC))

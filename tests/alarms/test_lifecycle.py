@@ -9,6 +9,7 @@ from django.utils import timezone
 from huxiao.alarms.intake import Incoming, receive_alarms
 from huxiao.alarms.models import Alarm
 from huxiao.alarms.services import escalate_overdue
+from huxiao.core.actions import SYSTEM
 from huxiao.core.models import Notification
 from tests.alarms.conftest import make_panel
 
@@ -29,7 +30,7 @@ def test_full_life_cycle_timed_and_attributed(world, alarm, client_for):
     from huxiao.devices.services import do_register_device
 
     do_register_device(world.schools["a1"], {"kind": DeviceKind.CAMERA, "location": DeviceLocation.GATE,
-                                             "name": "校门摄像机", "serial": "LC-CAM"}, actor=None)
+                                             "name": "校门摄像机", "serial": "LC-CAM"}, actor=SYSTEM)
     c = client_for(world.users["station_a1"])
     base = f"/api/v1/alarms/alarms/{alarm.pk}"
     step = post(c, base + "/acknowledge").json()

@@ -136,13 +136,14 @@ def _counters():
 def test_region_counters_stay_equal_to_a_rebuild_from_the_evaluation_table(scenario, client_for):
     from huxiao.compliance.services import rebuild_counts
     from huxiao.core import services as core
+    from huxiao.core.actions import SYSTEM
     from tests.defense.fixtures import add_device
 
     a1, a2 = scenario.schools["a1"], scenario.schools["a2"]
     add_guard(a2, name="周保安", seq=7)
     add_device(a1, serial="CNT-1", seen=timezone.now())
     set_facility(a2, closed_management=True)
-    core.do_update_school(a2, {"students": 1200, "setting": "urban"}, actor=None)
+    core.do_update_school(a2, {"students": 1200, "setting": "urban"}, actor=SYSTEM)
     school = core.do_create_school({"code": "2132413050", "name": "新建小学", "school_type": "primary",
                                     "ownership": "public", "setting": "town", "students": 300,
                                     "address": "金城镇新路 1 号", "region": scenario.regions["town_a2"]},

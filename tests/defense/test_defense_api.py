@@ -30,10 +30,12 @@ def guard_json(**kw):
     return data
 
 
-def test_guard_is_stored_with_encrypted_id_and_found_by_keyed_hash(world, security):
+def test_guard_is_stored_with_encrypted_id_and_found_by_keyed_hash(world, security,
+                                                                  django_capture_on_commit_callbacks):
     a1 = world.schools["a1"]
     number = id_number(datetime.date(1985, 5, 6), 321)
-    r = call(security, "post", f"/api/v1/defense/schools/{a1.pk}/guards", guard_json())
+    with django_capture_on_commit_callbacks(execute=True):  # compliance follows once the guard is committed
+        r = call(security, "post", f"/api/v1/defense/schools/{a1.pk}/guards", guard_json())
     assert r.status_code == 201, r.content
     body = r.json()
     assert body["id_number_masked"] == "*" * 14 + number[-4:]
@@ -102,7 +104,7 @@ def test_training_record(world, security):
     assert school["guards"][0]["trainings"] == 1
 
 
-def test_facility_and_equipment(world, security):
+def test_facility_and_equipment(world, security, django_capture_on_commit_callbacks):
     a1 = world.schools["a1"]
     url = f"/api/v1/defense/schools/{a1.pk}/facility"
     good = {"enclosure_type": "wall", "enclosure_height_m": 2.5, "gate_duty_room": True, "closed_management": False,
@@ -111,10 +113,12 @@ def test_facility_and_equipment(world, security):
     assert call(security, "put", url, {**good, "enclosure_height_m": 40}).status_code == 422
     assert call(security, "put", url, {**good, "enclosure_type": "none"}).status_code == 400
     assert Facility.objects.count() == 0
-    assert call(security, "put", url, good).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):  # compliance follows after the commit
+        assert call(security, "put", url, good).status_code == 200
     row = RuleStatus.objects.get(school=a1, campaign__code="jintan-2023", rule_id="JT-1")
     assert (row.status, row.reason) == ("not_met", "未落实封闭化管理")
-    assert call(security, "put", url, {**good, "closed_management": True}).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        assert call(security, "put", url, {**good, "closed_management": True}).status_code == 200
     row.refresh_from_db()
     assert row.status == "met"
     eq = f"/api/v1/defense/schools/{a1.pk}/equipment"

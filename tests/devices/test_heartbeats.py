@@ -8,9 +8,10 @@ import pytest
 from django.utils import timezone
 
 from huxiao.compliance.models import RuleStatus
-from huxiao.compliance.services import sweep_networked, sync_campaigns
+from huxiao.compliance.services import sync_campaigns
 from huxiao.devices.heartbeats import entry_signature
 from huxiao.devices.models import Device, Heartbeat
+from huxiao.devices.services import sweep_network_states
 from tests.defense.fixtures import add_device
 
 URL = "/api/v1/devices/heartbeats"
@@ -112,16 +113,20 @@ def test_batch_size_is_limited(client, devices):
     assert Heartbeat.objects.count() == 0
 
 
-def test_device_silent_one_second_past_its_window_changes_the_networked_rate(client, world, devices):
-    """A heartbeat at T: networked at T+300 s (the window), not at T+301 s; the rate follows."""
+def test_device_silent_one_second_past_its_window_changes_the_networked_rate(client, world, devices,
+                                                                             django_capture_on_commit_callbacks):
+    """A heartbeat at T: networked at T+300 s (the window), not at T+301 s; the rate follows (compliance
+    re-evaluates after the commit, as of the instant the registry judged the device)."""
     sync_campaigns()
     (panel, ps), (camera, cs) = devices
     t = timezone.now().replace(microsecond=0)
     now = int(t.timestamp())
-    assert post(client, {"heartbeats": [entry(panel, ps, now), entry(camera, cs, now)]}).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(client, {"heartbeats": [entry(panel, ps, now), entry(camera, cs, now)]}).status_code == 200
 
     def networked_status(at):
-        sweep_networked(now=at)
+        with django_capture_on_commit_callbacks(execute=True):
+            sweep_network_states(now=at)
         return RuleStatus.objects.get(school=world.schools["a1"], rule_id="JT-2", campaign__code="jintan-2023")
 
     row = networked_status(t + datetime.timedelta(seconds=300))
@@ -136,13 +141,16 @@ def test_device_silent_one_second_past_its_window_changes_the_networked_rate(cli
     assert jt2["met"] == 0 and jt2["applicable"] == 2
 
 
-def test_heartbeat_bringing_a_device_back_reevaluates_at_once(client, world, devices):
+def test_heartbeat_bringing_a_device_back_reevaluates_at_once(client, world, devices,
+                                                              django_capture_on_commit_callbacks):
     sync_campaigns()
     (panel, ps), (camera, cs) = devices
     now = int(timezone.now().timestamp())
-    assert post(client, {"heartbeats": [entry(panel, ps, now - 2)]}).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):  # once the batch is committed
+        assert post(client, {"heartbeats": [entry(panel, ps, now - 2)]}).status_code == 200
     row = RuleStatus.objects.get(school=world.schools["a1"], rule_id="JT-2", campaign__code="jintan-2023")
     assert row.status == "not_met" and "0/1 台联网" in row.reason  # the gate camera is still silent
-    assert post(client, {"heartbeats": [entry(camera, cs, now)]}).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post(client, {"heartbeats": [entry(camera, cs, now)]}).status_code == 200
     row.refresh_from_db()
     assert row.status == "met"

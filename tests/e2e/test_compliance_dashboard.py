@@ -23,11 +23,14 @@ SET_LAST_SEEN = """
 import datetime
 from django.utils import timezone
 from huxiao.compliance.models import RuleStatus
-from huxiao.compliance.services import sweep_networked
+from huxiao.compliance.services import refresh_school_ids
 from huxiao.devices.models import Device
+from huxiao.devices.services import sweep_network_states
 Device.objects.filter(school_id=SCHOOL, kind__in=['camera', 'nvr'], location='gate').update(
     last_seen_at=timezone.now() - datetime.timedelta(hours=HOURS))
-print(sweep_networked(), RuleStatus.objects.get(campaign__code='jintan-2023', rule_id='JT-2', school_id=SCHOOL).status)
+changed = sweep_network_states()  # the worker's handler re-evaluates too; here at once, to print the state
+refresh_school_ids([SCHOOL])
+print(changed, RuleStatus.objects.get(campaign__code='jintan-2023', rule_id='JT-2', school_id=SCHOOL).status)
 """
 
 
