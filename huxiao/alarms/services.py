@@ -66,11 +66,6 @@ def _locked(alarm: Alarm, action, actor) -> Alarm:
     return alarm
 
 
-def available_steps(alarm: Alarm, user) -> list:
-    """The life-cycle steps ``user`` may take on the alarm now."""
-    return LIFE_CYCLE.available(alarm, user)
-
-
 def _step(alarm: Alarm, kind, before, *, actor, now, event, detail=""):
     alarm.save(update_fields=[f.removesuffix("_id") if f.endswith("_id") else f for f in ALARM_FIELDS])
     audit.record(AuditAction.UPDATE, alarm, actor=actor, before=before,

@@ -16,6 +16,7 @@ from huxiao.compliance.services import campaigns_for
 from huxiao.core import audit
 from huxiao.core.choices import AuditAction
 from huxiao.core.models import School
+from huxiao.core.records.export import ExportAudit
 from huxiao.core.records.views import RecordListView
 from huxiao.core.scoping import has_perm, scope_for
 from huxiao.core.views import require_perm
@@ -106,7 +107,7 @@ def export(request):
     region, campaign = _context(request)
     data = workbook(request.user, campaign, region)
     audit.record(AuditAction.EXPORT, None, actor=request.user, model="compliance.RuleStatus",
-                 object_repr=f"{campaign.name}·{region.name}", region_code=region.code)
+                 object_repr=f"{campaign.name}·{region.name}", region_code=region.code, event=ExportAudit.EXPORT)
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     filename = f"compliance-{campaign.code}-{region.code}-{timezone.localdate():%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
