@@ -183,6 +183,9 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- redis: channel layer, cache and Huey --------------------------------------------------
+# Without a Huey consumer (``run_demo --no-worker``) tasks run in the process that queues them and the core
+# clock in run_demo's own process (huxiao.core.clock.start_thread).
+NO_WORKER = env_bool("HUXIAO_NO_WORKER")
 REDIS_URL = env_str("REDIS_URL", required_in_production=True)
 if REDIS_URL:
     # Redis PUBLISH/SUBSCRIBE: a wake-up is one PUBLISH and is pushed to every process's feed hub (the
@@ -203,7 +206,7 @@ if REDIS_URL:
         "huey_class": "huey.RedisHuey",
         "name": env_str("HUEY_NAME", "huxiao"),
         "url": REDIS_URL,
-        "immediate": TESTING,
+        "immediate": TESTING or NO_WORKER,
         "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
     }
 else:
@@ -213,7 +216,7 @@ else:
         "huey_class": "huey.SqliteHuey",
         "name": "huxiao",
         "filename": str(VAR_DIR / "huey.sqlite3"),
-        "immediate": TESTING,
+        "immediate": TESTING or NO_WORKER,
         "consumer": {"workers": env_int("HUEY_WORKERS", 2), "worker_type": "thread"},
     }
 

@@ -236,3 +236,14 @@ def test_a_device_falling_silent_is_a_clock_event_and_compliance_follows(
     assert not camera.network_state
     row.refresh_from_db()
     assert row.status == "not_met"
+
+
+def test_the_in_process_clock_is_one_thread_per_process():
+    """Without a Huey consumer (run_demo --no-worker) the clock runs in a daemon thread: started
+    explicitly, once per process, and stopped."""
+    first = clock.start_thread()
+    try:
+        assert clock.start_thread() is first and first.is_alive() and first.daemon
+    finally:
+        clock.stop_thread()
+    assert not first.is_alive()

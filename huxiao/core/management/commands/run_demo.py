@@ -1,11 +1,15 @@
 """Serve the product on one machine: uvicorn (HTTP + WebSocket), the Huey worker, and every background
 process the domain apps declare (``PROCESSES`` in their demo.py, e.g. the alarm receiver).
 
+``--no-worker``: no Huey consumer; every process runs its tasks where it queues them (HUXIAO_NO_WORKER) and
+this process runs the core clock in a thread of its own (the consumer's periodic task otherwise).
+
 A process that exits is started again, as systemd's ``Restart=always`` does in production (a receiver
 killed in the middle of a burst is back within a second, and the panels' retries find it); one that
 keeps exiting (RESTART_LIMIT times within RESTART_WINDOW seconds, e.g. its port is taken) stops the
 demo with an error."""
 
+import os
 import signal
 import subprocess
 import sys
@@ -28,6 +32,8 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--dc09-port", type=int, default=12128)
         parser.add_argument("--workers", type=int, default=1)
+        parser.add_argument("--no-worker", action="store_true",
+                            help="不启动后台任务进程：任务在发起它的进程内执行，时钟在本进程内运行")
 
     def _app_processes(self, options):
         procs = []
@@ -37,13 +43,22 @@ class Command(BaseCommand):
         return procs
 
     def handle(self, *args, **options):
+        no_worker = options["no_worker"]
         commands = [
             [sys.executable, "-m", "uvicorn", "huxiao.asgi:application", "--host", options["host"],
              "--port", str(options["port"]), "--workers", str(options["workers"]), "--no-access-log"],
-            [sys.executable, "manage.py", "run_huey"],
+            *([] if no_worker else [[sys.executable, "manage.py", "run_huey"]]),
             *self._app_processes(options),
         ]
-        children = [subprocess.Popen(cmd) for cmd in commands]
+        env = {**os.environ, "HUXIAO_NO_WORKER": "1"} if no_worker else None
+        children = [subprocess.Popen(cmd, env=env) for cmd in commands]
+        if no_worker:
+            from huey.contrib.djhuey import HUEY
+
+            from huxiao.core import clock
+
+            HUEY.immediate = True  # what the clock's handlers queue runs here
+            clock.start_thread()
         self.stdout.write(self.style.SUCCESS(f"\n护校安园演示已启动：http://{options['host']}:{options['port']}/"))
         self.stdout.write(f"DC-09 报警接收端口：{options['host']}:{options['dc09_port']} (TCP/UDP，演示账号 1001，不加密)")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
@@ -76,5 +91,5 @@ class Command(BaseCommand):
                     self.stderr.write(f"进程反复退出（{code}），演示停止：{' '.join(cmd)}")
                     stop()
                 self.stderr.write(f"进程已退出（{code}），正在重新启动：{' '.join(cmd)}")
-                children[i] = subprocess.Popen(cmd)
+                children[i] = subprocess.Popen(cmd, env=env)
             time.sleep(0.5)
