@@ -3,6 +3,8 @@ missing self-check flags, as periodic tasks did."""
 
 import datetime
 
+from django.utils import timezone
+
 from huxiao.core import clock, events
 from huxiao.core.events import on
 from huxiao.hazards.ladder import apply_ladder, deadlines_passed
@@ -23,8 +25,6 @@ def escalate_overdue(at: str):
 def flag_self_checks(at: str):
     """From 8 o'clock: schools without last month's self-check past the due day are flagged, once."""
     now = clock.parse_at(at)
-    from django.utils import timezone
-
     if timezone.localtime(now).hour >= FLAG_FROM_HOUR:
         flag_missing_self_checks(now=now)
 

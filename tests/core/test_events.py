@@ -247,3 +247,21 @@ def test_the_in_process_clock_is_one_thread_per_process():
     finally:
         clock.stop_thread()
     assert not first.is_alive()
+
+
+def test_a_new_day_announces_the_deadlines_that_passed(world, django_capture_on_commit_callbacks):
+    from huxiao.hazards.models import Hazard
+    from tests.hazards.helpers import api, hazard_payload
+
+    r = api(world.users["edu_a"]).post("/hazards/", hazard_payload(world))
+    hazard = Hazard.objects.get(pk=r.json()["id"])
+    announced = []
+    events.on("hazards.deadline_passed")(lambda hazard_ids, day: announced.append((hazard_ids, day)))
+    try:
+        day = hazard.deadline + datetime.timedelta(days=1)
+        with django_capture_on_commit_callbacks(execute=True):
+            clock.tick(datetime.datetime.combine(hazard.deadline, datetime.time(12), tzinfo=TZ))
+            clock.tick(datetime.datetime.combine(day, datetime.time(0, 0, 30), tzinfo=TZ))
+    finally:
+        events.HANDLERS["hazards.deadline_passed"].pop()
+    assert announced == [([hazard.pk], day.isoformat())]
