@@ -2,7 +2,7 @@
 heartbeats for devices (signed per entry)."""
 
 import datetime
-from typing import Literal
+import enum
 
 from django.utils import timezone
 from ninja import Router, Status
@@ -67,10 +67,18 @@ def get_device(request, device_id: int):
     return device_out(get_visible_or_404(request, _devices(request), device_id, perm=VIEW))
 
 
+class HistoryDays(enum.IntEnum):
+    """The periods of a heartbeat history (display.HISTORY_DAYS)."""
+
+    DAY = 1
+    WEEK = 7
+    MONTH = 30
+
+
 @router.get("/{device_id}/heartbeats", response=sc.HeartbeatHistoryOut,
             summary="设备心跳历史（近 1/7 天按小时、近 30 天按天计数）")
-def get_heartbeat_history(request, device_id: int, days: Literal[1, 7, 30] = 7):
+def get_heartbeat_history(request, device_id: int, days: HistoryDays = HistoryDays.WEEK):
     device = get_visible_or_404(request, Device.objects.all(), device_id, perm=VIEW)
-    history = heartbeat_history(device, days)
+    history = heartbeat_history(device, int(days))
     return {"device_id": device.pk, **{k: history[k] for k in ("bucket", "days", "expected", "short")},
             "points": [{"at": p["at"], "count": p["count"]} for p in history["points"]]}
