@@ -308,6 +308,11 @@ if MAP_TILE_URL:
     _parts = urlsplit(MAP_TILE_URL.replace("{s}", "a"))
     _tile_origin = f"{_parts.scheme}://{_parts.netloc}"
 
+# The video of a camera or NVR, linked from its device page: a URL template of the installation's GB/T 28181
+# platform or NVR web client, e.g. "https://nvr.example/{device_code}" ({device_code}: the device's 编号; also
+# {device_id}, {school_code}; values URL-quoted, http(s) only). Empty: no video link.
+VIDEO_URL_TEMPLATE = env_str("VIDEO_URL_TEMPLATE", "")
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
