@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from huxiao.core import audit
 from huxiao.core.actions import require
+from huxiao.core.audit_events import CoreAudit
 from huxiao.core.choices import AuditAction
 from huxiao.core.models import Attachment, School
 
@@ -62,7 +63,8 @@ def do_store_attachment(uploaded, *, actor, school: School | None = None, region
                      sha256=digest.hexdigest(), region_code=region_code, school=school, uploaded_by=actor)
     att.file.save(att.sha256 + ext, uploaded, save=False)
     att.save()
-    audit.record(AuditAction.CREATE, att, actor=actor, after={"name": att.original_name, "size": att.size})
+    audit.record(AuditAction.CREATE, att, actor=actor, after={"name": att.original_name, "size": att.size},
+                 event=CoreAudit.UPLOAD_ATTACHMENT)
     return att
 
 

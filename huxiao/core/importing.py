@@ -20,6 +20,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
 from huxiao.core import audit, excel, jobs
+from huxiao.core.audit_events import CoreAudit
 from huxiao.core.choices import AuditAction, Ownership, SchoolType, Setting, UnitKind, UnitLevel
 from huxiao.core.models import ImportJob, ImportStatus, Region, School, Unit
 from huxiao.core.scoping import scope_for
@@ -263,7 +264,7 @@ def write_schools(schools, user, *, job=None, lease=None) -> int:
         School.objects.bulk_create(schools, batch_size=2000)
         audit.record(AuditAction.IMPORT, actor=user, model="core.School", object_repr=f"导入学校 {len(schools)} 所",
                      region_code=min((s.region_code for s in schools), default="")[:2],
-                     after={"count": len(schools)})
+                     after={"count": len(schools)}, event=CoreAudit.IMPORT_SCHOOLS)
         if job is not None:
             _test_pause("write")
             if not jobs.held(ImportJob, job.pk, lease).update(

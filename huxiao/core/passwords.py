@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from huxiao.core import audit
+from huxiao.core.audit_events import CoreAudit
 from huxiao.core.choices import AuditAction
 from huxiao.core.scoping import can
 
@@ -69,7 +70,7 @@ def do_change_password(user, new_password, *, old_password=None, actor):
     user.set_password(new_password)
     user.must_change_password = False
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
-    audit.record(AuditAction.UPDATE, user, actor=actor, after={"password": "changed"})
+    audit.record(AuditAction.UPDATE, user, actor=actor, after={"password": "changed"}, event=CoreAudit.CHANGE_PASSWORD)
 
 
 def generate_password(length=16) -> str:
@@ -90,5 +91,6 @@ def do_reset_password(user, *, actor) -> str:
     user.set_password(temporary)
     user.must_change_password = True
     user.save(update_fields=["password", "password_changed_at", "must_change_password"])
-    audit.record(AuditAction.UPDATE, user, actor=actor, after={"password": "reset", "must_change_password": True})
+    audit.record(AuditAction.UPDATE, user, actor=actor, after={"password": "reset", "must_change_password": True},
+                 event=CoreAudit.RESET_PASSWORD)
     return temporary

@@ -87,6 +87,7 @@ def do_lift_delay(user, *, actor):
     from axes.utils import reset
 
     from huxiao.core import audit
+    from huxiao.core.audit_events import CoreAudit
     from huxiao.core.choices import AuditAction
     from huxiao.core.passwords import require_manage
 
@@ -95,7 +96,7 @@ def do_lift_delay(user, *, actor):
     clear_account(user.username)
     reset(username=user.username)
     audit.record(AuditAction.UPDATE, user, actor=actor, before={"signin_failures": before["failures"]},
-                 after={"signin_failures": 0})
+                 after={"signin_failures": 0}, event=CoreAudit.UNLOCK_SIGNIN)
 
 
 def _alert_administrators(username, failures, request):

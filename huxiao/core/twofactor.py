@@ -16,6 +16,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from huxiao.core import audit, authcache
+from huxiao.core.audit_events import CoreAudit
 from huxiao.core.choices import POLICE_ROLES, AuditAction, Role
 from huxiao.core.passwords import require_manage
 
@@ -77,7 +78,8 @@ def do_confirm_enrolment(user, code, *, actor) -> list[str]:
     device.confirmed = True
     device.save()
     TOTPDevice.objects.filter(user=user, confirmed=False).delete()
-    audit.record(AuditAction.UPDATE, user, actor=actor, after={"second_factor": "enrolled"})
+    audit.record(AuditAction.UPDATE, user, actor=actor, after={"second_factor": "enrolled"},
+                 event=CoreAudit.ENROL_SECOND_FACTOR)
     return _new_recovery_codes(user)
 
 
@@ -97,7 +99,8 @@ def do_renew_recovery_codes(user, code, *, actor) -> list[str]:
         raise PermissionDenied(_("只能为自己的账号生成恢复码"))
     if not _clean(code).isdigit() or not device.verify_token(_clean(code)):
         raise ValidationError({"otp_token": [_("动态口令不正确")]})
-    audit.record(AuditAction.UPDATE, user, actor=actor, after={"recovery_codes": "renewed"})
+    audit.record(AuditAction.UPDATE, user, actor=actor, after={"recovery_codes": "renewed"},
+                 event=CoreAudit.RENEW_RECOVERY_CODES)
     return _new_recovery_codes(user)
 
 
@@ -108,7 +111,8 @@ def do_reset_second_factor(user, *, actor):
     require_manage(actor, user)
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
-    audit.record(AuditAction.UPDATE, user, actor=actor, after={"second_factor": "reset"})
+    audit.record(AuditAction.UPDATE, user, actor=actor, after={"second_factor": "reset"},
+                 event=CoreAudit.RESET_SECOND_FACTOR)
 
 
 @receiver([post_save, post_delete], sender=TOTPDevice)
