@@ -113,9 +113,14 @@ def do_add_roster(post, person, data: dict, *, actor) -> Roster:
 
 # --- check-ins --------------------------------------------------------------------------------------
 
+RESEND_FIELDS = {"sent_at"}  # what changes each time a phone sends the same check-in again
+
+
 def body_hash(body: dict) -> str:
-    """A stable digest of a check-in as the phone sent it (keys sorted, times as ISO text)."""
-    text = json.dumps(body, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
+    """A stable digest of a check-in as the phone made it (keys sorted, times as text), leaving out what
+    differs between sends of the same check-in."""
+    kept = {k: v for k, v in body.items() if k not in RESEND_FIELDS}
+    text = json.dumps(kept, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from huxiao.patrols import views
+from huxiao.patrols import views, views_phone
 
 urlpatterns = [
     path("", views.post_list, name="patrol-post-list"),
@@ -10,4 +10,7 @@ urlpatterns = [
     path("rosters/", views.roster_list, name="patrol-roster-list"),
     path("check-ins/", views.checkin_list, name="patrol-checkin-list"),
     path("dashboard/", views.dashboard, name="patrol-dashboard"),
+    path("phone/", views_phone.phone, name="patrol-phone"),
+    path("sw.js", views_phone.service_worker, name="patrol-sw"),
+    path("manifest.webmanifest", views_phone.manifest, name="patrol-manifest"),
 ]

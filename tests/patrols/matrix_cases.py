@@ -45,6 +45,10 @@ def post_a1(w):
     return w.extra["post_a1"].pk
 
 
+EXEMPT = {
+    "patrol-sw": "the phone page's service worker script: the same static code for everyone, no data",
+    "patrol-manifest": "the phone page's web app manifest: names and icons, no data",
+}
 API = "/api/v1/patrols"
 CASES = [
     Case("patrol-post-list", lambda w: "/patrols/", perm=VIEW_POST),
@@ -57,6 +61,7 @@ CASES = [
     Case("patrol-roster-list", lambda w: "/patrols/rosters/", perm=VIEW_ROSTER),
     Case("patrol-checkin-list", lambda w: "/patrols/check-ins/", perm=VIEW_CHECKIN),
     Case("patrol-dashboard", lambda w: "/patrols/dashboard/", perm=DASHBOARD),
+    Case("patrol-phone", lambda w: "/patrols/phone/", perm=CHECK_IN),
 
     Case(f"GET {API}/posts/", lambda w: f"{API}/posts/", perm=VIEW_POST),
     Case(f"GET {API}/posts/export", lambda w: f"{API}/posts/export", perm=VIEW_POST),

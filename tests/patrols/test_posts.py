@@ -121,3 +121,17 @@ def test_post_pages(pw, client_for):
         assert officer.get(url).status_code == 200
     export = officer.get("/patrols/people/?export=xlsx")
     assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_phone_page_is_an_installable_offline_page(pw, client_for):
+    guard = client_for(pw.users["guard_a1"])
+    page = guard.get("/patrols/phone/").content.decode()
+    assert 'rel="manifest"' in page and "待上传" in page and "南门护学岗" in page
+    assert "溧阳" not in page  # posts out of reach are not offered
+    assert 'id="offline-unavailable"' in page  # said plainly when there is no secure context
+    sw = client_for(None).get("/patrols/sw.js")
+    assert sw.status_code == 200 and sw["Content-Type"].startswith("text/javascript")
+    assert sw["Service-Worker-Allowed"] == "/patrols/" and "/patrols/phone/" in sw.content.decode()
+    manifest = client_for(None).get("/patrols/manifest.webmanifest").json()
+    assert manifest["start_url"] == "/patrols/phone/" and manifest["display"] == "standalone"
+    assert client_for(pw.users["principal_a1"]).get("/patrols/phone/").status_code == 403
