@@ -26,15 +26,32 @@ def model_choices():
     return sorted(rows, key=lambda r: r[0])
 
 
+# the event picker's groups, for apps whose AppConfig has no Chinese verbose_name
+APP_NAMES = {"core": _("基础平台"), "defense": _("三防建设"), "devices": _("技防设备"), "compliance": _("达标评估"),
+             "hazards": _("隐患排查整治"), "inspections": _("监督检查"), "alarms": _("一键报警")}
+
+
+def _app_name(label: str) -> str:
+    try:
+        verbose = str(apps.get_app_config(label).verbose_name)
+    except LookupError:
+        verbose = ""
+    if verbose and not verbose.isascii():
+        return verbose
+    return str(APP_NAMES.get(label, label))
+
+
 def event_choices():
-    """Every typed audit event of the installed apps, by its Chinese label."""
+    """Every typed audit event of the installed apps by its Chinese label, grouped by app."""
     from django.utils.module_loading import autodiscover_modules
 
     from huxiao.core.audit import EVENT_LABELS
 
     autodiscover_modules("audit_events")  # apps declare them there (imported once, then cached)
-    return sorted(((value, f"{label}（{value.split('.', 1)[0]}）") for value, label in EVENT_LABELS.items()),
-                  key=lambda c: c[0])
+    groups: dict[str, list] = {}
+    for value, label in sorted(EVENT_LABELS.items()):
+        groups.setdefault(value.split(".", 1)[0], []).append((value, str(label)))
+    return [(_app_name(app), events) for app, events in groups.items()]
 
 
 class AuditFilterForm(forms.Form):
