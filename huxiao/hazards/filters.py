@@ -86,10 +86,6 @@ class MonthField(forms.CharField):
 
     widget = MonthInput
 
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("max_length", 10)
-        super().__init__(*args, **kwargs)
-
     def to_python(self, value):
         value = super().to_python(value)
         if not value:
