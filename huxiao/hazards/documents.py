@@ -230,7 +230,7 @@ def do_issue_notice(school, *, actor) -> tuple[IssuedDocument, bool]:
     from huxiao.hazards.choices import OPEN_STATUSES
     from huxiao.hazards.models import Hazard
 
-    hazards = list(Hazard.objects.visible_to(actor, "hazards.issue_document").filter(
+    hazards = list(Hazard.objects.visible_to(actor, "hazards.issue_document").live().filter(
         school=school, status__in=OPEN_STATUSES).order_by("deadline", "id"))
     if not hazards:
         raise ValidationError("该校没有未销号的隐患，无需下发整改通知书")

@@ -78,7 +78,7 @@ def apply_ladder(now=None) -> list:
     default = EscalationPolicy.default()
     policies[default.pk] = default
     horizon = today + datetime.timedelta(days=max(p.remind_days_before for p in policies.values()))
-    candidates = (Hazard.objects.filter(status__in=OWED_STATUSES, deadline__lte=horizon)
+    candidates = (Hazard.objects.live().filter(status__in=OWED_STATUSES, deadline__lte=horizon)
                   .exclude(escalation=L.LISTED).select_related("school").order_by("pk"))
     steps = []
     for hazard in candidates.iterator(chunk_size=2000):
@@ -91,5 +91,5 @@ def apply_ladder(now=None) -> list:
 
 def deadlines_passed(day: datetime.date) -> list[int]:
     """The owed hazards whose deadline was the day before ``day`` (the first day they are overdue)."""
-    return list(Hazard.objects.filter(status__in=OWED_STATUSES, deadline=day - datetime.timedelta(days=1))
+    return list(Hazard.objects.live().filter(status__in=OWED_STATUSES, deadline=day - datetime.timedelta(days=1))
                 .order_by("pk").values_list("pk", flat=True))

@@ -16,7 +16,7 @@ def school_panels(request, school):
     if not has_perm(request.user, PERM):
         return []
     today = timezone.localdate()
-    counts = Hazard.objects.visible_to(request.user, PERM).filter(school=school).aggregate(
+    counts = Hazard.objects.visible_to(request.user, PERM).live().filter(school=school).aggregate(
         open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
         overdue=Count("id", filter=Q(status__in=OWED_STATUSES, deadline__lt=today)),
         closed=Count("id", filter=Q(status="closed")))

@@ -37,7 +37,7 @@ def do_issue_bulletin(user, region, start, end) -> tuple[IssuedDocument, bool]:
 
 
 def _issue(user, region, start, end) -> IssuedDocument:
-    inspections = Inspection.objects.visible_to(user, "inspections.issue_bulletin").filter(
+    inspections = Inspection.objects.visible_to(user, "inspections.issue_bulletin").live().filter(
         q_within(region), inspected_on__gte=start, inspected_on__lte=end)
     results = InspectionResult.objects.filter(inspection__in=inspections)
     failed = results.filter(passed=False)

@@ -163,3 +163,20 @@ def test_voiding_needs_the_model_permission(world):
     assert perm_for(Hazard, "void") == "hazards.void_hazard" and roles_with("inspections.void_inspection")
     with pytest.raises(TypeError):
         do_void(Guard(), "误录", actor=world.users["edu_a"])
+
+
+def test_a_voided_hazard_climbs_no_ladder(world):
+    import datetime
+
+    from django.utils import timezone
+
+    from huxiao.hazards.ladder import apply_ladder, deadlines_passed
+    from huxiao.hazards.models import EscalationStep
+
+    kept, wrong = report(world), report(world, place="重复登记")
+    do_void(wrong, "误录", actor=world.users["inspector_a"])
+    later = timezone.now() + datetime.timedelta(days=20)
+    steps = apply_ladder(now=later)
+    assert {s.hazard_id for s in steps} == {kept.pk}
+    assert not EscalationStep.objects.filter(hazard=wrong).exists()
+    assert deadlines_passed(kept.deadline + datetime.timedelta(days=1)) == [kept.pk]
