@@ -175,6 +175,9 @@
   var secure = window.isSecureContext && "serviceWorker" in navigator;
   $("offline-unavailable").classList.toggle("d-none", secure);
   if (secure) {
+    var controlled = function () { if (navigator.serviceWorker.controller) { root.dataset.offline = "ready"; } };
+    navigator.serviceWorker.addEventListener("controllerchange", controlled);
+    controlled();
     navigator.serviceWorker.register(root.dataset.swUrl, { scope: root.dataset.scope }).catch(function () {
       $("offline-unavailable").classList.remove("d-none");
     });
