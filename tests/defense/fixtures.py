@@ -1,6 +1,7 @@
 """Builders shared by the 三防, device and compliance tests: valid ID numbers, guards, devices, facilities."""
 
 import datetime
+import itertools
 
 from django.test import TestCase
 from django.utils import timezone
@@ -10,6 +11,7 @@ from huxiao.core.actions import SYSTEM
 from huxiao.defense import services as defense
 from huxiao.devices import services as devices
 
+_SERIALS = itertools.count(1)  # default device serials, unique in the run
 AREAS = ("320482", "110101")  # 金坛市 (valid for births from its creation), 北京东城 (always valid)
 
 
@@ -42,7 +44,7 @@ def add_guard(school, *, actor=SYSTEM, name="张保安", category="full_time", b
 
 def add_device(school, *, kind="alarm_panel", location="duty_room", serial=None, seen=None, window=300,
                police_built=False, actor=SYSTEM):
-    serial = serial or f"{kind}-{school.pk}-{location}-{timezone.now().timestamp():.0f}-{id(object())}"
+    serial = serial or f"{kind}-{school.pk}-{location}-{next(_SERIALS)}"
     with committed():
         device, secret = devices.do_register_device(school, {
             "kind": kind, "location": location, "name": f"{location}{kind}", "serial": serial[:64],
