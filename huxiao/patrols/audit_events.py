@@ -12,3 +12,4 @@ class PatrolAudit(models.TextChoices):
     REGISTER_PERSON = "patrols.register_person", _("登记护学岗人员")
     ADD_ROSTER = "patrols.add_roster", _("排班")
     CHECK_IN = "patrols.check_in", _("护学岗签到")
+    MISSED_WINDOW = "patrols.missed_window", _("护学岗缺岗")

@@ -179,3 +179,21 @@ class CheckIn(SchoolRecord):
     def flags(self) -> list[str]:
         names = [("late", _("迟到")), ("outside_fence", _("围栏外")), ("large_skew", _("时间偏差大"))]
         return [str(label) for attr, label in names if getattr(self, attr)]
+
+
+class MissedWindow(SchoolRecord):
+    """A duty window nobody checked in to by its 缺岗 time (found by the clock; the station is told once)."""
+
+    post = models.ForeignKey(Post, models.CASCADE, related_name="missed_windows", verbose_name=_("护学岗"))
+    duty_date = models.DateField(_("值守日期"))
+    window = models.CharField(_("时段"), max_length=12, choices=WindowKind.choices)
+    noticed_at = models.DateTimeField(_("发现时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-duty_date", "post_id"]
+        verbose_name = _("缺岗记录")
+        verbose_name_plural = _("缺岗记录")
+        constraints = [models.UniqueConstraint(fields=["post", "duty_date", "window"], name="patrols_missed_once")]
+
+    def __str__(self):
+        return f"{self.post} {self.duty_date} {self.get_window_display()}"
