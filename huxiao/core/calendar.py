@@ -23,6 +23,7 @@ through the audited services at the end of this module.
 """
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 import chinese_calendar
@@ -89,6 +90,14 @@ class Place:
     chain: tuple  # region codes, the province first
     school_id: int | None = None
 
+    @functools.cached_property
+    def owners(self) -> tuple:
+        """Whose rows apply here (see ``_owner``): the nation, each region of the chain, the school."""
+        owners = [("region", ""), *(("region", code) for code in self.chain)]
+        if self.school_id is not None:
+            owners.append(("school", self.school_id))
+        return tuple(owners)
+
     def rank(self, row) -> int | None:
         """How specific ``row`` (a Term or CalendarDay) is for this place; None when it does not apply."""
         if row.school_id is not None:
@@ -129,8 +138,10 @@ def library_covers(year: int) -> bool:
     return year in LIBRARY_YEARS
 
 
+@functools.lru_cache(maxsize=4096)
 def _library_day(date) -> tuple:
-    """(kind, Chinese holiday name) from chinesecalendar, for a covered year."""
+    """(kind, Chinese holiday name) from chinesecalendar, for a covered year (cached: the library scans
+    its whole table on every call)."""
     on_holiday, name = chinese_calendar.get_holiday_detail(date)
     chinese = str(chinese_calendar.Holiday(name).chinese) if name else ""
     if on_holiday:
@@ -153,14 +164,29 @@ def choose_terms(place: Place, terms, years) -> list:
     return [chosen[slot][1] for slot in sorted(chosen)]
 
 
+def _owner(row) -> tuple:
+    """Whose a Term or CalendarDay row is: ``("school", id)`` or ``("region", code)`` (``""``: the nation)."""
+    return ("school", row.school_id) if row.school_id is not None else ("region", row.region_code)
+
+
 class Rules:
-    """The calendar entries and terms read for a set of places and dates; decides each day in memory."""
+    """The calendar entries and terms read for a set of places and dates; decides each day in memory.
+    Rows are kept by owner, so deciding a place reads only the rows of its own chain (many schools on
+    one date stay linear in their number)."""
 
     def __init__(self, entries, terms):
         self.entries: dict = {}
         for row in entries:
-            self.entries.setdefault(row.date, []).append(row)
-        self.terms = list(terms)
+            self.entries.setdefault((row.date, _owner(row)), []).append(row)
+        self.terms: dict = {}
+        for term in terms:
+            self.terms.setdefault(_owner(term), []).append(term)
+
+    def _terms_at(self, place: Place) -> list:
+        return [term for owner in place.owners for term in self.terms.get(owner, ())]
+
+    def _entries_at(self, place: Place, date) -> list:
+        return [row for owner in place.owners for row in self.entries.get((date, owner), ())]
 
     def _most_specific(self, place: Place, rows):
         ranked = [(r, row) for row in rows if (r := place.rank(row)) is not None]
@@ -180,13 +206,13 @@ class Rules:
     def term_state(self, place: Place, date) -> bool | None:
         """True in a term, False in a break, None when no term of the date's school year is known."""
         year = school_year_of(date)
-        terms = choose_terms(place, self.terms, (year - 1, year))
+        terms = choose_terms(place, self._terms_at(place), (year - 1, year))
         if any(t.start <= date <= t.end for t in terms):
             return True
         return False if any(t.school_year == year for t in terms) else None
 
     def day(self, place: Place, date) -> Day:
-        rows = self.entries.get(date, ())
+        rows = self._entries_at(place, date)
         top = self._most_specific(place, rows)
         if top is not None and top.kind not in PUBLIC_KINDS:
             return Day(date, top.kind, top.kind in LOCAL_SCHOOL_DAYS, top.name, source="local")
