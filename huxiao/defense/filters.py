@@ -93,13 +93,14 @@ class GuardFilterSet(SchoolSearch):
         return qs
 
 
-def guard_columns(user) -> tuple:
+def guard_columns(user, *, page: bool = False) -> tuple:
     """The guard list's columns for ``user``: the personal ones only for a user who may see personal fields
-    somewhere, and on each row only where they may see that guard's."""
+    somewhere, and on each row only where they may see that guard's. ``page``: fewer, combined cells that
+    fit a screen (the export has every field in its own column)."""
     columns = [
         Column("name", _("姓名"), sort="name", value=lambda g: Linked(g.name, reverse("defense-guard", args=[g.pk]))),
         Column("school.name", _("学校"), sort="school", value=_school_link),
-        Column("region_code", _("区划代码")),
+        *(() if page else (Column("region_code", _("区划代码")),)),
         Column("category", _("类别"), sort="category"),
         Column("active", _("状态"), value=lambda g: Badge(_("在岗"), "success") if g.active else Badge(_("离岗"))),
     ]
@@ -109,17 +110,38 @@ def guard_columns(user) -> tuple:
     def personal(value):
         return lambda g: value(g) if can(user, PERSONAL, g) else ""
 
-    return (*columns,
-            Column("id_number_masked", _("身份证号"), value=personal(lambda g: crypto.mask_id_number(g.id_number_masked))),
-            Column("license_number", _("保安员证号"), value=personal(lambda g: g.license_number)),
+    masked = Column("id_number_masked", _("身份证号"), value=personal(lambda g: crypto.mask_id_number(g.id_number_masked)))
+    license_number = Column("license_number", _("保安员证号"), value=personal(lambda g: g.license_number))
+    health = Column("health_status", _("健康状况"), value=personal(lambda g: g.get_health_status_display()))
+    if page:
+        return (*columns, masked, license_number,
+                Column("first_hired_on", _("首次聘用（时年龄）"), value=personal(
+                    lambda g: _("%(d)s（%(n)d 岁）") % {"d": f"{g.first_hired_on:%Y-%m-%d}", "n": g.hire_age})),
+                Column("background_result", _("背景审查"), value=personal(_background)), health,
+                Column("trainings", _("培训"), value=personal(_trainings)))
+    return (*columns, masked, license_number,
             Column("first_hired_on", _("首次聘用日期"), value=personal(lambda g: g.first_hired_on)),
             Column("hire_age", _("首次聘用时年龄"), value=personal(lambda g: g.hire_age)),
             Column("background_result", _("背景审查"), value=personal(lambda g: g.get_background_result_display())),
             Column("background_checked_on", _("背景审查日期"), value=personal(lambda g: g.background_checked_on)),
-            Column("health_status", _("健康状况"), value=personal(lambda g: g.get_health_status_display())),
+            health,
             Column("left_on", _("离岗日期"), value=personal(lambda g: g.left_on)),
             Column("trainings", _("培训次数"), value=personal(lambda g: len(g.trainings.all()))),
             Column("last_training", _("最近培训"), value=personal(_last_training)))
+
+
+def _background(guard):
+    label = guard.get_background_result_display()
+    if guard.background_result != BackgroundResult.PASSED:
+        return Badge(label, "warning")
+    return f"{label} {guard.background_checked_on:%Y-%m-%d}" if guard.background_checked_on else label
+
+
+def _trainings(guard):
+    count, last = len(guard.trainings.all()), _last_training(guard)
+    if not count:
+        return Badge(_("未培训"), "warning")
+    return _("%(n)d 次（最近 %(d)s）") % {"n": count, "d": f"{last:%Y-%m-%d}"}
 
 
 def guard_row(guard: Guard, user) -> dict:
@@ -173,20 +195,25 @@ def _anti_ramming(f):
     return _("经排查无需安装") if not f.anti_ramming_needed else Badge(_("未安装"), "danger")
 
 
-FACILITY_COLUMNS = (
-    Column("school.name", _("学校"), sort="school", value=_school_link),
-    Column("region_code", _("区划代码")),
-    Column("enclosure_type", _("围墙/护栏")),
-    Column("enclosure_height_m", _("围墙高度(米)")),
+SCHOOL = Column("school.name", _("学校"), sort="school", value=_school_link)
+REGION = Column("region_code", _("区划代码"))
+UPDATED = Column("updated_at", _("更新时间"), sort="updated_at")
+_FACILITY_CHECKS = (
     Column("gate_duty_room", _("门卫值班室")),
     Column("closed_management", _("封闭化管理"),
            value=lambda f: True if f.closed_management else Badge(_("否"), "danger")),
     Column("anti_ramming_kinds", _("硬质防冲撞设施"), value=_anti_ramming),
-    Column("vehicle_access", _("校门前通行机动车")),
+)
+_FACILITY_AROUND = (
     Column("parent_waiting_area", _("家长等候区")),
     Column("traffic_missing", _("周边交通设施缺口"), value=lambda f: f.traffic_missing_labels),
-    Column("updated_at", _("更新时间"), sort="updated_at"),
 )
+FACILITY_COLUMNS = (SCHOOL, REGION, Column("enclosure_type", _("围墙/护栏")),
+                    Column("enclosure_height_m", _("围墙高度(米)")), *_FACILITY_CHECKS,
+                    Column("vehicle_access", _("校门前通行机动车")), *_FACILITY_AROUND, UPDATED)
+FACILITY_PAGE_COLUMNS = (SCHOOL, Column("enclosure_type", _("围墙/护栏"), value=lambda f: _("%(t)s，%(h)s 米") % {
+    "t": f.get_enclosure_type_display(), "h": f.enclosure_height_m} if f.enclosure_height_m else
+    f.get_enclosure_type_display()), *_FACILITY_CHECKS, *_FACILITY_AROUND, UPDATED)
 
 
 # --- equipment -----------------------------------------------------------------------------------
@@ -206,10 +233,5 @@ class EquipmentFilterSet(SchoolSearch):
         fields = ["q", "kind", "count_min", "count_max", "region", "school", "sort"]
 
 
-EQUIPMENT_COLUMNS = (
-    Column("school.name", _("学校"), sort="school", value=_school_link),
-    Column("region_code", _("区划代码")),
-    Column("kind", _("装备类别")),
-    Column("count", _("数量"), sort="count"),
-    Column("updated_at", _("更新时间"), sort="updated_at"),
-)
+EQUIPMENT_COLUMNS = (SCHOOL, REGION, Column("kind", _("装备类别")), Column("count", _("数量"), sort="count"), UPDATED)
+EQUIPMENT_PAGE_COLUMNS = tuple(c for c in EQUIPMENT_COLUMNS if c is not REGION)

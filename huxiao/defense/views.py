@@ -19,7 +19,9 @@ from huxiao.core.views import require_perm
 from huxiao.defense import services
 from huxiao.defense.filters import (
     EQUIPMENT_COLUMNS,
+    EQUIPMENT_PAGE_COLUMNS,
     FACILITY_COLUMNS,
+    FACILITY_PAGE_COLUMNS,
     PERSONAL,
     EquipmentFilterSet,
     FacilityFilterSet,
@@ -29,6 +31,7 @@ from huxiao.defense.filters import (
 )
 from huxiao.defense.forms import EquipmentForm, FacilityForm, GuardForm, ReleaseForm, TrainingForm
 from huxiao.defense.models import Equipment, Facility, Guard, GuardTraining
+from huxiao.devices.cells import PageColumns
 from huxiao.devices.display import window_text
 from huxiao.devices.models import Device
 
@@ -36,7 +39,7 @@ VIEW, CHANGE = "defense.view_records", "defense.change_records"
 GUARD_LABELS = {f.name: f.verbose_name for f in Guard._meta.fields}
 
 
-class DefenseListView(RecordListView):
+class DefenseListView(PageColumns, RecordListView):
     perm = VIEW
     template_name = "defense/record_list.html"
     select_related = ("school",)
@@ -53,9 +56,11 @@ class GuardListView(DefenseListView):
     prefetch_related = ("trainings",)
     empty_text = _lazy("没有符合条件的安保人员")
 
-    def get(self, request, *args, **kwargs):
-        self.columns = guard_columns(request.user)  # personal columns only for who may see them
-        return super().get(request, *args, **kwargs)
+    def page_columns(self, request):  # personal columns only for who may see them
+        return guard_columns(request.user, page=True)
+
+    def export_columns(self, request):
+        return guard_columns(request.user)
 
     def extra_context(self, filterset):
         personal = has_perm(self.request.user, PERSONAL)
@@ -70,12 +75,18 @@ class FacilityListView(DefenseListView):
     ordering = ("school_id", "pk")
     empty_text = _lazy("没有符合条件的物防设施记录")
 
+    def page_columns(self, request):
+        return FACILITY_PAGE_COLUMNS
+
 
 class EquipmentListView(DefenseListView):
     model, filterset_class, columns, tab = Equipment, EquipmentFilterSet, EQUIPMENT_COLUMNS, "equipment"
     title = _lazy("防护装备")
     ordering = ("school_id", "kind", "pk")
     empty_text = _lazy("没有符合条件的防护装备记录")
+
+    def page_columns(self, request):
+        return EQUIPMENT_PAGE_COLUMNS
 
 
 guard_list = GuardListView.as_view()

@@ -81,4 +81,4 @@ def get_heartbeat_history(request, device_id: int, days: HistoryDays = HistoryDa
     device = get_visible_or_404(request, Device.objects.all(), device_id, perm=VIEW)
     history = heartbeat_history(device, int(days))
     return {"device_id": device.pk, **{k: history[k] for k in ("bucket", "days", "expected", "short")},
-            "points": [{"at": p["at"], "count": p["count"]} for p in history["points"]]}
+            "points": [{"at": p["at"], "count": p["count"], "short": p["short"]} for p in history["points"]]}

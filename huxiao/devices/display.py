@@ -54,7 +54,7 @@ def video_url(device) -> str | None:
     ``VIDEO_URL_TEMPLATE`` setting (placeholders ``{device_code}`` — the device's 编号 —, ``{device_id}``,
     ``{school_code}``); None for other kinds, without a template, or for a template that does not give an
     http(s) address."""
-    template = getattr(settings, "VIDEO_URL_TEMPLATE", "")
+    template = settings.VIDEO_URL_TEMPLATE
     if not template or device.kind not in VIDEO_KINDS:
         return None
     values = {"device_code": device.serial, "serial": device.serial, "device_id": device.pk,
@@ -85,15 +85,15 @@ def heartbeat_history(device, days: int, now=None) -> dict:
     counted = (device.heartbeats.filter(at__gte=first, at__lte=now).annotate(bucket=trunc)
                .values("bucket").annotate(n=Count("pk")).order_by())
     counts = {timezone.localtime(row["bucket"]).replace(tzinfo=None): row["n"] for row in counted}
-    points, at = [], first
-    while at <= now:
-        naive = at.replace(tzinfo=None)
-        points.append({"at": at, "label": f"{naive:%m-%d %H:00}" if hourly else f"{naive:%m-%d}",
-                       "count": counts.get(naive, 0)})
-        at += step  # wall-clock arithmetic in the local zone (a day stays midnight to midnight)
     expected = step.total_seconds() / (device.supervision_window.total_seconds() or 1)
     registered = getattr(device, "created_at", None) or first
-    return {"bucket": "hour" if hourly else "day", "days": days, "points": points,
-            "expected": round(expected, 2),
-            # buckets (since the device was registered) with fewer heartbeats than staying networked needs
-            "short": sum(1 for p in points if p["count"] < int(expected) and p["at"] >= registered)}
+    points, at = [], first
+    while at <= now:
+        naive, count = at.replace(tzinfo=None), counts.get(at.replace(tzinfo=None), 0)
+        # short: a whole bucket since the device was registered with fewer heartbeats than staying
+        # networked needs (the bucket still under way, or one before registration, is never short)
+        points.append({"at": at, "label": f"{naive:%m-%d %H:00}" if hourly else f"{naive:%m-%d}", "count": count,
+                       "short": count < int(expected) and at >= registered and at + step <= now})
+        at += step  # wall-clock arithmetic in the local zone (a day stays midnight to midnight)
+    return {"bucket": "hour" if hourly else "day", "days": days, "points": points, "expected": round(expected, 2),
+            "short": sum(1 for p in points if p["short"])}

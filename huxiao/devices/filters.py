@@ -56,17 +56,26 @@ def _state_badge(device):
     return Badge(label, TONES[code])
 
 
+NAME = Column("name", _("名称"), sort="name", value=lambda d: Linked(d.name, reverse("device-detail", args=[d.pk])))
+SCHOOL = Column("school.name", _("学校"), sort="school")
+WINDOW = Column("supervision_window", _("监测窗口"), value=lambda d: window_text(d.supervision_window))
+LAST_SEEN = Column("last_seen_at", _("最近心跳"), sort="last_seen_at")
+STATE = Column("state", _("状态"), value=_state_badge)
+
+# the page: what fits a screen (the export has every field)
+PAGE_COLUMNS = (NAME, SCHOOL, Column("kind", _("设备类型")), Column("location", _("安装位置")),
+                Column("serial", _("设备编号")), WINDOW, LAST_SEEN, STATE)
+
 COLUMNS = (
-    Column("name", _("名称"), sort="name",
-           value=lambda d: Linked(d.name, reverse("device-detail", args=[d.pk]))),
-    Column("school.name", _("学校"), sort="school"),
+    NAME,
+    SCHOOL,
     Column("region_code", _("区划代码")),
     Column("kind", _("设备类型")),
     Column("location", _("安装位置")),
     Column("serial", _("设备编号")),
     Column("police_built", _("公安自建")),
-    Column("supervision_window", _("监测窗口"), value=lambda d: window_text(d.supervision_window)),
+    WINDOW,
     Column("installed_on", _("安装日期"), sort="installed_on"),
-    Column("last_seen_at", _("最近心跳"), sort="last_seen_at"),
-    Column("state", _("状态"), value=_state_badge),
+    LAST_SEEN,
+    STATE,
 )

@@ -71,6 +71,7 @@ class DeviceCreated(DeviceOut):
 class HeartbeatPoint(Schema):
     at: datetime.datetime = Field(..., description="时段开始（本地时间）")
     count: int
+    short: bool = Field(..., description="整段已过去、设备已登记，且心跳次数少于保持联网所需")
 
 
 class HeartbeatHistoryOut(Schema):

@@ -18,8 +18,9 @@ from huxiao.core.records.views import RecordListView, get_visible_or_404, mark_i
 from huxiao.core.scoping import can, has_perm
 from huxiao.core.views import require_perm
 from huxiao.devices import services
+from huxiao.devices.cells import PageColumns
 from huxiao.devices.display import heartbeat_history, state, video_url, window_text
-from huxiao.devices.filters import COLUMNS, DeviceFilterSet
+from huxiao.devices.filters import COLUMNS, PAGE_COLUMNS, DeviceFilterSet
 from huxiao.devices.forms import DeviceForm, HistoryForm
 from huxiao.devices.models import Device
 
@@ -28,13 +29,16 @@ VIEW = "devices.view_device"
 ALARMS = "alarms.view_alarm"
 
 
-class DeviceListView(RecordListView):
+class DeviceListView(PageColumns, RecordListView):
     model, filterset_class, columns, perm = Device, DeviceFilterSet, COLUMNS, VIEW
     title = _lazy("技防设备")
     template_name = "devices/device_list.html"
     ordering = ("school_id", "kind", "name", "pk")
     select_related = ("school",)
     empty_text = _lazy("没有符合条件的技防设备")
+
+    def page_columns(self, request):
+        return PAGE_COLUMNS
 
 
 device_list = DeviceListView.as_view()
@@ -43,7 +47,7 @@ device_list = DeviceListView.as_view()
 @require_perm(VIEW)
 def detail(request, pk):
     device = get_visible_or_404(request, Device.objects.select_related("school"), pk, perm=VIEW)
-    form = HistoryForm(request.GET or None)
+    form = HistoryForm(request.GET or None, initial={"days": 7})
     days = 7
     if form.is_bound and form.is_valid():
         days = form.cleaned_data["days"]
@@ -51,8 +55,10 @@ def detail(request, pk):
     now = timezone.now()
     code, label = state(device, now)
     history = heartbeat_history(device, days, now)
-    chart = {"labels": [p["label"] for p in history["points"]], "counts": [p["count"] for p in history["points"]],
-             "expected": history["expected"], "names": {"count": _("心跳次数"), "expected": _("保持联网所需最少次数")}}
+    points = history["points"]
+    chart = {"labels": [p["label"] for p in points], "counts": [p["count"] for p in points],
+             "short": [p["short"] for p in points], "expected": history["expected"],
+             "names": {"count": _("心跳次数"), "expected": _("保持联网所需最少次数")}}
     return render(request, "devices/detail.html", {
         "device": device, "state": code, "state_label": label, "networked": code == "networked",
         "window": window_text(device.supervision_window), "encrypted": bool(device.dc09_key_encrypted),

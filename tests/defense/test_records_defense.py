@@ -149,6 +149,8 @@ def test_guard_page_lists_with_pickers_and_shows_invalid_filters_on_the_field(wo
     html = c.get("/defense/guards/").content.decode()
     assert '<select name="region"' in html and '<select name="school"' in html and 'id="defense-tabs"' in html
     assert "孙溧阳" in html and 'id="record-cards"' in html and 'id="record-export"' in html
+    table = table_of(c.get("/defense/guards/?q=张专职"))  # few combined cells on the page, all in the export
+    assert "2 次（最近 2025-09-01）" in table and "2019-03-01（39 岁）" in table and "区划代码" not in table
     r = c.get("/defense/guards/?first_hired_on_after=2026-13-45&category=boss")
     html = r.content.decode()
     assert r.status_code == 200 and "is-invalid" in html and "类别：" in html and "首次聘用日期：" in html
@@ -273,3 +275,39 @@ def test_equipment_list_filters_and_export(world, client_for):
     assert sorted((r[0], r[3]) for r in rows[1:]) == [("东城实验小学", 4), ("金城中心幼儿园", 1)]
     page = c.get("/defense/equipment/?count_min=-1").content.decode()
     assert "is-invalid" in page and "数量不少于" in page
+
+
+def test_lists_and_guard_pages_show_no_more_of_a_guard_than_the_roster(world, roster, client_for):
+    """What tests/core/test_personal_data.py proves of the roster (no ID number can be rebuilt from what any
+    role sees) holds for the lists, exports and guard pages too: they show each user exactly the roster's
+    facts, and never the birth date or more of the ID number."""
+    from huxiao.core import crypto
+    from huxiao.defense.schemas import GuardOut
+    from tests.world import ALL_USER_KEYS
+
+    a1 = world.schools["a1"].pk
+    secrets = []
+    for guard in Guard.objects.filter(school_id=a1):
+        number = crypto.decrypt(guard.id_number_encrypted)
+        secrets += [number, number[:14], f"{guard.birth_date:%Y-%m-%d}", f"{guard.birth_date:%Y%m%d}",
+                    f"{guard.birth_date.year}年{guard.birth_date.month}月"]
+    for key in ALL_USER_KEYS:
+        c = client_for(world.users[key])
+        listed = c.get(f"/api/v1/defense/guards/?school={a1}&page_size=500")
+        roster_answer = c.get(f"/api/v1/defense/schools/{a1}")
+        if roster_answer.status_code != 200:
+            assert listed.status_code != 200 or listed.json()["count"] == 0, key
+            continue
+        on_roster = {g["id"]: g for g in roster_answer.json()["guards"]}
+        rows = {g["id"]: g for g in listed.json()["items"]}
+        assert set(rows) == set(on_roster), key
+        for gid, row in rows.items():
+            detail = c.get(f"/api/v1/defense/guards/{gid}").json()
+            for field in GuardOut.model_fields:
+                assert row[field] == on_roster[gid][field] == detail[field], (key, field)
+        texts = [c.get(url).content.decode() for url in
+                 ("/defense/guards/", *(f"/defense/guards/{gid}/" for gid in rows))]
+        for url in ("/defense/guards/?export=xlsx", "/api/v1/defense/guards/export"):
+            texts += [str(v) for row in sheet(c.get(url)) for v in row if v is not None]
+        text = "\n".join(texts)
+        assert not [s for s in secrets if s in text], key

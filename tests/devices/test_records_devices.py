@@ -148,6 +148,7 @@ def test_device_page_state_last_heard_chart_and_period(world, registry, client_f
     assert 'data-state="offline"' in html and "30 分钟" in html and "未收到心跳" in html
     chart = json.loads(html.split('id="heartbeat-chart-data" type="application/json">')[1].split("</script>")[0])
     assert len(chart["labels"]) == 7 * 24 and sum(chart["counts"]) == 1 and chart["expected"] == 2
+    assert len(chart["short"]) == 7 * 24 and 'selected>近 7 天' in html
     assert "vendor/echarts-5.6.0/echarts.min.js" in html and "devices/device_detail.js" in html
     assert "<script>" not in html  # no inline script (CSP)
     month = c.get(f"/devices/{camera.pk}/?days=30").content.decode()
@@ -158,12 +159,19 @@ def test_device_page_state_last_heard_chart_and_period(world, registry, client_f
 
 
 def test_heartbeat_history_counts_per_hour_and_marks_short_hours(world, client_for):
-    now = timezone.now()
+    now = timezone.localtime().replace(minute=23, second=0, microsecond=0) - datetime.timedelta(hours=1)
     device, _ = add_device(world.schools["a1"], serial="HB-1", window=600)
+    Device.objects.filter(pk=device.pk).update(created_at=now - datetime.timedelta(hours=5))
+    device.refresh_from_db()
     services.record_heartbeats([(device.pk, now - datetime.timedelta(minutes=m)) for m in (1, 11, 21, 31, 41, 51)])
     history = heartbeat_history(device, 1, now)
-    assert len(history["points"]) == 24 and history["expected"] == 6
-    assert sum(p["count"] for p in history["points"]) == 6
+    points = history["points"]
+    assert len(points) == 24 and history["expected"] == 6 and sum(p["count"] for p in points) == 6
+    assert [p["count"] for p in points[-2:]] == [3, 3]
+    # the four whole hours since registration fell short (the last has 3 of 6); the hour under way and the
+    # hours before registration are not counted
+    assert [p["short"] for p in points[-6:]] == [False, True, True, True, True, False]
+    assert history["short"] == 4
     r = client_for(world.users["edu_a"]).get(f"/api/v1/devices/{device.pk}/heartbeats?days=1")
     assert r.status_code == 200 and sum(p["count"] for p in r.json()["points"]) == 6
     assert r.json()["bucket"] == "hour" and r.json()["expected"] == 6
