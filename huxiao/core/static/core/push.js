@@ -1,8 +1,8 @@
 // 护校安园 — live page events (huxiao.core.push): one WebSocket per signed-in page at /ws/events/.
 // Each message {kind, data} is dispatched as the DOM events "hx:push" and "hx:push:<kind>" (detail: data);
-// "hello" and "notification" also update the navbar's unread badge. Reconnects with exponential back-off
-// (1 s doubling to 60 s, with jitter); stops for good when the server says the session ended (4401) or
-// refused it (4403). No inline script: the CSP forbids them.
+// "hello" and "notification" also update the navbar's unread badge, and <html data-hx-push> says the
+// socket's state. Reconnects with exponential back-off (1 s doubling to 60 s, with jitter); stops for good
+// when the server says the session ended (4401) or refused it (4403). No inline script: the CSP forbids them.
 (function () {
   "use strict";
   if (!("WebSocket" in window)) { return; }
@@ -24,8 +24,13 @@
     el.textContent = n > 99 ? "99+" : String(n);
   }
 
+  function state(value) {  // <html data-hx-push="open|retrying|ended">: for styles and browser tests
+    document.documentElement.setAttribute("data-hx-push", value);
+  }
+
   function dispatch(message) {
     var detail = message.data || {};
+    if (message.kind === "hello") { state("open"); }
     if ((message.kind === "hello" || message.kind === "notification") && "unread" in detail) {
       badge(detail.unread);
     }
@@ -65,9 +70,11 @@
       socket = null;
       if (evt.code === ENDED || evt.code === REFUSED) {
         stopped = true;
+        state("ended");
         document.dispatchEvent(new CustomEvent("hx:push:closed", { detail: { code: evt.code } }));
         return;
       }
+      state("retrying");
       schedule();
     };
   }
