@@ -1,7 +1,6 @@
 """Hazard ledger API: list with filters, report, timeline, transitions, evidence uploads, self-checks,
 dashboard and escalation policies. Every query goes through the jurisdiction filter."""
 
-import datetime
 import functools
 
 from django.db.models import Prefetch
@@ -9,7 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import get_language
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from huxiao.core.attachments import do_store_attachment
@@ -191,24 +190,13 @@ def upload_attachment(request, school_id: Form[int], file: File[UploadedFile]):
     return Status(201, {"id": att.pk, "name": att.original_name, "content_type": att.content_type, "size": att.size})
 
 
-class NoticeOut(Schema):
-    id: int
-    number: str
-    title: str
-    school_id: int
-    issued_at: datetime.datetime
-    issued_by: str
-    hazards: list[int]
-    url: str
-
-
 def notice_out(doc) -> dict:
     return {"id": doc.pk, "number": doc.number, "title": doc.title, "school_id": doc.school_id,
             "issued_at": doc.issued_at, "issued_by": doc.issued_by.display_name,
             "hazards": doc.content.get("hazards", []), "url": reverse("hazard-notice", args=[doc.pk])}
 
 
-@router.post("/schools/{school_id}/notices", response={200: NoticeOut, 201: NoticeOut},
+@router.post("/schools/{school_id}/notices", response={200: sc.NoticeOut, 201: sc.NoticeOut},
              summary="签发整改通知书（该校未销号隐患；编定文号并留档。同日同一批隐患再次签发返回已签发的一份，200）")
 def issue_notice(request, school_id: int):
     school = get_visible_or_404(request, School, school_id, ISSUE)
@@ -223,7 +211,7 @@ def _notices(request):
 NOTICE_ORDER = ("-issued_at", "-id")
 add_plain_list(
     router, name="hazard_notices", path="/notices", perm=ISSUE, filterset=NoticeFilterSet, queryset=_notices,
-    convert=notice_out, response=NoticeOut, ordering=NOTICE_ORDER,
+    convert=notice_out, response=sc.NoticeOut, ordering=NOTICE_ORDER,
     summary="已签发的整改通知书（可按学校/区划/印发日期/关键词筛选；下载见 url）")
 add_export(router, name="hazard_notices", path="/notices/export", perm=ISSUE, filterset=NoticeFilterSet,
            queryset=_notices, columns=NOTICE_COLUMNS, title="整改通知书", ordering=NOTICE_ORDER,

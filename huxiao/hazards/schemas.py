@@ -159,4 +159,15 @@ class PolicyOut(PolicyIn):
     id: int
 
 
+class NoticeOut(Schema):
+    id: int
+    number: str
+    title: str
+    school_id: int
+    issued_at: datetime.datetime
+    issued_by: str
+    hazards: list[int]
+    url: str
+
+
 STATUS = HazardStatus
