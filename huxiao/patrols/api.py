@@ -180,6 +180,12 @@ def sync_check_ins(request, payload: sc.SyncIn):
     for refusal in (404, 403):  # every item's post out of reach (or the role lacking): nothing stored
         if statuses and all(s == refusal for s in statuses):
             raise HttpError(refusal, results[0]["detail"])
+    at_post = payload.post_id or (payload.items[0].post_id if payload.items else None)
+    post = Post.objects.visible_to(request.user, services.CHECK_IN).select_related("school").filter(
+        pk=at_post).first() if at_post else None
+    services.note_phone_contact(actor=request.user, device=payload.device, post=post,
+                                pending=payload.pending if payload.pending is not None else len(payload.items),
+                                results=results)
     return {"stored": statuses.count(201), "replayed": statuses.count(200),
             "refused": len(statuses) - statuses.count(201) - statuses.count(200), "results": results}
 

@@ -10,7 +10,7 @@ from huxiao.core.records.columns import Column
 from huxiao.core.records.filters import RecordFilterSet
 from huxiao.patrols.choices import CheckKind, PatrolMode, PersonKind, PostKind, WindowKind
 from huxiao.patrols.geo import Datum
-from huxiao.patrols.models import CheckIn, Person, Post, Roster
+from huxiao.patrols.models import CheckIn, Person, PhoneContact, Post, Roster
 
 
 class PostFilterSet(RecordFilterSet):
@@ -74,6 +74,18 @@ class CheckInFilterSet(RecordFilterSet):
         return qs.filter(Q(late=True) | Q(outside_fence=True) | Q(large_skew=True)) if value else qs
 
 
+class PhoneFilterSet(RecordFilterSet):
+    unsent = df.BooleanFilter(label=_("仅有未上传"), method="only_unsent", widget=forms.CheckboxInput)
+    last_contact = df.DateFromToRangeFilter(label=_("最近联系"))
+
+    class Meta:
+        model = PhoneContact
+        fields = ["unsent", "region", "school", "last_contact"]
+
+    def only_unsent(self, qs, name, value):
+        return qs.filter(pending__gt=0) if value else qs
+
+
 POST_COLUMNS = (
     Column("name", _("岗位名称"), sort="name", link=True),
     Column("school.name", _("学校")),
@@ -116,4 +128,14 @@ CHECKIN_COLUMNS = (
     Column("distance_m", _("距岗位（米）"), sort="distance"),
     Column("accuracy_m", _("定位精度（米）")),
     Column("flags", _("异常"), value=lambda c: c.flags),
+)
+
+PHONE_COLUMNS = (
+    Column("user.display_name", _("账号")),
+    Column("device", _("手机编号"), value=lambda c: str(c.device)[:8]),
+    Column("school.name", _("学校")),
+    Column("post.name", _("护学岗")),
+    Column("last_contact", _("最近联系")),
+    Column("pending", _("未上传（条）")),
+    Column("sent", _("最近一次上传（条）")),
 )

@@ -197,3 +197,26 @@ class MissedWindow(SchoolRecord):
 
     def __str__(self):
         return f"{self.post} {self.duty_date} {self.get_window_display()}"
+
+
+class PhoneContact(SchoolRecord):
+    """The last time a phone sent its queue (or said it had none): how many check-ins it still held
+    unsent, so a supervisor sees phones that have not synced. ``school`` is that of the post the phone
+    was at."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+", verbose_name=_("账号"))
+    device = models.UUIDField(_("手机编号"))
+    post = models.ForeignKey(Post, models.SET_NULL, null=True, blank=True, related_name="+",
+                             verbose_name=_("护学岗"))
+    last_contact = models.DateTimeField(_("最近联系"))
+    pending = models.PositiveIntegerField(_("未上传（条）"), default=0)
+    sent = models.PositiveIntegerField(_("本次上传（条）"), default=0)
+
+    class Meta:
+        ordering = ["-last_contact"]
+        verbose_name = _("签到手机")
+        verbose_name_plural = _("签到手机")
+        constraints = [models.UniqueConstraint(fields=["user", "device"], name="patrols_phone_once")]
+
+    def __str__(self):
+        return f"{self.user} {str(self.device)[:8]}"

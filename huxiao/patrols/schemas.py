@@ -149,7 +149,13 @@ class CheckInOut(Schema):
 
 
 class SyncIn(Schema):
+    """A phone's queue (up to 100 check-ins; none: it says it is alive). ``device`` is the phone's own id,
+    ``pending`` how many check-ins it holds unsent including these, ``post_id`` the post it is at."""
+
     items: list[CheckInIn] = Field(..., max_length=100)
+    device: uuid.UUID | None = None
+    pending: int | None = Field(None, ge=0, le=100000)
+    post_id: int | None = Field(None, ge=1, le=2**63 - 1)
 
 
 class SyncResultOut(Schema):

@@ -27,7 +27,7 @@ from huxiao.core.choices import AuditAction
 from huxiao.patrols import duty, geo
 from huxiao.patrols.audit_events import PatrolAudit
 from huxiao.patrols.choices import POLICE_KINDS, CheckKind, WindowKind
-from huxiao.patrols.models import CheckIn, Person, Post, Roster
+from huxiao.patrols.models import CheckIn, Person, PhoneContact, Post, Roster
 
 MANAGE_POST = "patrols.manage_post"
 MANAGE_ROSTER = "patrols.manage_roster"
@@ -244,3 +244,16 @@ def do_sync(items: list, *, actor, post_for) -> list[dict]:
         except PermissionDenied as exc:
             results.append({"client_key": key, "status": 403, "detail": str(exc)})
     return results
+
+
+def note_phone_contact(*, actor, device, post, pending: int, results: list) -> PhoneContact | None:
+    """Remember that ``device`` (the phone's own id) of ``actor`` sent its queue now: what it still holds
+    unsent after this batch. Bookkeeping like a heartbeat: not audited."""
+    if device is None or post is None or not getattr(actor, "pk", None):
+        return None
+    taken = sum(1 for r in results if r["status"] in (200, 201, 400, 404, 409))
+    contact, _created = PhoneContact.objects.update_or_create(
+        user=actor, device=device,
+        defaults={"school": post.school, "post": post, "last_contact": timezone.now(),
+                  "pending": max(0, (pending or 0) - taken), "sent": taken})
+    return contact

@@ -11,6 +11,7 @@ urlpatterns = [
     path("check-ins/", views.checkin_list, name="patrol-checkin-list"),
     path("dashboard/", views.dashboard, name="patrol-dashboard"),
     path("phone/", views_phone.phone, name="patrol-phone"),
+    path("phones/", views.phone_list, name="patrol-phone-list"),
     path("sw.js", views_phone.service_worker, name="patrol-sw"),
     path("manifest.webmanifest", views_phone.manifest, name="patrol-manifest"),
 ]

@@ -18,15 +18,17 @@ from huxiao.patrols.api import dashboard_region
 from huxiao.patrols.filters import (
     CHECKIN_COLUMNS,
     PERSON_COLUMNS,
+    PHONE_COLUMNS,
     POST_COLUMNS,
     ROSTER_COLUMNS,
     CheckInFilterSet,
     PersonFilterSet,
+    PhoneFilterSet,
     PostFilterSet,
     RosterFilterSet,
 )
 from huxiao.patrols.forms import PostForm
-from huxiao.patrols.models import CheckIn, Person, Post, Roster
+from huxiao.patrols.models import CheckIn, Person, PhoneContact, Post, Roster
 
 
 class PostListView(RecordListView):
@@ -58,7 +60,17 @@ class CheckInListView(RecordListView):
     select_related = ("post", "person", "school")
 
 
+class PhoneListView(RecordListView):
+    """Each phone's unsent check-ins at its last contact: phones that have not synced stand out."""
+
+    model, filterset_class, columns, perm = PhoneContact, PhoneFilterSet, PHONE_COLUMNS, "patrols.view_checkin"
+    title = _lazy("签到手机（未上传记录）")
+    ordering = ("-pending", "last_contact")
+    select_related = ("user", "school", "post")
+
+
 post_list = PostListView.as_view()
+phone_list = PhoneListView.as_view()
 person_list = PersonListView.as_view()
 roster_list = RosterListView.as_view()
 checkin_list = CheckInListView.as_view()

@@ -62,6 +62,7 @@ CASES = [
     Case("patrol-checkin-list", lambda w: "/patrols/check-ins/", perm=VIEW_CHECKIN),
     Case("patrol-dashboard", lambda w: "/patrols/dashboard/", perm=DASHBOARD),
     Case("patrol-phone", lambda w: "/patrols/phone/", perm=CHECK_IN),
+    Case("patrol-phone-list", lambda w: "/patrols/phones/", perm=VIEW_CHECKIN),
 
     Case(f"GET {API}/posts/", lambda w: f"{API}/posts/", perm=VIEW_POST),
     Case(f"GET {API}/posts/export", lambda w: f"{API}/posts/export", perm=VIEW_POST),

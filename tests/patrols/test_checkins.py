@@ -173,3 +173,24 @@ def test_check_in_list_filters_and_export(pw, guard, client_for):
 def test_keys_are_uuids_of_any_version(pw, guard):
     key = uuid.UUID(int=(0x0190_0000_0000 << 80) | (0x7 << 76) | (0x2 << 62) | 1)  # a v7-shaped UUID
     assert post_json(guard, URL, body(pw.extra["post_a1"], client_key=str(key))).status_code == 201
+
+
+def test_each_phone_reports_its_unsent_count(pw, guard, client_for):
+    phone = str(uuid.uuid4())
+    post = pw.extra["post_a1"]
+    items = [body(post, when=at(DAY, 16, 5 + i)) for i in range(2)]
+    # the phone holds five: it sends two now (say the first batch of a slow line)
+    r = post_json(guard, f"{URL}/sync", {"items": items, "device": phone, "pending": 5, "post_id": post.pk})
+    assert r.status_code == 200
+    from huxiao.patrols.models import PhoneContact
+
+    contact = PhoneContact.objects.get(device=phone)
+    assert (contact.pending, contact.sent, contact.user, contact.school) == (3, 2, pw.users["guard_a1"], post.school)
+    page = client_for(pw.users["station_a1"]).get("/patrols/phones/?unsent=on").content.decode()
+    assert phone[:8] in page and "东城实验小学" in page
+    assert phone[:8] not in client_for(pw.users["edu_b"]).get("/patrols/phones/").content.decode()
+    # later, nothing left: an empty batch says so
+    post_json(guard, f"{URL}/sync", {"items": [], "device": phone, "pending": 0, "post_id": post.pk})
+    contact.refresh_from_db()
+    assert contact.pending == 0 and PhoneContact.objects.count() == 1
+    assert phone[:8] not in client_for(pw.users["station_a1"]).get("/patrols/phones/?unsent=on").content.decode()

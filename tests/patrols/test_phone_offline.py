@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from huxiao.patrols.models import CheckIn
+from huxiao.patrols.models import CheckIn, PhoneContact
 from tests.patrols.helpers import patrol_world
 
 CHROMIUM = "/usr/bin/chromium"
@@ -63,6 +63,8 @@ def test_offline_check_ins_arrive_exactly_once(live_server, signed_in_cookie, wo
         expect(page.locator("#pending-count")).to_have_text("0", timeout=30000)
         assert CheckIn.objects.count() == 3
         assert set(CheckIn.objects.values_list("kind", flat=True)) == {"patrol"}
+        contact = PhoneContact.objects.get()  # the supervisor's page: this phone has nothing left unsent
+        assert (contact.pending, contact.sent, contact.user) == (0, 3, world.users["guard_a1"])
         assert sorted(str(k) for k in CheckIn.objects.values_list("client_key", flat=True)) == \
             sorted(i["client_key"] for i in queued)
 

@@ -10,8 +10,10 @@
   var SYNC_URL = root.dataset.syncUrl;
   var BATCH = 100;
   var TIMER_MS = 30000;
+  var HEARTBEAT_MS = 300000;  // with nothing to send, say so at most every 5 minutes
   var dbPromise = null;
   var sending = false;
+  var lastContact = 0;
 
   function $(id) { return document.getElementById(id); }
 
@@ -55,6 +57,12 @@
     b[8] = (b[8] & 0x3f) | 0x80;
     var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  function device() {  // this phone's own id, kept with its queue
+    var id = localStorage.getItem("huxiao-patrols-device");
+    if (!id) { id = uuid7(); localStorage.setItem("huxiao-patrols-device", id); }
+    return id;
   }
 
   function csrf() {
@@ -130,15 +138,17 @@
     if (sending) { return Promise.resolve(); }
     sending = true;
     return all("queue").then(function (queue) {
-      if (!queue.length) { return null; }
+      if (!queue.length && Date.now() - lastContact < HEARTBEAT_MS) { return null; }
       var batch = queue.slice(0, BATCH);
       var sentAt = new Date().toISOString();
       var items = batch.map(function (i) { return Object.assign({}, i, { sent_at: sentAt }); });
+      var at = parseInt($("post").value, 10);
       return fetch(SYNC_URL, {
         method: "POST", credentials: "same-origin",
         headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
-        body: JSON.stringify({ items: items })
+        body: JSON.stringify({ items: items, device: device(), pending: queue.length, post_id: at || null })
       }).then(function (response) {
+        if (response.ok) { lastContact = Date.now(); }
         $("login-expired").classList.toggle("d-none", !(response.status === 401 || response.status === 403));
         if (response.status === 404) {  // every post of the batch out of reach: each is refused
           return response.json().then(function (body) {
