@@ -59,7 +59,7 @@ class PlanForm(forms.Form):
                                   empty_value=PlanKind.ROUTINE)
     mode = forms.TypedChoiceField(label=_("方式"), choices=InspectionMode.choices, required=False,
                                   empty_value=InspectionMode.ANNOUNCED)
-    template = forms.ModelChoiceField(label=_("检查表"), queryset=None)
+    template = forms.ModelChoiceField(label=_("检查表"), queryset=None, empty_label=None)
     policy = forms.ModelChoiceField(label=_("督办规则（专项行动）"), queryset=None, required=False,
                                     empty_label=_("默认督办规则"))
     joint = forms.BooleanField(label=_("教育、公安联合检查"), required=False, initial=True)
