@@ -224,3 +224,16 @@ def test_taking_a_device_out_of_use_from_its_page_returns_there(world, registry,
     r = client_for(world.users["principal_a1"]).post(f"/devices/{panel.pk}/active/", {"active": "0", "back": "device"})
     assert r.status_code == 302 and r["Location"] == f"/devices/{panel.pk}/"
     assert not Device.objects.get(pk=panel.pk).active
+
+
+def test_gate_camera_links_of_an_alarm_open_the_camera_page(world, registry, client_for):
+    from huxiao.alarms.models import Alarm
+
+    panel, camera = registry["panel"], registry["camera"]
+    alarm = Alarm.objects.create(school=panel.school, device=panel, source="http", dedup_key="t-2", code="E120",
+                                 label="紧急报警", category="emergency", received_at=timezone.now())
+    c = client_for(world.users["station_a1"])
+    html = c.get(f"/alarms/{alarm.pk}/").content.decode()
+    assert f'<a href="/devices/{camera.pk}/">' in html
+    page = c.get(f"/devices/{camera.pk}/")
+    assert page.status_code == 200 and "A1-CAM" in page.content.decode()
