@@ -145,6 +145,16 @@ def add_roster(request, payload: sc.RosterIn):
     return Status(201, roster_out(roster))
 
 
+@router.post("/timetables/", response={200: sc.TimetableOut},
+             summary="设置学校作息时间（夏季/冬季，自起始日起；护学岗值守时段据此计算）")
+@transaction.atomic
+def set_timetable(request, payload: sc.TimetableIn):
+    school = _school(request, services.MANAGE_TIMETABLE, payload.school_id)
+    table = services.do_set_timetable(school, payload.season, payload.dict(exclude={"school_id", "season"}),
+                                      actor=request.user)
+    return {f: getattr(table, f) for f in ("id", "school_id", "season", *services.TIMETABLE_FIELDS)}
+
+
 def _post_for(request):
     def post_for(post_id):
         return get_object_or_404(Post.objects.visible_to(request.user, services.CHECK_IN).select_related("school"),

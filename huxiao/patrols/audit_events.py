@@ -12,4 +12,5 @@ class PatrolAudit(models.TextChoices):
     REGISTER_PERSON = "patrols.register_person", _("登记护学岗人员")
     ADD_ROSTER = "patrols.add_roster", _("排班")
     CHECK_IN = "patrols.check_in", _("护学岗签到")
+    SET_TIMETABLE = "patrols.set_timetable", _("设置作息时间")
     MISSED_WINDOW = "patrols.missed_window", _("护学岗缺岗")

@@ -18,6 +18,8 @@ PERMISSIONS = {
     "patrols.view_person": VIEWERS,
     "patrols.view_roster": VIEWERS,
     "patrols.manage_roster": POLICE,
+    # a school's 上放学 times by season: the school itself and its police
+    "patrols.manage_timetable": POLICE | {R.PRINCIPAL, R.SECURITY_OFFICER},
     "patrols.view_checkin": VIEWERS,
     "patrols.check_in": CHECKERS,
     "patrols.view_dashboard": OFFICIALS,

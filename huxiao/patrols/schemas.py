@@ -6,7 +6,8 @@ from typing import Literal
 
 from ninja import Field, Schema
 
-from huxiao.patrols.choices import CheckKind, PatrolMode, PersonKind, PostKind, WindowKind
+from huxiao.core.inputs import LocalTime
+from huxiao.patrols.choices import CheckKind, PatrolMode, PersonKind, PostKind, Season, WindowKind
 from huxiao.patrols.geo import Datum
 
 PostKindIn = Literal[tuple(PostKind.values)]
@@ -222,3 +223,24 @@ class MonthlyFormOut(Schema):
     rural_schools_patrolled: int
     schools_with_post: int
     daily_police_person_times: float
+
+
+class TimetableIn(Schema):
+    school_id: int = Field(..., ge=1, le=2**63 - 1)
+    season: Literal[tuple(Season.values)]
+    starts_on_month: int = Field(..., ge=1, le=12, description="本作息起始月")
+    starts_on_day: int = Field(1, ge=1, le=31)
+    gate_open_time: LocalTime | None = None
+    noon_dismissal_time: LocalTime | None = None
+    afternoon_dismissal_time: LocalTime | None = None
+
+
+class TimetableOut(Schema):
+    id: int
+    school_id: int
+    season: str
+    starts_on_month: int
+    starts_on_day: int
+    gate_open_time: datetime.time | None
+    noon_dismissal_time: datetime.time | None
+    afternoon_dismissal_time: datetime.time | None

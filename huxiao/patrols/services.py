@@ -27,11 +27,14 @@ from huxiao.core.choices import AuditAction
 from huxiao.patrols import duty, geo
 from huxiao.patrols.audit_events import PatrolAudit
 from huxiao.patrols.choices import POLICE_KINDS, CheckKind, WindowKind
-from huxiao.patrols.models import CheckIn, Person, PhoneContact, Post, Roster
+from huxiao.patrols.models import CheckIn, Person, PhoneContact, Post, Roster, Timetable
 
 MANAGE_POST = "patrols.manage_post"
 MANAGE_ROSTER = "patrols.manage_roster"
 CHECK_IN = "patrols.check_in"
+MANAGE_TIMETABLE = "patrols.manage_timetable"
+TIMETABLE_FIELDS = ("starts_on_month", "starts_on_day", "gate_open_time", "noon_dismissal_time",
+                    "afternoon_dismissal_time")
 SKEW_LIMIT = datetime.timedelta(minutes=5)
 SYNC_LIMIT = 100
 POST_FIELDS = ("name", "kind", "datum", "radius_m", "lead_minutes", "tail_minutes", "grace_minutes", "windows")
@@ -109,6 +112,36 @@ def do_add_roster(post, person, data: dict, *, actor) -> Roster:
     if roster.valid_to and roster.valid_to < roster.valid_from:
         raise ValidationError({"valid_to": _("截止日期不能早于生效日期")})
     return _saved(roster, actor, PatrolAudit.ADD_ROSTER)
+
+
+@transaction.atomic
+def do_set_timetable(school, season: str, data: dict, *, actor) -> Timetable:
+    """Set the school's 上放学 times for ``season`` (summer or winter), from its start date on."""
+    require(actor, MANAGE_TIMETABLE, school)
+    table = Timetable.objects.filter(school=school, season=season).first()
+    before = snapshot(table) if table else None
+    table = table or Timetable(school=school, season=season)
+    for name in TIMETABLE_FIELDS:
+        if name in data:
+            setattr(table, name, data[name])
+    times = [(f, getattr(table, f)) for f in TIMETABLE_FIELDS[2:] if getattr(table, f)]
+    for (f1, t1), (f2, t2) in zip(times, times[1:], strict=False):
+        if t1 >= t2:
+            raise ValidationError({f2: _("%(later)s应晚于%(earlier)s") % {
+                "later": Timetable._meta.get_field(f2).verbose_name,
+                "earlier": Timetable._meta.get_field(f1).verbose_name}})
+    try:
+        datetime.date(2024, table.starts_on_month or 1, table.starts_on_day or 1)
+    except ValueError:
+        raise ValidationError({"starts_on_day": _("起始日期不存在")}) from None
+    action = AuditAction.UPDATE if before else AuditAction.CREATE
+    try:
+        table.full_clean()
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from None
+    table.save()
+    audit.record(action, table, actor=actor, before=before, after=snapshot(table), event=PatrolAudit.SET_TIMETABLE)
+    return table
 
 
 # --- check-ins --------------------------------------------------------------------------------------

@@ -41,6 +41,11 @@ def sync_json(w):
     return {"items": [check_in_json(w)]}
 
 
+def timetable_json(w):
+    return {"school_id": w.schools["a1"].pk, "season": "winter", "starts_on_month": 10, "starts_on_day": 1,
+            "gate_open_time": "07:30", "noon_dismissal_time": "11:50", "afternoon_dismissal_time": "16:20"}
+
+
 def post_a1(w):
     return w.extra["post_a1"].pk
 
@@ -76,6 +81,8 @@ CASES = [
     Case(f"GET {API}/rosters/", lambda w: f"{API}/rosters/", perm=VIEW_ROSTER),
     Case(f"POST {API}/rosters/", lambda w: f"{API}/rosters/", perm=MANAGE_ROSTER, reach="a1", method="POST",
          data=roster_json),
+    Case(f"POST {API}/timetables/", lambda w: f"{API}/timetables/", perm="patrols.manage_timetable", reach="a1",
+         method="POST", data=timetable_json),
     Case(f"GET {API}/check-ins/", lambda w: f"{API}/check-ins/", perm=VIEW_CHECKIN),
     Case(f"GET {API}/check-ins/export", lambda w: f"{API}/check-ins/export", perm=VIEW_CHECKIN),
     Case(f"POST {API}/check-ins", lambda w: f"{API}/check-ins", perm=CHECK_IN, reach="a1", method="POST",
