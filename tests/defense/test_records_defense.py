@@ -311,3 +311,30 @@ def test_lists_and_guard_pages_show_no_more_of_a_guard_than_the_roster(world, ro
             texts += [str(v) for row in sheet(c.get(url)) for v in row if v is not None]
         text = "\n".join(texts)
         assert not [s for s in secrets if s in text], key
+
+
+def test_list_queries_do_not_grow_with_the_rows(world, roster, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for(world.users["edu_a"])
+
+    def queries(url):
+        c.get(url)  # warm the user's caches
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    urls = ("/defense/guards/", "/api/v1/defense/guards/", "/defense/facilities/", "/defense/equipment/")
+    mine = keeper(world, "a1")
+    set_facility(world.schools["a1"], actor=mine)
+    services.do_set_equipment(world.schools["a1"], {"shield": 1}, actor=mine)
+    before = [queries(u) for u in urls]
+    for n in range(6):
+        guard = add_guard(world.schools["a1"], actor=mine, name=f"新增{n}", seq=100 + n)
+        services.do_add_training(guard, {"held_on": datetime.date(2025, 1, 2), "topic": "岗前培训", "hours": 2},
+                                 actor=mine)
+    set_facility(world.schools["a2"], actor=keeper(world, "a2"))
+    for key in ("a1", "a2"):
+        services.do_set_equipment(world.schools[key], {"shield": 2, "helmet": 3}, actor=keeper(world, key))
+    assert [queries(u) for u in urls] == before

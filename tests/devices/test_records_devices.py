@@ -237,3 +237,22 @@ def test_gate_camera_links_of_an_alarm_open_the_camera_page(world, registry, cli
     assert f'<a href="/devices/{camera.pk}/">' in html
     page = c.get(f"/devices/{camera.pk}/")
     assert page.status_code == 200 and "A1-CAM" in page.content.decode()
+
+
+def test_list_queries_do_not_grow_with_the_rows(world, registry, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for(world.users["edu_a"])
+
+    def queries(url):
+        c.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    urls = ("/devices/", "/api/v1/devices/")
+    before = [queries(u) for u in urls]
+    for n in range(6):
+        add_device(world.schools["a2"], kind="camera", location="gate", serial=f"MORE-{n}", seen=timezone.now())
+    assert [queries(u) for u in urls] == before
