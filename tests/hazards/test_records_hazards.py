@@ -327,3 +327,26 @@ def test_notice_button_only_for_a_school_with_open_hazards(world, two_hazards, c
     c = client_for(world.users["edu_a"])
     assert 'id="notice-issue"' in c.get(f"/hazards/?school={world.schools['a1'].pk}").content.decode()
     assert 'id="notice-issue"' not in c.get(f"/hazards/?school={world.schools['a2'].pk}").content.decode()
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_self_check_list_queries_do_not_grow_with_rows(world, checks, client_for):
+    c = client_for(world.users["edu_a"])
+    urls = ["/hazards/self-checks/", "/api/v1/hazards/self-checks"]
+    for url in urls:
+        c.get(url)  # warm the identity cache
+    few = {url: _queries(c, url) for url in urls}
+    month = previous_month(timezone.localdate())
+    for _n in range(4):
+        month = previous_month(month)
+        SelfCheck.objects.create(school=world.schools["a1"], month=month, no_hazards=True,
+                                 filed_by=world.users["principal_a1"])
+    assert {url: _queries(c, url) for url in urls} == few

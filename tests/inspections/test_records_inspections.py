@@ -301,3 +301,24 @@ def test_template_list_filters_and_export(world, client_for):
     html = client_for(world.users["edu_a"]).get("/inspections/templates/?q=夜间值守").content.decode()
     assert "金坛区寄宿制检查表" in html and "溧阳市检查表" not in html and "白城" not in html.split(
         'id="template-cards"')[1]
+
+
+def _queries(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_list_queries_do_not_grow_with_rows(world, plan, client_for):
+    c = client_for(world.users["edu_a"])
+    record(world, "a1", "inspector_a", fail=(0,), plan=plan)
+    urls = ["/inspections/", "/api/v1/inspections/", "/api/v1/inspections/templates", "/inspections/templates/"]
+    for url in urls:
+        c.get(url)  # warm the identity cache
+    few = {url: _queries(c, url) for url in urls}
+    for n in range(4):
+        record(world, "a2", "inspector_a", fail=(1, 2), plan=plan, days_ago=n)
+    assert {url: _queries(c, url) for url in urls} == few
