@@ -3,8 +3,10 @@ The console and its feed do not use it (hand-tuned hot path)."""
 
 import django_filters as df
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import DateRangeField
 
 from huxiao.alarms.choices import AlarmCategory, AlarmSource, AlarmStatus, Disposition
 from huxiao.alarms.feed import OPEN_STATUSES
@@ -25,6 +27,21 @@ class FlagInput(forms.CheckboxInput):
         return super().value_from_datadict(data, files, name)
 
 
+class PlausibleDateRangeField(DateRangeField):
+    """Days of a date range limited to 2000–2100: the range becomes local times of a timestamp column, and
+    a day such as 0001-01-01 has no time in UTC."""
+
+    def compress(self, data_list):
+        for day in data_list or ():
+            if day and not 2000 <= day.year <= 2100:
+                raise ValidationError(_("日期超出合理范围（2000—2100 年）"), code="out_of_range")
+        return super().compress(data_list)
+
+
+class ReceivedRangeFilter(df.DateFromToRangeFilter):
+    field_class = PlausibleDateRangeField
+
+
 class AlarmFilterSet(RecordFilterSet):
     q = df.CharFilter(label=_("关键词"), method="search", max_length=50,
                       widget=forms.TextInput(attrs={"placeholder": _("学校、事件或防区")}))
@@ -33,7 +50,7 @@ class AlarmFilterSet(RecordFilterSet):
     category = df.ChoiceFilter(label=_("类别"), choices=AlarmCategory.choices, empty_label=_("全部类别"))
     disposition = df.ChoiceFilter(label=_("处置结果"), choices=Disposition.choices, empty_label=_("全部处置结果"))
     source = df.ChoiceFilter(label=_("来源"), choices=AlarmSource.choices, empty_label=_("全部来源"))
-    received = df.DateFromToRangeFilter(label=_("接警日期"), field_name="received_at")
+    received = ReceivedRangeFilter(label=_("接警日期"), field_name="received_at")
     # the API's earlier name of the school filter, kept for scripts that use it
     school_id = df.NumberFilter(label=_("学校编号"), field_name="school_id", min_value=1,
                                 widget=forms.HiddenInput)

@@ -99,7 +99,8 @@ def test_a_non_empty_page_is_one_audited_read_and_an_empty_one_none(world, histo
 
 @pytest.mark.parametrize("query, param", [
     ("status=lost", "status"), ("category=ufo", "category"), ("disposition=maybe", "disposition"),
-    ("received_after=2026-13-01", "received"), ("school=abc", "school"), ("school_id=0", "school_id"),
+    ("received_after=2026-13-01", "received"), ("received_after=0001-01-01", "received"),
+    ("received_before=9999-12-31", "received"), ("school=abc", "school"), ("school_id=0", "school_id"),
     ("region=99", "region"), ("sort=dedup_key", "sort"), ("open_only=perhaps", "open_only"),
 ])
 def test_invalid_filters_are_422_naming_the_parameter_and_change_nothing(world, history, client_for, query, param):
