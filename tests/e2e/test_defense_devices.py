@@ -23,7 +23,7 @@ def test_official_lists_guards_and_opens_a_camera(demo_server, new_page):
     page.select_option("select[name=category]", "full_time")
     page.click("#record-filter button[type=submit]")
     page.wait_for_load_state("networkidle")
-    categories = set(page.locator("#record-table tbody tr td:nth-child(4)").all_inner_texts())
+    categories = set(page.locator("#record-table tbody tr td:nth-child(3)").all_inner_texts())  # 姓名 学校 类别
     assert categories == {"专职保安员"}
     with page.expect_download() as download:
         page.click("#record-export")
@@ -33,6 +33,7 @@ def test_official_lists_guards_and_opens_a_camera(demo_server, new_page):
     page.goto(demo_server.url + "/devices/?kind=camera&location=gate")
     page.wait_for_load_state("networkidle")
     assert "0:10:00" not in page.content() and "10 分钟" in page.locator("#record-table").inner_text()
+    screenshot(page, "device-list-gate-cameras")
     page.locator("#record-table tbody tr td a").first.click()
     page.wait_for_load_state("networkidle")
     page.wait_for_selector("#heartbeat-chart canvas")
@@ -43,6 +44,15 @@ def test_official_lists_guards_and_opens_a_camera(demo_server, new_page):
     page.click("#history-form button[type=submit]")
     page.wait_for_selector("#heartbeat-chart canvas")
     assert not errors, errors
+
+    phone = new_page(width=390, height=844)
+    phone_errors = watch_console(phone)
+    login(phone, demo_server, "jiaoyuju")
+    phone.goto(demo_server.url + "/defense/facilities/?closed_management=false")
+    phone.wait_for_load_state("networkidle")
+    assert phone.locator("#record-cards").is_visible() and not phone.locator("#record-table").is_visible()
+    screenshot(phone, "defense-facility-list-phone")
+    assert not phone_errors, phone_errors
 
 
 def test_security_officer_reads_the_roster_as_cards_on_a_phone(demo_server, new_page):
