@@ -120,7 +120,7 @@ def create_post(request, payload: sc.PostIn):
     return Status(201, post_detail_out(post))
 
 
-@router.get("/posts/{int:post_id}", response=sc.PostDetailOut, summary="护学岗详情（含今日值守时段）")
+@router.get("/posts/{post_id}", response=sc.PostDetailOut, summary="护学岗详情（含今日值守时段）")
 def get_post(request, post_id: int):
     need(request, VIEW_POST)
     post = get_object_or_404(Post.objects.visible_to(request.user, VIEW_POST).select_related("school"), pk=post_id)
