@@ -113,7 +113,7 @@ def detail_out(hazard, user) -> dict:
     return out
 
 
-@router.get("/dashboard", response=sc.DashboardOut, summary="隐患统计（按下级区划：未销号、逾期、已销号、销号率、整改用时中位数）")
+@router.get("/dashboard", response=sc.HazardDashboardOut, summary="隐患统计（按下级区划：未销号、逾期、已销号、销号率、整改用时中位数）")
 def get_dashboard(request, region: RegionCode | None = None):
     need(request, "hazards.view_dashboard")
     target = dashboard_region(request.user, region)

@@ -124,7 +124,7 @@ class FlagOut(Schema):
     resolved_at: datetime.datetime | None
 
 
-class DashboardRow(Schema):
+class HazardDashboardRow(Schema):
     code: str
     name: str
     total: int
@@ -136,11 +136,11 @@ class DashboardRow(Schema):
     median_days: float | None
 
 
-class DashboardOut(Schema):
+class HazardDashboardOut(Schema):
     region: str
     today: datetime.date
-    totals: DashboardRow
-    rows: list[DashboardRow]
+    totals: HazardDashboardRow
+    rows: list[HazardDashboardRow]
 
 
 class PolicyIn(Schema):
