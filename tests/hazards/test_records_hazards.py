@@ -350,3 +350,13 @@ def test_self_check_list_queries_do_not_grow_with_rows(world, checks, client_for
         SelfCheck.objects.create(school=world.schools["a1"], month=month, no_hazards=True,
                                  filed_by=world.users["principal_a1"])
     assert {url: _queries(c, url) for url in urls} == few
+
+
+def test_policy_form_marks_the_refused_field(world, client_for):
+    r = client_for(world.users["edu_a"]).post("/hazards/policies/", {
+        "name": "金坛区开学专项", "campaign": "开学", "region_code": "320413", "remind_days_before": 3,
+        "notice_after_days": 10, "interview_after_days": 5, "listing_after_days": 20, "self_check_due_day": 5})
+    html = r.content.decode()
+    assert r.status_code == 200 and "约谈天数须大于通报天数" in html
+    assert "is-invalid" in tag(html, "interview_after_days") and "is-invalid" not in tag(html, "name")
+    assert not EscalationPolicy.objects.filter(name="金坛区开学专项").exists()
