@@ -23,13 +23,17 @@ VIEW, REGISTER = "devices.view_device", "devices.register_device"
 
 @router.post("/heartbeats", auth=None, response={200: sc.BatchAccepted, 400: sc.BatchRejected,
                                                   401: sc.BatchRejected, 409: sc.BatchRejected},
-             summary="设备心跳批量上报（逐条设备签名，全部校验通过才入库）")
+             summary="设备心跳批量上报（逐条设备签名；合格的条目入库，不合格的逐条说明；全部不合格时按第一条的原因答复）")
 def post_heartbeats(request, batch: sc.HeartbeatBatch):
     try:
-        n = accept_batch(batch.heartbeats)
+        outcome = accept_batch(batch.heartbeats)
     except BatchError as exc:
-        return Status(exc.status, {"detail": exc.message, "field": exc.field})
-    return Status(200, {"accepted": n})
+        return Status(exc.status, {"detail": exc.message, "field": exc.field, "rejected": []})
+    if not outcome.accepted:  # nothing stored: answered as the first refused entry
+        first = outcome.rejected[0]
+        return Status(first["status"], {"detail": first["detail"], "field": first["field"],
+                                        "rejected": outcome.rejected})
+    return Status(200, {"accepted": outcome.accepted, "rejected": outcome.rejected})
 
 
 def device_out(d: Device, now=None) -> dict:

@@ -22,13 +22,22 @@ class HeartbeatBatch(BaseModel):
     heartbeats: list[HeartbeatEntry] = Field(..., min_length=1, max_length=MAX_BATCH)
 
 
+class EntryRejected(Schema):
+    index: int = Field(..., description="条目在 heartbeats 中的序号（从 0 起）")
+    field: str = Field(..., description="出错的条目与字段，如 heartbeats[3].ts")
+    detail: str
+    status: int = Field(..., description="该条目单独上报时的答复状态：400 格式/时间、401 认证失败、409 重复或过期")
+
+
 class BatchAccepted(Schema):
-    accepted: int
+    accepted: int = Field(..., description="已入库的心跳条数")
+    rejected: list[EntryRejected] = Field([], description="未入库的条目及原因（其余条目已入库）")
 
 
 class BatchRejected(Schema):
     detail: str
     field: str = Field("", description="出错的字段（请求体无法解析时为空）")
+    rejected: list[EntryRejected] = Field([], description="每个未入库条目的原因（本批无一入库）")
 
 
 class DeviceOut(Schema):

@@ -1,5 +1,6 @@
-"""Batched heartbeats through the HTTP API: accepted batches move last_seen_at, bad ones store nothing;
-a device silent one second past its window stops counting as networked."""
+"""Batched heartbeats through the HTTP API: good entries are stored and move last_seen_at, bad ones are
+reported per entry (a batch with none good stores nothing); a device silent one second past its window
+stops counting as networked."""
 
 import datetime
 import json
@@ -39,7 +40,7 @@ def test_batch_of_several_devices_is_stored_and_moves_last_seen(client, devices)
     now = int(timezone.now().timestamp())
     r = post(client, {"heartbeats": [entry(panel, ps, now - 20), entry(camera, cs, now - 10), entry(panel, ps, now)]})
     assert r.status_code == 200, r.content
-    assert r.json() == {"accepted": 3}
+    assert r.json() == {"accepted": 3, "rejected": []}
     assert Heartbeat.objects.count() == 3
     panel.refresh_from_db()
     assert int(panel.last_seen_at.timestamp()) == now and panel.is_networked()
@@ -50,15 +51,70 @@ def test_batch_of_several_devices_is_stored_and_moves_last_seen(client, devices)
     (lambda e: {**e, "sig": "0" * 64}, 401, "heartbeats[1]"),  # unknown device, bad signature
     (lambda e: {**e, "ts": e["ts"] - 3600}, 400, "heartbeats[1].ts"),
 ])
-def test_one_bad_entry_rejects_the_whole_batch(client, devices, mutate, status, field):
+def test_one_bad_entry_is_reported_and_the_good_ones_are_stored(client, devices, mutate, status, field):
     (panel, ps), (camera, cs) = devices
     now = int(timezone.now().timestamp())
     bad = mutate(entry(camera, cs, now))
-    r = post(client, {"heartbeats": [entry(panel, ps, now), bad]})
-    assert r.status_code == status
-    assert r.json()["field"] == field
-    assert Heartbeat.objects.count() == 0
-    assert Device.objects.filter(last_seen_at__isnull=False).count() == 0
+    r = post(client, {"heartbeats": [entry(panel, ps, now - 1), bad, entry(panel, ps, now)]})
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["accepted"] == 2
+    assert [(x["index"], x["field"], x["status"]) for x in body["rejected"]] == [(1, field, status)]
+    assert body["rejected"][0]["detail"]
+    assert list(Heartbeat.objects.values_list("device_id", flat=True)) == [panel.pk, panel.pk]
+    panel.refresh_from_db()
+    camera.refresh_from_db()
+    assert int(panel.last_seen_at.timestamp()) == now and camera.last_seen_at is None
+
+
+def test_a_batch_with_no_good_entry_stores_nothing_and_answers_as_its_first_refusal(client, devices):
+    (panel, ps), (camera, cs) = devices
+    now = int(timezone.now().timestamp())
+    r = post(client, {"heartbeats": [entry(panel, ps, now - 3600), entry(camera, cs, now, sig="0" * 64)]})
+    assert r.status_code == 400
+    body = r.json()
+    assert body["field"] == "heartbeats[0].ts" and "时间戳" in body["detail"]
+    assert [(x["index"], x["status"]) for x in body["rejected"]] == [(0, 400), (1, 401)]
+    assert Heartbeat.objects.count() == 0 and not Device.objects.filter(last_seen_at__isnull=False).exists()
+
+
+def test_a_replayed_entry_inside_a_fresh_batch_is_refused_alone(client, devices):
+    """Replay safety per entry: a gateway re-sending yesterday's entry beside today's gets that entry
+    refused (409) and today's stored."""
+    (panel, ps), (camera, cs) = devices
+    now = int(timezone.now().timestamp())
+    assert post(client, {"heartbeats": [entry(panel, ps, now - 10)]}).status_code == 200
+    r = post(client, {"heartbeats": [entry(panel, ps, now - 10), entry(camera, cs, now)]})
+    assert r.status_code == 200
+    assert r.json()["accepted"] == 1
+    assert [(x["index"], x["status"]) for x in r.json()["rejected"]] == [(0, 409)]
+    assert Heartbeat.objects.filter(device=panel).count() == 1 and Heartbeat.objects.filter(device=camera).count() == 1
+
+
+def test_a_concurrent_batch_that_got_there_first_gets_the_entry_refused(client, devices, monkeypatch):
+    """Two gateways carrying the same entry: the second one's strict UPDATE finds the device already moved;
+    its entries are judged again against the device as it now is and the duplicate is refused."""
+    from huxiao.devices import heartbeats
+
+    (panel, ps), (camera, cs) = devices
+    now = int(timezone.now().timestamp())
+    real = heartbeats._devices
+    calls = []
+
+    def stale_first_read(serials):
+        found = real(serials)
+        if not calls:  # the other gateway's batch is committed between this read and the UPDATE
+            calls.append(1)
+            Device.objects.filter(pk=panel.pk).update(
+                last_seen_at=datetime.datetime.fromtimestamp(now, tz=datetime.UTC))
+        return found
+
+    monkeypatch.setattr(heartbeats, "_devices", stale_first_read)
+    r = post(client, {"heartbeats": [entry(panel, ps, now), entry(camera, cs, now)]})
+    assert r.status_code == 200, r.content
+    assert r.json()["accepted"] == 1
+    assert [(x["index"], x["status"]) for x in r.json()["rejected"]] == [(0, 409)]
+    assert list(Heartbeat.objects.values_list("device_id", flat=True)) == [camera.pk]
 
 
 def test_signature_of_another_device_is_refused(client, devices):
@@ -76,8 +132,11 @@ def test_replayed_batch_and_out_of_order_entries_are_refused(client, devices):
     assert post(client, body).status_code == 200
     r = post(client, body)
     assert r.status_code == 409 and "重复" in r.json()["detail"]
-    assert post(client, {"heartbeats": [entry(panel, ps, now), entry(panel, ps, now - 1)]}).status_code == 409
-    assert Heartbeat.objects.count() == 1
+    # out of order within a batch: the later entry that is older than the one before it is refused alone
+    r = post(client, {"heartbeats": [entry(panel, ps, now), entry(panel, ps, now - 1)]})
+    assert r.status_code == 200 and r.json()["accepted"] == 1
+    assert [(x["index"], x["status"]) for x in r.json()["rejected"]] == [(1, 409)]
+    assert Heartbeat.objects.count() == 2
 
 
 def test_inactive_device_is_unknown(client, devices):
