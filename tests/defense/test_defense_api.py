@@ -52,7 +52,7 @@ def test_guard_is_stored_with_encrypted_id_and_found_by_keyed_hash(world, securi
 
 
 @pytest.mark.parametrize("change,field", [
-    ({"id_number": "320413198505061234"}, "id_number"),  # bad check digit
+    ({"id_number": "320413198505061235"}, "id_number"),  # bad check digit
     ({"id_number": id_number(datetime.date(1985, 5, 6), 321)[:-1] + "X"}, "id_number"),
     ({"birth_date": "1986-01-01"}, "birth_date"),
     ({"first_hired_on": "1990-01-01"}, "first_hired_on"),  # before 16
