@@ -9,7 +9,7 @@ from django.http import JsonResponse
 from ninja.renderers import BaseRenderer
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
 
-from huxiao.core import apierrors
+from huxiao.core import api_worklist, apierrors
 from huxiao.core.discovery import app_modules
 from huxiao.core.inputs import InputParser
 from huxiao.core.services import user_for_token
@@ -93,3 +93,4 @@ apierrors.install(api)
 for app, module in app_modules("api"):
     prefix = app.rsplit(".", 1)[-1]
     api.add_router("/" if prefix == "core" else f"/{prefix}/", module.router)
+api.add_router("/", api_worklist.router)  # /me/worklist, beside core's /me

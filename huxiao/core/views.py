@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from huxiao.core import audit, services
+from huxiao.core import audit, services, worklist
 from huxiao.core.choices import SchoolType
 from huxiao.core.forms import SchoolForm
 from huxiao.core.models import Region, School
@@ -57,6 +57,7 @@ def top_regions(user):
 
 @require_perm("core.view_school")
 def home(request):
+    """工作台: the user's to-do items from every app (core.worklist), then the summary of their schools."""
     schools = visible_schools(request)
     totals = schools.aggregate(n=Count("id"), students=Sum("students"), staff=Sum("staff"))
     by_type = {row["school_type"]: row["n"] for row in schools.values("school_type").annotate(n=Count("id"))}
@@ -66,6 +67,7 @@ def home(request):
     if not scope.region_prefixes and scope.school_ids:
         own_school = schools.first()
     return render(request, "core/home.html", {
+        "work_items": worklist.collect(request),
         "totals": totals, "type_rows": type_rows, "regions": top_regions(request.user),
         "own_school": own_school, "key_units": schools.filter(key_security_unit=True).count(),
         "boarding": schools.filter(boarding=True).count(),

@@ -20,6 +20,7 @@ from huxiao.core.models import AuditLog, Unit, User
 from huxiao.core.records.views import RecordListView
 from huxiao.core.scoping import scope_for
 from huxiao.core.views import _attach_errors, require_perm
+from huxiao.core.worklist import notifications_of_kind
 
 
 def _managed_units(request):
@@ -102,7 +103,7 @@ def user_toggle_active(request, pk):
 
 @login_required
 def notification_list(request):
-    notes = request.user.notifications.all()
+    notes = notifications_of_kind(request.user.notifications.all(), request.GET.get("kind"))  # 工作台 links
     page = Paginator(notes, 30).get_page(request.GET.get("page"))
     if request.method == "POST":
         request.user.notifications.filter(read_at__isnull=True).update(read_at=timezone.now())
