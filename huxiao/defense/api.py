@@ -10,6 +10,8 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from huxiao.core.audit import record_read
+from huxiao.core.bulk_schemas import BulkOut, BulkRejected, answer, rows_of
+from huxiao.core.import_rows import RowsRejected
 from huxiao.core.models import School
 from huxiao.core.pagination import CountedPagination
 from huxiao.core.records.api import add_list_operations, api_filtered, need
@@ -18,8 +20,8 @@ from huxiao.core.records.filters import query_schema
 from huxiao.core.records.paging import DeferredRows
 from huxiao.core.records.views import get_visible_or_404
 from huxiao.core.scoping import has_perm
+from huxiao.defense import bulk, services
 from huxiao.defense import schemas as sc
-from huxiao.defense import services
 from huxiao.defense.filters import (
     EQUIPMENT_COLUMNS,
     FACILITY_COLUMNS,
@@ -42,6 +44,37 @@ def _guards(request):
 
 
 GuardFilters = query_schema(GuardFilterSet, "GuardsFilters")
+
+
+# before /guards/{guard_id}: ninja's path parameter would take "bulk" for an id
+def _bulk(request, kind: str, items):
+    need(request, CHANGE)
+    try:
+        outcomes = bulk.do_bulk(kind, rows_of(items), actor=request.user)
+    except RowsRejected as exc:
+        return Status(400, {"detail": str(exc), "errors": exc.errors})
+    return Status(200, answer(outcomes))
+
+
+BULK_RESPONSES = {200: BulkOut, 400: BulkRejected}
+
+
+@router.post("/guards/bulk", response=BULK_RESPONSES, operation_id="guards_bulk",
+             summary="批量登记安保人员（全部成功或全部不写入，逐行报告；同一学校同一身份证号为同一人，重试不重复登记）")
+def bulk_guards(request, data: sc.GuardBulkIn):
+    return _bulk(request, "guards", data.items)
+
+
+@router.post("/facilities/bulk", response=BULK_RESPONSES, operation_id="facilities_bulk",
+             summary="批量登记物防设施（每校一条，按学校更新；全部成功或全部不写入，逐行报告）")
+def bulk_facilities(request, data: sc.FacilityBulkIn):
+    return _bulk(request, "facilities", data.items)
+
+
+@router.post("/equipment/bulk", response=BULK_RESPONSES, operation_id="equipment_bulk",
+             summary="批量登记防护装备数量（按学校与类别；全部成功或全部不写入，逐行报告）")
+def bulk_equipment(request, data: sc.EquipmentBulkIn):
+    return _bulk(request, "equipment", data.items)
 
 
 @router.get("/guards/", response=list[sc.GuardRowOut], operation_id="guards_list", url_name="guards-list",
@@ -169,3 +202,4 @@ def upload_evidence(request, school_id: int, file: File[UploadedFile], guard_id:
         if record is None:
             raise ValidationError({"guard_id": _("该校尚未登记物防设施，请先登记或指定安保人员")})
     return Status(201, services.do_attach_evidence(record, file, actor=request.user))
+

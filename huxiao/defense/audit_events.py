@@ -15,3 +15,6 @@ class DefenseAudit(models.TextChoices):
     CHANGE_FACILITY = "defense.change_facility", _("更新物防设施")
     SET_EQUIPMENT = "defense.set_equipment", _("更新防护装备")
     ATTACH_EVIDENCE = "defense.attach_evidence", _("上传佐证材料")
+    BULK_GUARDS = "defense.bulk_guards", _("批量登记安保人员")
+    BULK_FACILITIES = "defense.bulk_facilities", _("批量登记物防设施")
+    BULK_EQUIPMENT = "defense.bulk_equipment", _("批量登记防护装备")

@@ -166,3 +166,51 @@ class EvidenceOut(Schema):
     original_name: str
     content_type: str
     size: int
+
+
+class SchoolRef(Schema):
+    school_id: int | None = Field(None, description="学校编号（与 school_code 二选一）")
+    school_code: str | None = Field(None, max_length=20, description="学校标识码")
+
+
+class GuardBulkItem(SchoolRef):
+    name: str = Field(..., max_length=32)
+    category: GuardCategory
+    id_number: str = Field(..., max_length=18, description="身份证号（同一学校同一身份证号视为同一人）")
+    license_number: str | None = Field(None, max_length=32)
+    birth_date: datetime.date | None = None
+    first_hired_on: datetime.date
+    background_checked_on: datetime.date | None = None
+    background_result: BackgroundResult | None = None
+    health_status: HealthStatus | None = None
+    phone: str | None = Field(None, max_length=32)
+
+
+class FacilityBulkItem(SchoolRef):
+    enclosure_type: EnclosureType
+    enclosure_height_m: Decimal | None = Field(None, max_digits=4, decimal_places=2)
+    gate_duty_room: bool
+    closed_management: bool
+    vehicle_access: bool | None = None
+    anti_ramming_needed: bool | None = None
+    anti_ramming_kinds: list[BarrierKind] | None = None
+    parent_waiting_area: bool | None = None
+    traffic_needed: list[TrafficFacility] | None = None
+    traffic_installed: list[TrafficFacility] | None = None
+
+
+class EquipmentBulkItem(SchoolRef):
+    kind: EquipmentKind
+    count: int = Field(..., ge=0, le=10000)
+
+
+class GuardBulkIn(Schema):
+    items: list[GuardBulkItem] = Field(..., min_length=1, max_length=1000)
+
+
+class FacilityBulkIn(Schema):
+    items: list[FacilityBulkItem] = Field(..., min_length=1, max_length=1000)
+
+
+class EquipmentBulkIn(Schema):
+    items: list[EquipmentBulkItem] = Field(..., min_length=1, max_length=1000)

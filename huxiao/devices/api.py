@@ -7,11 +7,13 @@ import enum
 from django.utils import timezone
 from ninja import Router, Status
 
+from huxiao.core.bulk_schemas import BulkRejected, answer, rows_of
+from huxiao.core.import_rows import RowsRejected
 from huxiao.core.models import School
-from huxiao.core.records.api import add_list_operations
+from huxiao.core.records.api import add_list_operations, need
 from huxiao.core.records.views import get_visible_or_404
+from huxiao.devices import bulk, services
 from huxiao.devices import schemas as sc
-from huxiao.devices import services
 from huxiao.devices.display import heartbeat_history, state, video_url, window_text
 from huxiao.devices.filters import COLUMNS, DeviceFilterSet
 from huxiao.devices.heartbeats import BatchError, accept_batch
@@ -64,6 +66,25 @@ def register_device(request, data: sc.DeviceIn):
     payload["supervision_window"] = datetime.timedelta(seconds=data.supervision_window_seconds)
     device, secret = services.do_register_device(school, payload, actor=request.user)
     return Status(201, {**device_out(device), "secret": secret})
+
+
+@router.post("/bulk", response={200: sc.DeviceBulkOut, 400: BulkRejected}, operation_id="devices_bulk",
+             summary="批量登记技防设备（全部成功或全部不写入，逐行报告；按设备编号幂等；新设备密钥仅在本次答复中出现）")
+def bulk_register(request, data: sc.DeviceBulkIn):
+    need(request, REGISTER)
+    try:
+        outcomes = bulk.do_bulk_register(rows_of(data.items), actor=request.user)
+    except RowsRejected as exc:
+        return Status(400, {"detail": str(exc), "errors": exc.errors})
+    return Status(200, answer(outcomes, lambda o: o.extra))
+
+
+@router.post("/{device_id}/secret", response=sc.SecretOut, operation_id="device_rotate_secret",
+             summary="轮换设备密钥（新密钥仅显示一次，旧密钥即时失效）")
+def rotate_secret(request, device_id: int):
+    device = get_visible_or_404(request, Device.objects.all(), device_id, perm=REGISTER)
+    secret = services.do_rotate_device_secret(device, actor=request.user)
+    return {"device_id": device.pk, "serial": device.serial, "secret": secret}
 
 
 @router.get("/{device_id}", response=sc.DeviceOut, summary="技防设备详情（状态、最近心跳、视频地址）")

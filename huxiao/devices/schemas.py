@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from ninja import Field, Schema
 from pydantic import BaseModel
 
+from huxiao.core.bulk_schemas import BulkOut, BulkRowOut
 from huxiao.core.validators import DateKind, PlausibleDate
 from huxiao.devices.choices import DeviceKind, DeviceLocation
 from huxiao.devices.heartbeats import MAX_BATCH
@@ -90,3 +91,34 @@ class HeartbeatHistoryOut(Schema):
     expected: float = Field(..., description="保持联网每个时段至少需要的心跳次数（时段长度 ÷ 监测窗口）")
     short: int = Field(..., description="心跳次数不足的时段数（自登记起）")
     points: list[HeartbeatPoint]
+
+
+class DeviceBulkItem(Schema):
+    school_id: int | None = Field(None, description="学校编号（与 school_code 二选一）")
+    school_code: str | None = Field(None, max_length=20, description="学校标识码")
+    kind: DeviceKind
+    location: DeviceLocation
+    name: str = Field(..., max_length=100)
+    serial: str = Field(..., max_length=64, description="设备编号（自然键：已登记的同一设备不重复登记）")
+    police_built: bool | None = None
+    installed_on: datetime.date | None = None
+    supervision_window_seconds: int | None = Field(None, description="监测窗口（秒），默认 300")
+
+
+class DeviceBulkIn(Schema):
+    items: list[DeviceBulkItem] = Field(..., min_length=1, max_length=1000)
+
+
+class DeviceBulkRowOut(BulkRowOut):
+    serial: str
+    secret: str | None = Field(None, description="新登记设备的密钥，仅在本次答复中出现一次；已登记的设备为 null")
+
+
+class DeviceBulkOut(BulkOut):
+    rows: list[DeviceBulkRowOut]
+
+
+class SecretOut(Schema):
+    device_id: int
+    serial: str
+    secret: str = Field(..., description="新的设备密钥，仅显示一次；旧密钥即时失效")

@@ -54,6 +54,19 @@ def do_set_device_active(device: Device, active: bool, *, actor) -> Device:
     return device
 
 
+@transaction.atomic
+def do_rotate_device_secret(device: Device, *, actor) -> str:
+    """Give the device a new HTTP signing secret; returns it (shown once, stored encrypted). From the
+    commit on, requests and heartbeat entries signed with the old secret are refused. The audit entry
+    records the rotation, never either secret."""
+    require(actor, "devices.register_device", device)
+    raw_secret = secrets.token_hex(32)
+    device.secret_encrypted = crypto.encrypt(raw_secret)
+    device.save(update_fields=["secret_encrypted"])
+    audit.record(AuditAction.UPDATE, device, actor=actor, after={"secret": "rotated"}, event=DeviceAudit.ROTATE_SECRET)
+    return raw_secret
+
+
 def device_secret(device: Device) -> str:
     return crypto.decrypt(device.secret_encrypted)
 
