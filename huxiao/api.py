@@ -6,8 +6,11 @@ import orjson
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
+from django.urls import URLPattern
+from django.urls import path as django_path
 from ninja.renderers import BaseRenderer
 from ninja.security import APIKeyHeader, HttpBearer, django_auth
+from ninja.utils import normalize_path, replace_path_param_notation
 
 from huxiao.core import api_worklist, apierrors
 from huxiao.core.discovery import app_modules
@@ -73,7 +76,57 @@ class ORJSONRenderer(BaseRenderer):
         return orjson.dumps(data, default=_json_default, option=orjson.OPT_NON_STR_KEYS)
 
 
-api = apierrors.HuxiaoAPI(
+def _other_form(route: str) -> str:
+    """The same route with its trailing slash toggled: ``devices/`` <-> ``devices``."""
+    return route[:-1] if route.endswith("/") else route + "/"
+
+
+def _dispatch(first, second):
+    """One view for both forms of a path: the operation of the request's method, found at the path as
+    written or at its other form (``/patrols/check-ins/`` lists, ``/patrols/check-ins`` records one)."""
+
+    candidates = [(pv, pv.get_view()) for pv in (first, second) if pv is not None]
+
+    def view(request, *args, **kwargs):
+        for path_view, path_function in candidates:
+            if path_view._find_operation(request) is not None:
+                return path_function(request, *args, **kwargs)
+        return candidates[0][1](request, *args, **kwargs)  # 405 listing the methods of the path as written
+
+    view.csrf_exempt = True  # like ninja's own views: the API's auth handles CSRF for session callers
+    return view
+
+
+class HuxiaoRestAPI(apierrors.HuxiaoAPI):
+    """The API with one canonical path form per operation (the one in the OpenAPI document) and the other
+    form, with or without the trailing slash, served by the same operation.
+
+    Without it, ``POST /api/v1/devices`` (no slash) answered Django's 301 to ``/devices/``, which common
+    clients follow as a GET: the device list came back with 200 and nothing was registered. Now every
+    method reaches its operation in either form; the other form is not documented, so nothing lists it
+    twice."""
+
+    def _get_urls(self):
+        urls = super()._get_urls()
+        views = {}  # route -> PathView, as ninja's BoundRouter.urls_paths builds the routes
+        for bound in self._get_bound_routers():
+            prefix = replace_path_param_notation(bound.prefix)
+            for path, path_view in bound.path_operations.items():
+                route = normalize_path("/".join(i for i in (prefix, replace_path_param_notation(path)) if i))
+                views.setdefault(route.lstrip("/"), path_view)
+        result = []
+        for pattern in urls:
+            route = str(pattern.pattern) if isinstance(pattern, URLPattern) else None
+            if route in views and _other_form(route) in views:  # both forms are operations: one dispatcher
+                pattern = django_path(route, _dispatch(views[route], views[_other_form(route)]), name=pattern.name)
+            result.append(pattern)
+        for route, path_view in views.items():
+            if route and _other_form(route) not in views:
+                result.append(django_path(_other_form(route), _dispatch(path_view, None)))
+        return result
+
+
+api = HuxiaoRestAPI(
     renderer=ORJSONRenderer(),
     parser=InputParser(),
     title="护校安园 API",
