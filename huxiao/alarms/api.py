@@ -17,7 +17,7 @@ from huxiao.alarms.models import Alarm
 from huxiao.core import audit
 from huxiao.core.middleware import client_ip
 from huxiao.core.models import Unit
-from huxiao.core.paged_lists import add_paged_list
+from huxiao.core.records.api import add_list_operations
 from huxiao.core.records.api import need as _require
 from huxiao.core.records.paging import DeferredRows
 from huxiao.core.scoping import can
@@ -123,7 +123,7 @@ def _history(request):
                                                                         "dispatch_unit")
 
 
-add_paged_list(
+add_list_operations(
     router, name="alarms", path="/alarms", perm=VIEW, filterset=AlarmFilterSet, queryset=_history,
     rows=AlarmPage, response=dict, ordering=("-received_at", "-id"), columns=COLUMNS, export_title="报警记录",
     summary="报警记录（管辖范围内，最新在前；可按状态/类别/处置结果/接警日期/区划/学校筛选）")

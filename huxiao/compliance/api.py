@@ -12,8 +12,7 @@ from huxiao.compliance.checklist import school_checklist
 from huxiao.compliance.filters import COLUMNS, RuleStatusFilterSet, resolved, school_results
 from huxiao.compliance.models import Campaign
 from huxiao.core.models import School
-from huxiao.core.paged_lists import add_export_operation
-from huxiao.core.records.api import api_filtered, need
+from huxiao.core.records.api import add_export_operation, api_filtered, need
 from huxiao.core.records.filters import query_schema
 from huxiao.core.validators import RegionCode
 

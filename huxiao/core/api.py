@@ -1,4 +1,5 @@
-"""Core API: me, regions, units, schools (CRUD within scope), users and roles (administrators)."""
+"""Core API: me, regions, schools (CRUD within scope), users and roles (administrators); units and API
+tokens are in api_units.py and api_tokens.py, mounted on this router."""
 
 import datetime
 from decimal import Decimal
@@ -10,13 +11,12 @@ from ninja import Field, ModelSchema, Router, Schema, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import BaseModel, ConfigDict, field_validator
 
-from huxiao.core import audit, services
+from huxiao.core import api_tokens, api_units, audit, services
 from huxiao.core.choices import Ownership, Role, SchoolType, Setting
 from huxiao.core.crypto import mask_phone
 from huxiao.core.inputs import LocalTime
 from huxiao.core.models import Region, RoleAssignment, School, Unit, User
-from huxiao.core.paged_lists import add_paged_list
-from huxiao.core.records.api import need
+from huxiao.core.records.api import add_list_operations, need
 from huxiao.core.records.paging import LazyRows
 from huxiao.core.school_filters import COLUMNS as SCHOOL_COLUMNS
 from huxiao.core.school_filters import SchoolFilterSet
@@ -24,6 +24,8 @@ from huxiao.core.scoping import scope_for
 from huxiao.core.validators import RegionCode
 
 router = Router(tags=["core"])
+router.add_router("", api_units.router)  # /units
+router.add_router("", api_tokens.router)  # /tokens, /users/{user_id}/tokens
 VIEW_SCHOOL = "core.view_school"
 
 
@@ -77,21 +79,6 @@ def list_regions(request, parent: RegionCode | None = None):
         school_regions = School.objects.filter(pk__in=scope.school_ids).values_list("region_id", flat=True)
         qs = qs.filter(q | Q(code__in=list(school_regions)))
     return qs.order_by("code")[:5000]
-
-
-class UnitOut(ModelSchema):
-    class Meta:
-        model = Unit
-        fields = ["id", "name", "kind", "level", "region", "parent", "phone"]
-
-
-@router.get("/units", response=list[UnitOut], summary="单位（管辖范围内）")
-def list_units(request, kind: str | None = None):
-    scope = scope_for(request.user)
-    qs = Unit.objects.filter(scope.q("region_code", "school__id"))
-    if kind:
-        qs = qs.filter(kind=kind)
-    return qs.order_by("region_code", "name")[:5000]
 
 
 class SchoolOut(BaseModel):
@@ -223,7 +210,7 @@ def _schools(request):
     return School.objects.visible_to(request.user, VIEW_SCHOOL).select_related("region", "police_station")
 
 
-add_paged_list(
+add_list_operations(
     router, name="schools", path="/schools", perm=VIEW_SCHOOL, filterset=SchoolFilterSet, queryset=_schools,
     rows=lambda qs, request: LazyRows(qs.values(*SCHOOL_OUT_COLUMNS)), response=SchoolListOut,
     ordering=("region_code", "name"), columns=SCHOOL_COLUMNS, export_title="学校台账",

@@ -37,27 +37,44 @@ def need(request, perm: str):
         raise PermissionDenied(_("您的角色无权执行此操作"))
 
 
-def add_list_operations(router, *, name: str, path: str, perm: str, filterset, queryset, convert, response,
-                        summary: str, ordering=("-pk",), columns=(), export_title: str = "", deferred=True):
-    """Register ``GET path`` (paged list) and, given ``columns``, ``GET path + 'export'`` (xlsx) on
-    ``router``. ``queryset(request)`` returns the scoped rows; ``convert(row)`` the output dict."""
-    filters_schema = query_schema(filterset, f"{name.title().replace('_', '')}Filters")
-    rows_class = DeferredRows if deferred else None
+def add_list_operations(router, *, name: str, path: str, perm: str, filterset, queryset, response, summary: str,
+                        convert=None, rows=None, ordering=("-pk",), columns=(), export_title: str = "",
+                        export_path: str | None = None, refuse_without_perm: bool = True):
+    """Register ``GET path`` (paged: ``{items, count, page, page_size}``) and, given ``columns``,
+    ``GET export_path`` (default ``<path>/export``, xlsx) on ``router``.
+
+    ``queryset(request)`` returns the scoped rows. The page is built either row by row —
+    ``convert(row)`` over a deferred join (ids from the index, then the page's rows) — or as a whole:
+    ``rows(qs, request)`` returns a sliceable with ``count()`` whose slice is the converted page (a list
+    that serialises its page with one query per relation, or validates ``values()`` rows).
+    ``refuse_without_perm=False`` keeps a list that answers an empty page, not 403, to a user without
+    the role (its export still refuses)."""
+    if (convert is None) == (rows is None):
+        raise TypeError("give exactly one of convert= or rows=")
+    filters_schema = query_schema(filterset, _schema_name(name))
 
     @router.get(path, response=list[response], summary=summary, operation_id=f"{name}_list", url_name=f"{name}-list")
     @paginate(CountedPagination)
     def list_records(request, filters: filters_schema = Query(...)):
-        need(request, perm)
+        if refuse_without_perm:
+            need(request, perm)
         qs, _data = api_filtered(request, filterset, queryset(request), ordering)
-        if rows_class is None:
-            return [convert(r) for r in qs]
-        return rows_class(qs, convert)
+        return rows(qs, request) if rows is not None else DeferredRows(qs, convert)
 
-    if not columns:
-        return list_records
+    if columns:
+        add_export_operation(router, name=name, path=export_path or f"{path.rstrip('/')}/export", perm=perm,
+                             filterset=filterset, queryset=queryset, columns=columns, summary=summary,
+                             export_title=export_title, ordering=ordering, filters_schema=filters_schema)
+    return list_records
 
-    @router.get(f"{path}export", summary=_export_summary(summary), operation_id=f"{name}_export",
-                url_name=f"{name}-export",
+
+def add_export_operation(router, *, name: str, path: str, perm: str, filterset, queryset, columns, summary: str,
+                         export_title: str = "", ordering=("-pk",), filters_schema=None):
+    """``GET path``: the workbook of every row the list's filters select (streamed, formula-safe, audited),
+    also for a list that keeps paging of its own."""
+    filters_schema = filters_schema or query_schema(filterset, _schema_name(name))
+
+    @router.get(path, summary=export_summary(summary), operation_id=f"{name}_export", url_name=f"{name}-export",
                 openapi_extra={"responses": {200: {"description": "Excel", "content": {
                     XLSX: {"schema": {"type": "string", "format": "binary"}}}}}})
     def export_records(request, filters: filters_schema = Query(...)):
@@ -66,9 +83,13 @@ def add_list_operations(router, *, name: str, path: str, perm: str, filterset, q
         return export_response(qs, columns, title=export_title or name, request=request,
                                filters={k: data.getlist(k) for k in data})
 
-    return list_records
+    return export_records
 
 
-def _export_summary(summary: str) -> str:
+def _schema_name(name: str) -> str:
+    return f"{name.title().replace('_', '')}Filters"
+
+
+def export_summary(summary: str) -> str:
     head = summary.split("（", 1)[0]
     return f"导出 Excel：{head}（与列表相同的筛选条件，全部行）"

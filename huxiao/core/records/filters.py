@@ -95,9 +95,15 @@ class RecordFilterSet(df.FilterSet):
     region = RegionFilter(field_name="region_code", label=_("区划"))
     school = SchoolFilter(field_name="school_id", label=_("学校"))
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None, pickers=True):
         super().__init__(data, queryset, request=request, prefix=prefix)
-        self._picker_widgets()
+        if pickers:  # the page's widgets; the API and the export never render them
+            self.page_widgets()
+            self._picker_widgets()
+
+    def page_widgets(self):
+        """Override to give the page's form widgets that need queries (a plan picker …): called only
+        when the filterset is rendered, never for the API or the export."""
 
     def _picker_widgets(self):
         user = getattr(self.request, "user", None)
@@ -130,9 +136,9 @@ class RecordFilterSet(df.FilterSet):
 
 
 def filtered(filterset_class, data, queryset, request):
-    """The filterset bound to ``data`` and checked: its ``qs`` is the filtered queryset. Raises
-    :class:`InvalidFilters` naming every bad parameter (never silently ignores one)."""
-    fs = filterset_class(data, queryset=queryset, request=request)
+    """The filterset bound to ``data`` and checked (no page widgets built): its ``qs`` is the filtered
+    queryset. Raises :class:`InvalidFilters` naming every bad parameter (never silently ignores one)."""
+    fs = filterset_class(data, queryset=queryset, request=request, pickers=False)
     if not fs.is_valid():
         raise InvalidFilters({name: [str(m) for m in msgs] for name, msgs in fs.errors.items()})
     return fs
