@@ -78,7 +78,8 @@ def _quiet(filterset_class):
     not the two queries the pickers make."""
     cls = _quiet_classes.get(filterset_class)
     if cls is None:
-        cls = type(f"Counting{filterset_class.__name__}", (filterset_class,), {"_picker_widgets": lambda self: None})
+        cls = type(f"Counting{filterset_class.__name__}", (filterset_class,),
+                   {"_picker_widgets": lambda self: None, "page_widgets": lambda self: None})
         _quiet_classes[filterset_class] = cls
     return cls
 
