@@ -25,9 +25,9 @@ def work_items(request) -> list[Item]:
     for order, (missing, title, detail) in enumerate(MISSING):
         params = {"status": "active", "missing": missing}
         qs = listed(GuardFilterSet, params, guards, request)
-        first = list(qs.order_by("school__name", "name")[:LINES + 1])
-        count = len(first) if len(first) <= LINES else qs.count()
-        lines = [Line(f"{g.name}（{g.school.name}）", reverse("defense-guard", args=[g.pk])) for g in first[:LINES]]
+        first = qs.order_by("school__name", "name")[:LINES]
+        lines = [Line(f"{g.name}（{g.school.name}）", reverse("defense-guard", args=[g.pk])) for g in first]
+        count = qs.count()
         items.append(Item(f"defense.guards_missing_{missing}", str(title), count,
                           list_url("defense-guard-list", params), detail=str(detail), level=WARNING, lines=lines,
                           order=30 + order))

@@ -21,11 +21,11 @@ def work_items(request) -> list[Item]:
     params = {"networked": "false", "active": "true", "sort": "last_seen_at"}
     qs = listed(DeviceFilterSet, params, Device.objects.visible_to(request.user, VIEW).select_related("school"),
                 request)
-    first = list(qs.order_by("last_seen_at", "name")[:LINES + 1])
-    count = len(first) if len(first) <= LINES else qs.count()
+    first = qs.order_by("last_seen_at", "name")[:LINES]
+    count = qs.count()
     lines = [Line(f"{d.name}（{d.school.name}）", reverse("device-detail", args=[d.pk]),
                   note=(_("最近心跳 %(t)s") % {"t": f"{timezone.localtime(d.last_seen_at):%Y-%m-%d %H:%M}"} if d.last_seen_at
                         else _("从未上线")), level=DANGER)
-             for d in first[:LINES]]
+             for d in first]
     return [Item("devices.silent", _("离线的技防设备"), count, list_url("device-list", params),
                  detail=_("超过监测窗口未收到心跳，请检查设备与网络"), level=DANGER, lines=lines, order=25)]

@@ -124,7 +124,7 @@ def schools_without_self_check(request, today, policy) -> list[Item]:
     schools = School.objects.visible_to(request.user, VIEW_CHECKS).exclude(
         pk__in=SelfCheck.objects.filter(month=this).values("school_id"))
     names = list(schools.order_by("region_code", "name").values_list("pk", "name")[:LINES])
-    count = schools.count() if len(names) == LINES else len(names)
+    count = schools.count()
     due = _due(this, policy)
     items = [Item("hazards.schools_without_self_check", _("本月（%(m)s）未填报自查的学校") % {"m": _ym(this)}, count,
                   list_url("selfcheck-list", {"month": f"{this:%Y-%m}"}),
