@@ -14,8 +14,9 @@ from ninja.files import UploadedFile
 from huxiao.core.attachments import do_store_attachment
 from huxiao.core.audit import record_read
 from huxiao.core.models import Attachment, School, User
-from huxiao.core.records.api import add_list_operations, need
+from huxiao.core.records.api import add_export_operation, add_list_operations, add_plain_list, need
 from huxiao.core.records.views import get_visible_or_404
+from huxiao.core.records.voiding import VoidIn, void_from_api
 from huxiao.core.validators import RegionCode
 from huxiao.hazards import schemas as sc
 from huxiao.hazards import services
@@ -31,10 +32,8 @@ from huxiao.hazards.filters import (
     SelfCheckFlagFilterSet,
 )
 from huxiao.hazards.models import Hazard, SelfCheck, SelfCheckFlag
-from huxiao.hazards.record_api import add_export, add_plain_list
 from huxiao.hazards.selfcheck import do_file_self_check
 from huxiao.hazards.stats import dashboard, dashboard_region
-from huxiao.hazards.voiding import VoidIn, void_from_api
 
 router = Router(tags=["hazards"])
 VIEW = "hazards.view_hazard"
@@ -133,9 +132,9 @@ add_list_operations(
     router, name="self_checks", path="/self-checks", perm=VIEW_SELF_CHECK, filterset=SelfCheckFilterSet,
     queryset=_self_checks, convert=lambda c: self_check_out(c), response=sc.SelfCheckOut, ordering=SELF_CHECK_ORDER,
     summary="月度自查记录（管辖范围内，可按月份/结果/区划/学校筛选、排序）")
-add_export(router, name="self_checks", path="/self-checks/export", perm=VIEW_SELF_CHECK,
-           filterset=SelfCheckFilterSet, queryset=_self_checks, columns=SELF_CHECK_COLUMNS, title="月度自查",
-           ordering=SELF_CHECK_ORDER, summary="导出 Excel：月度自查记录（与列表相同的筛选条件，全部行）")
+add_export_operation(router, name="self_checks", path="/self-checks/export", perm=VIEW_SELF_CHECK,
+           filterset=SelfCheckFilterSet, queryset=_self_checks, columns=SELF_CHECK_COLUMNS, export_title="月度自查",
+           ordering=SELF_CHECK_ORDER, summary="月度自查记录（与列表相同的筛选条件，全部行）")
 
 
 def self_check_out(c) -> dict:
@@ -213,9 +212,9 @@ add_plain_list(
     router, name="hazard_notices", path="/notices", perm=ISSUE, filterset=NoticeFilterSet, queryset=_notices,
     convert=notice_out, response=sc.NoticeOut, ordering=NOTICE_ORDER,
     summary="已签发的整改通知书（可按学校/区划/印发日期/关键词筛选；下载见 url）")
-add_export(router, name="hazard_notices", path="/notices/export", perm=ISSUE, filterset=NoticeFilterSet,
-           queryset=_notices, columns=NOTICE_COLUMNS, title="整改通知书", ordering=NOTICE_ORDER,
-           summary="导出 Excel：已签发的整改通知书（与列表相同的筛选条件，全部行）")
+add_export_operation(router, name="hazard_notices", path="/notices/export", perm=ISSUE, filterset=NoticeFilterSet,
+           queryset=_notices, columns=NOTICE_COLUMNS, export_title="整改通知书", ordering=NOTICE_ORDER,
+           summary="已签发的整改通知书（与列表相同的筛选条件，全部行）")
 
 
 @router.get("/{hazard_id}", response=sc.HazardDetailOut, summary="隐患详情及流转时间线")

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from huxiao.core.records.columns import Column
 from huxiao.core.records.filters import RecordFilterSet
+from huxiao.core.records.voiding import VOID_COLUMNS, VoidableFilterSet
 from huxiao.hazards.choices import HazardCategory, HazardSource, HazardStatus, Severity
 from huxiao.hazards.models import Hazard, IssuedDocument, SelfCheck, SelfCheckFlag
-from huxiao.hazards.voiding import VOID_COLUMNS, VoidableFilterSet
 
 STATUS_CHOICES = [("open", _("未销号")), *HazardStatus.choices]
 

@@ -18,6 +18,7 @@ from huxiao.core.audit import record_read
 from huxiao.core.forms import form_errors
 from huxiao.core.models import Attachment, School
 from huxiao.core.records.views import RecordListView, get_visible_or_404, mark_invalid, service_errors
+from huxiao.core.records.voiding import VoidForm, can_void, void_from_page
 from huxiao.core.views import require_perm
 from huxiao.hazards import services
 from huxiao.hazards.choices import HazardAction
@@ -26,7 +27,6 @@ from huxiao.hazards.filters import COLUMNS, HazardFilterSet
 from huxiao.hazards.forms import HazardForm, TransitionForm
 from huxiao.hazards.models import Hazard
 from huxiao.hazards.stats import dashboard, dashboard_region
-from huxiao.hazards.voiding import VoidForm, can_void, void_from_page
 
 VIEW = "hazards.view_hazard"
 

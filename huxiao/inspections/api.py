@@ -9,12 +9,11 @@ from ninja import Router, Status
 
 from huxiao.core.audit import record_read
 from huxiao.core.models import Attachment, Region, School
-from huxiao.core.records.api import add_list_operations, need
+from huxiao.core.records.api import add_export_operation, add_list_operations, add_plain_list, need
 from huxiao.core.records.views import get_visible_or_404
+from huxiao.core.records.voiding import VoidIn, void_from_api
 from huxiao.core.validators import RegionCode
-from huxiao.hazards.record_api import add_export, add_plain_list
 from huxiao.hazards.stats import dashboard_region
-from huxiao.hazards.voiding import VoidIn, void_from_api
 from huxiao.inspections import schemas as sc
 from huxiao.inspections import services
 from huxiao.inspections.filters import (
@@ -50,9 +49,9 @@ add_plain_list(
     router, name="templates", path="/templates", perm=VIEW_TEMPLATE, filterset=TemplateFilterSet,
     queryset=_templates, convert=template_out, response=sc.TemplateOut, ordering=TEMPLATE_ORDER,
     summary="检查表模板（内置及本辖区；可按关键词/区划/内置/检查项类别筛选）")
-add_export(router, name="templates", path="/templates/export", perm=VIEW_TEMPLATE, filterset=TemplateFilterSet,
-           queryset=_templates, columns=TEMPLATE_COLUMNS, title="检查表", ordering=TEMPLATE_ORDER,
-           summary="导出 Excel：检查表模板（与列表相同的筛选条件，全部行）")
+add_export_operation(router, name="templates", path="/templates/export", perm=VIEW_TEMPLATE, filterset=TemplateFilterSet,
+           queryset=_templates, columns=TEMPLATE_COLUMNS, export_title="检查表", ordering=TEMPLATE_ORDER,
+           summary="检查表模板（与列表相同的筛选条件，全部行）")
 
 
 @router.get("/templates/{template_id}", response=sc.TemplateOut, summary="检查表模板详情")
@@ -89,9 +88,9 @@ add_plain_list(
     router, name="plans", path="/plans", perm=VIEW_PLAN, filterset=PlanFilterSet, queryset=_plans,
     convert=plan_out, response=sc.PlanOut, ordering=PLAN_ORDER,
     summary="检查督导计划（管辖范围内；可按关键词/区划/层级/类型/方式/学期筛选）")
-add_export(router, name="plans", path="/plans/export", perm=VIEW_PLAN, filterset=PlanFilterSet, queryset=_plans,
-           columns=PLAN_COLUMNS, title="检查计划", ordering=PLAN_ORDER,
-           summary="导出 Excel：检查督导计划（与列表相同的筛选条件，全部行，含完成轮次）")
+add_export_operation(router, name="plans", path="/plans/export", perm=VIEW_PLAN, filterset=PlanFilterSet, queryset=_plans,
+           columns=PLAN_COLUMNS, export_title="检查计划", ordering=PLAN_ORDER,
+           summary="检查督导计划（与列表相同的筛选条件，全部行，含完成轮次）")
 
 
 @router.post("/plans", response={201: sc.PlanOut}, summary="新建检查督导计划（校验频次下限）")

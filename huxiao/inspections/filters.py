@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from huxiao.core.records.columns import Column
 from huxiao.core.records.filters import RecordFilterSet
+from huxiao.core.records.voiding import VOID_COLUMNS, VoidableFilterSet
 from huxiao.hazards.choices import HazardCategory
-from huxiao.hazards.voiding import VOID_COLUMNS, VoidableFilterSet
 from huxiao.inspections.choices import InspectionMode, PlanKind, PlanLevel
 from huxiao.inspections.models import (
     ChecklistTemplate,

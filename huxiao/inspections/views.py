@@ -17,11 +17,11 @@ from django.views.decorators.http import require_POST
 
 from huxiao.core.audit import record_read
 from huxiao.core.records.views import RecordListView, get_visible_or_404
+from huxiao.core.records.voiding import VoidForm, can_void, void_from_page
 from huxiao.core.scoping import has_perm
 from huxiao.core.views import require_perm
 from huxiao.hazards.documents import render_issued
 from huxiao.hazards.stats import dashboard_region
-from huxiao.hazards.voiding import VoidForm, can_void, void_from_page
 from huxiao.inspections import services
 from huxiao.inspections.documents import bulletins_of, do_issue_bulletin
 from huxiao.inspections.filters import INSPECTION_COLUMNS, InspectionFilterSet

@@ -68,6 +68,22 @@ def add_list_operations(router, *, name: str, path: str, perm: str, filterset, q
     return list_records
 
 
+def add_plain_list(router, *, name: str, path: str, perm: str, filterset, queryset, convert, response,
+                   summary: str, ordering=(), limit: int = 500):
+    """``GET path`` answering at most ``limit`` filtered rows as a bare JSON array: the shape of lists
+    whose clients predate paging (short lists: plans, checklists, notices)."""
+    filters_schema = query_schema(filterset, _schema_name(name))
+
+    @router.get(path, response=list[response], summary=summary, operation_id=f"{name}_list",
+                url_name=f"{name}-list")
+    def list_records(request, filters: filters_schema = Query(...)):
+        need(request, perm)
+        qs, _data = api_filtered(request, filterset, queryset(request), ordering)
+        return [convert(row) for row in qs[:limit]]
+
+    return list_records
+
+
 def add_export_operation(router, *, name: str, path: str, perm: str, filterset, queryset, columns, summary: str,
                          export_title: str = "", ordering=("-pk",), filters_schema=None):
     """``GET path``: the workbook of every row the list's filters select (streamed, formula-safe, audited),

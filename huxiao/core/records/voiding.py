@@ -1,7 +1,7 @@
 """作废 (void with a reason) on the pages and the API of voidable records (hazards, inspections): the list
 filter that leaves voided rows out unless asked for, the reason form of a detail page, and the API call.
 The action itself is ``core.void.do_void`` (permission ``<app>.void_<model>`` on the record's reach).
-The record layer should gain these; until then hazards and inspections share them from here."""
+"""
 
 import django_filters as df
 from django import forms
