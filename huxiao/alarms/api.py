@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
 from huxiao.alarms import feed, services, sessions, stats
 from huxiao.alarms.choices import Disposition
@@ -16,7 +16,7 @@ from huxiao.alarms.intake import Incoming, receive_alarms
 from huxiao.alarms.models import Alarm
 from huxiao.core import audit
 from huxiao.core.middleware import client_ip
-from huxiao.core.models import Unit
+from huxiao.core.models import User
 from huxiao.core.records.api import add_list_operations
 from huxiao.core.records.api import need as _require
 from huxiao.core.records.paging import DeferredRows
@@ -131,8 +131,8 @@ add_list_operations(
 
 def _alarm(request, alarm_id, perm=VIEW) -> Alarm:
     _require(request, perm)
-    alarm = Alarm.objects.visible_to(request.user, VIEW).select_related("school__police_station", "device").filter(
-        pk=alarm_id).first()
+    alarm = Alarm.objects.visible_to(request.user, VIEW).select_related(
+        "school__police_station", "device", "dispatch_unit").filter(pk=alarm_id).first()
     if alarm is None:
         raise Http404(_("报警不存在"))
     if not can(request.user, perm, alarm):
@@ -143,7 +143,7 @@ def _alarm(request, alarm_id, perm=VIEW) -> Alarm:
 @router.get("/alarms/{alarm_id}", summary="报警详情（含处置记录与接收记录）")
 def get_alarm(request, alarm_id: int):
     alarm = _alarm(request, alarm_id)
-    data = feed.alarm_dict(alarm, request.user)
+    data = _with_dispatch(feed.alarm_dict(alarm, request.user), alarm)
     data["events"] = [{"id": e.id, "kind": e.kind, "kind_label": e.get_kind_display(), "at": feed._iso(e.at),
                        "actor": e.actor.display_name if e.actor_id else "", "detail": e.detail}
                       for e in alarm.events.select_related("actor")]
@@ -153,9 +153,17 @@ def get_alarm(request, alarm_id: int):
     return data
 
 
+def _with_dispatch(data: dict, alarm: Alarm) -> dict:
+    """The alarm's answer with the unit and officer sent (the console's serialisation names the officer only)."""
+    data["dispatch_unit"] = ({"id": alarm.dispatch_unit_id, "name": alarm.dispatch_unit.name}
+                             if alarm.dispatch_unit_id else None)
+    data["dispatched_officer_id"] = alarm.dispatched_officer_id
+    return data
+
+
 def _step_result(request, alarm):
     alarm = _alarm(request, alarm.pk)
-    return feed.alarm_dict(alarm, request.user)
+    return _with_dispatch(feed.alarm_dict(alarm, request.user), alarm)
 
 
 @router.post("/alarms/{alarm_id}/acknowledge", summary="确认报警")
@@ -165,20 +173,58 @@ def acknowledge(request, alarm_id: int):
 
 
 class DispatchIn(Schema):
-    unit_id: int | None = None
-    officer: str = Field("", max_length=64)
+    unit_id: int | None = Field(None, description="出警单位（公安单位）：该校属地派出所或您辖区内的公安单位；"
+                                "不填为该校属地派出所")
+    officer_id: int | None = Field(None, description="出警民警（出警单位的用户）；本单位出警时必填")
 
 
-@router.post("/alarms/{alarm_id}/dispatch", summary="派警")
+class AssignIn(Schema):
+    officer_id: int = Field(..., description="出警民警（出警单位的用户）")
+
+
+API_FIELDS = {"unit": "unit_id", "officer": "officer_id"}
+
+
+def _as_api_fields(exc: ValidationError) -> ValidationError:
+    """A service refusal with the API's field names (unit → unit_id, officer → officer_id)."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    return ValidationError({API_FIELDS.get(k, k): v for k, v in exc.message_dict.items()})
+
+
+def _officer(officer_id):
+    if officer_id is None:
+        return None
+    officer = User.objects.filter(pk=officer_id).first()
+    if officer is None:
+        raise ValidationError({"officer_id": _("出警民警须为出警单位的在岗民警")})
+    return officer
+
+
+@router.post("/alarms/{alarm_id}/dispatch", summary="派警（出警单位从管辖范围内的公安单位中选择）")
 def dispatch(request, alarm_id: int, payload: DispatchIn):
     alarm = _alarm(request, alarm_id, services.HANDLE)
     unit = None
-    if payload.unit_id is not None:
-        unit = Unit.objects.filter(pk=payload.unit_id).first()
+    if payload.unit_id is not None:  # a unit out of reach is refused as one that does not exist
+        unit = services.dispatch_units(alarm, request.user).filter(pk=payload.unit_id).first()
         if unit is None:
-            raise ValidationError({"unit_id": _("出警单位不存在")})
-    return _step_result(request, services.do_dispatch_alarm(alarm, unit=unit, officer=payload.officer,
-                                                            actor=request.user))
+            raise ValidationError({"unit_id": _("出警单位须为该校属地派出所或您辖区内的公安单位")})
+    try:
+        alarm = services.do_dispatch_alarm(alarm, unit=unit, officer=_officer(payload.officer_id),
+                                           actor=request.user)
+    except ValidationError as exc:
+        raise _as_api_fields(exc) from None
+    return _step_result(request, alarm)
+
+
+@router.post("/alarms/{alarm_id}/assign", summary="指派出警民警（由出警单位指派）")
+def assign(request, alarm_id: int, payload: AssignIn):
+    alarm = _alarm(request, alarm_id, services.HANDLE)
+    try:
+        alarm = services.do_assign_alarm_officer(alarm, officer=_officer(payload.officer_id), actor=request.user)
+    except ValidationError as exc:
+        raise _as_api_fields(exc) from None
+    return _step_result(request, alarm)
 
 
 @router.post("/alarms/{alarm_id}/arrive", summary="登记到场")
@@ -219,8 +265,10 @@ def console_state(request):
     return {"last": last, "alarms": alarms}
 
 
-@router.get("/stats", summary="报警统计")
-def alarm_stats(request, days: int = 30):
+@router.get("/stats", summary="报警统计（统计区间：近 days 天、某月 month 或 start 至 end）")
+def alarm_stats(request, days: int | None = Query(None, ge=1, le=stats.MAX_DAYS, description="近 N 天（含今天），默认 30"),
+                month: str | None = Query(None, pattern=r"^\d{4}-\d{2}$", description="某月，YYYY-MM"),
+                start: datetime.date | None = Query(None, description="自定义区间开始日期（含）"),
+                end: datetime.date | None = Query(None, description="自定义区间结束日期（含）")):
     _require(request, "alarms.view_stats")
-    days = min(max(days, 1), 3660)
-    return stats.compute(request.user, days=days)
+    return stats.compute(request.user, stats.resolve_period(days=days, month=month, start=start, end=end))

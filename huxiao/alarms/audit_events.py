@@ -10,6 +10,7 @@ from huxiao.core.audit import audit_events
 class AlarmAudit(models.TextChoices):
     ACKNOWLEDGE = "alarms.acknowledge", _("确认报警")
     DISPATCH = "alarms.dispatch", _("派警")
+    ASSIGN = "alarms.assign", _("指派出警民警")
     ARRIVE = "alarms.arrive", _("登记到场")
     CLOSE = "alarms.close", _("报警处置完毕")
     ESCALATE = "alarms.escalate", _("报警超时升级")

@@ -43,6 +43,7 @@ class EventKind(models.TextChoices):
     RECEIVED = "received", _("接警")
     ACKNOWLEDGED = "acknowledged", _("确认")
     DISPATCHED = "dispatched", _("派警")
+    ASSIGNED = "assigned", _("指派民警")  # the unit dispatched by the 110 centre names its officer
     ARRIVED = "arrived", _("到场")
     CLOSED = "closed", _("处置完毕")
     ESCALATED = "escalated", _("超时升级")

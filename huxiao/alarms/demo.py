@@ -3,8 +3,6 @@ a history of handled alarms and tests, and the receiver plus a panel simulator f
 
 import datetime
 
-from django.utils import timezone
-
 from huxiao.alarms import services
 from huxiao.alarms.choices import Disposition
 from huxiao.alarms.constants import DEMO_DC09_ACCOUNT
@@ -46,7 +44,7 @@ def seed(ctx):
         panels.append(panel)
     if Alarm.objects.exists():
         return
-    now = timezone.now()
+    now = ctx.now
     officer = ctx.users.get("minjing")
     history = []
     for day in range(1, 29):
@@ -70,7 +68,8 @@ def seed(ctx):
         services.do_acknowledge_alarm(alarm, actor=actor, now=t)
         disposition = rng.choice([Disposition.FALSE, Disposition.FALSE, Disposition.REAL, Disposition.FAULT])
         if disposition == Disposition.REAL:
-            services.do_dispatch_alarm(alarm, officer="值班民警", actor=actor, now=t + datetime.timedelta(seconds=60))
+            services.do_dispatch_alarm(alarm, officer=officer if actor is officer else None, actor=actor,
+                                       now=t + datetime.timedelta(seconds=60))
             services.do_arrive_alarm(alarm, actor=actor, now=t + datetime.timedelta(minutes=rng.randint(4, 12)))
             services.do_close_alarm(alarm, disposition=disposition, notes="现场核查，已妥善处置",
                                     actor=actor, now=t + datetime.timedelta(minutes=30))

@@ -47,7 +47,9 @@ class Alarm(SchoolRecord):
                                       related_name="+", verbose_name=_("派警人"))
     dispatch_unit = models.ForeignKey("core.Unit", models.SET_NULL, null=True, blank=True, related_name="+",
                                       db_index=False, verbose_name=_("出警单位"))
-    dispatch_officer = models.CharField(_("出警民警"), max_length=64, blank=True)
+    dispatch_officer = models.CharField(_("出警民警"), max_length=64, blank=True)  # the name, as it was then
+    dispatched_officer = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True,
+                                           db_index=False, related_name="+", verbose_name=_("出警民警账号"))
     arrived_at = models.DateTimeField(_("到场时间"), null=True, blank=True)
     arrived_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, db_index=False,
                                    related_name="+", verbose_name=_("到场登记人"))

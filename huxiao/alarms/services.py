@@ -11,6 +11,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,16 +32,19 @@ from huxiao.core.actions import (
     is_system,
     require,
 )
+from huxiao.core.authcache import assignments
 from huxiao.core.choices import AuditAction, Role, UnitKind
-from huxiao.core.models import Unit
+from huxiao.core.models import Unit, User
+from huxiao.core.permissions import roles_with
+from huxiao.core.scoping import scope_for
 from huxiao.core.services import notify
 from huxiao.devices.choices import DeviceKind
 from huxiao.devices.models import Device
 
 HANDLE = "alarms.handle_alarm"
 ALARM_FIELDS = ("status", "acknowledged_at", "acknowledged_by_id", "dispatched_at", "dispatched_by_id",
-                "dispatch_unit_id", "dispatch_officer", "arrived_at", "arrived_by_id", "closed_at", "closed_by_id",
-                "disposition", "notes", "escalation_level", "escalated_at")
+                "dispatch_unit_id", "dispatch_officer", "dispatched_officer_id", "arrived_at", "arrived_by_id",
+                "closed_at", "closed_by_id", "disposition", "notes", "escalation_level", "escalated_at")
 A = AlarmStatus
 ACKNOWLEDGE, DISPATCH, ARRIVE, CLOSE = "acknowledge", "dispatch", "arrive", "close"
 LIFE_CYCLE = TransitionTable(
@@ -87,24 +91,83 @@ def do_acknowledge_alarm(alarm: Alarm, *, actor, now=None) -> Alarm:
     return _step(alarm, EventKind.ACKNOWLEDGED, before, actor=actor, now=now, event=AlarmAudit.ACKNOWLEDGE)
 
 
+def dispatch_units(alarm: Alarm, actor):
+    """The police units ``actor`` may send to ``alarm``: the school's own station, and every police unit
+    in the actor's jurisdiction for handling alarms (a station's is its own; a district 110 centre's, the
+    分局 and its stations). SYSTEM may send any police unit."""
+    units = Unit.objects.filter(kind=UnitKind.POLICE)
+    if is_system(actor):
+        return units
+    return units.filter(scope_for(actor, HANDLE).q("region_code", None) | Q(pk=alarm.school.police_station_id))
+
+
+def officers_of(unit: Unit):
+    """The active police users of ``unit`` (who can be named as its 出警民警)."""
+    return (User.objects.filter(is_active=True, role_assignments__unit=unit,
+                                role_assignments__role__in=roles_with(HANDLE)).distinct()
+            .order_by("full_name", "username"))
+
+
+def handles_for(actor, unit: Unit) -> bool:
+    """Whether ``actor`` handles alarms as a member of ``unit`` (a station sending its own people)."""
+    if is_system(actor) or unit is None:
+        return False
+    allowed = roles_with(HANDLE)
+    return any(a.role in allowed and a.unit_id == unit.pk for a in assignments(actor))
+
+
+def _officer_of(unit: Unit, officer) -> User:
+    if officer is None:
+        return None
+    if not officers_of(unit).filter(pk=getattr(officer, "pk", officer)).exists():
+        raise ValidationError({"officer": _("出警民警须为“%(u)s”的在岗民警") % {"u": unit.name}})
+    return officer
+
+
 @transaction.atomic
-def do_dispatch_alarm(alarm: Alarm, *, unit: Unit | None = None, officer: str = "", actor, now=None) -> Alarm:
-    """派警: a police unit (default: the school's station) and officer are sent."""
+def do_dispatch_alarm(alarm: Alarm, *, unit: Unit | None = None, officer: User | None = None, actor,
+                      now=None) -> Alarm:
+    """派警: a police unit is sent — picked from the units in reach (``dispatch_units``); none given means
+    the school's own station. A station sending its own people names the officer (a user of the station);
+    a 110 centre sending a station leaves the officer to the station (``do_assign_alarm_officer``)."""
     alarm = _locked(alarm, DISPATCH, actor)
     unit = unit or alarm.school.police_station
-    if unit is not None and unit.kind != UnitKind.POLICE:
-        raise ValidationError({"unit": _("出警单位须为公安单位")})
-    officer = (officer or "").strip()
-    if not officer and unit is None:
-        raise ValidationError({"officer": _("请填写出警单位或出警民警")})
-    if len(officer) > 64:
-        raise ValidationError({"officer": _("出警民警不超过 64 个字符")})
+    if unit is None:
+        raise ValidationError({"unit": _("请选择出警单位（该校未登记属地派出所）")})
+    if not dispatch_units(alarm, actor).filter(pk=unit.pk).exists():
+        raise ValidationError({"unit": _("出警单位须为该校属地派出所或您辖区内的公安单位")})
+    if officer is None and handles_for(actor, unit):
+        raise ValidationError({"officer": _("本单位出警，请选择出警民警")})
+    officer = _officer_of(unit, officer)
     before = audit.snapshot(alarm, exclude=("raw",))
     now = now or timezone.now()
     alarm.status, alarm.dispatched_at, alarm.dispatched_by = AlarmStatus.DISPATCHED, now, acting_user(actor)
-    alarm.dispatch_unit, alarm.dispatch_officer = unit, officer
+    alarm.dispatch_unit, alarm.dispatched_officer = unit, officer
+    alarm.dispatch_officer = officer.display_name[:64] if officer else ""
     return _step(alarm, EventKind.DISPATCHED, before, actor=actor, now=now, event=AlarmAudit.DISPATCH,
-                 detail=" ".join(x for x in (unit.name if unit else "", officer) if x))
+                 detail=" ".join(x for x in (unit.name, alarm.dispatch_officer) if x))
+
+
+@transaction.atomic
+def do_assign_alarm_officer(alarm: Alarm, *, officer: User | None, actor, now=None) -> Alarm:
+    """指派民警: the unit the 110 centre sent names (or replaces) the officer going, before arrival.
+    Only a member of the dispatched unit assigns; the officer is a user of that unit."""
+    require(actor, HANDLE, alarm, message=_("无权处置此报警"))
+    alarm = Alarm.objects.select_for_update().select_related("school", "dispatch_unit").get(pk=alarm.pk)
+    if alarm.status != AlarmStatus.DISPATCHED:
+        raise ValidationError({"status": _("报警当前状态为“%(s)s”，不能指派民警") % {
+            "s": AlarmStatus(alarm.status).label}})
+    if not (is_system(actor) or handles_for(actor, alarm.dispatch_unit)):
+        raise ValidationError({"officer": _("只有出警单位“%(u)s”可以指派民警") % {
+            "u": alarm.dispatch_unit.name if alarm.dispatch_unit_id else "—"}})
+    if officer is None:
+        raise ValidationError({"officer": _("请选择出警民警")})
+    officer = _officer_of(alarm.dispatch_unit, officer)
+    before = audit.snapshot(alarm, exclude=("raw",))
+    now = now or timezone.now()
+    alarm.dispatched_officer, alarm.dispatch_officer = officer, officer.display_name[:64]
+    return _step(alarm, EventKind.ASSIGNED, before, actor=actor, now=now, event=AlarmAudit.ASSIGN,
+                 detail=f"{alarm.dispatch_unit.name} {alarm.dispatch_officer}")
 
 
 @transaction.atomic

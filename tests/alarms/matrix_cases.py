@@ -21,7 +21,7 @@ def extend_world(w):
     officer = w.users["station_a1"]
     services.do_acknowledge_alarm(w.extra["alarm_acked"], actor=officer)
     services.do_acknowledge_alarm(w.extra["alarm_dispatched"], actor=officer)
-    services.do_dispatch_alarm(w.extra["alarm_dispatched"], officer="张警官", actor=officer)
+    services.do_dispatch_alarm(w.extra["alarm_dispatched"], officer=officer, actor=officer)
 
 
 def al(w, key="alarm"):
@@ -40,7 +40,7 @@ CASES = [
          perm=HANDLE, reach="a1", method="POST", data=lambda w: {}),
     Case("POST /api/v1/alarms/alarms/{alarm_id}/dispatch",
          lambda w: f"/api/v1/alarms/alarms/{al(w, 'alarm_acked')}/dispatch", perm=HANDLE, reach="a1",
-         method="POST", data=lambda w: {"officer": "张警官"}),
+         method="POST", data=lambda w: {"officer_id": w.users["station_a1"].pk}),
     Case("POST /api/v1/alarms/alarms/{alarm_id}/arrive",
          lambda w: f"/api/v1/alarms/alarms/{al(w, 'alarm_dispatched')}/arrive", perm=HANDLE, reach="a1",
          method="POST", data=lambda w: {}),

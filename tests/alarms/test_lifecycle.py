@@ -38,8 +38,8 @@ def test_full_life_cycle_timed_and_attributed(world, alarm, client_for):
     # the console redraws the card from the answer: it keeps the gate cameras and guards of the school
     assert [cam["serial"] for cam in step["cameras"]] == ["LC-CAM"]
     assert (step["cameras"], step["guards"]) == (c.get(base).json()["cameras"], c.get(base).json()["guards"])
-    r = post(c, base + "/dispatch", {"officer": "王警官"})
-    assert r.status_code == 200 and r.json()["dispatch_officer"] == "王警官"
+    r = post(c, base + "/dispatch", {"officer_id": world.users["station_a1"].pk})  # the station sends its own
+    assert r.status_code == 200 and r.json()["dispatch_officer"] == world.users["station_a1"].display_name
     assert post(c, base + "/arrive").json()["status"] == "arrived"
     r = post(c, base + "/close", {"disposition": "real", "notes": "现场抓获一名持刀人员"})
     assert r.json()["status"] == "closed" and r.json()["disposition_label"] == "真实警情"
@@ -112,8 +112,9 @@ def test_acknowledged_alarms_and_tests_do_not_escalate(world, alarm):
 
 def test_pages_step_and_detail(world, alarm, client_for):
     c = client_for(world.users["station_a1"])
-    r = c.post(f"/alarms/{alarm.pk}/dispatch/", {"officer": "x"})
-    assert r.status_code == 302
+    r = c.post(f"/alarms/{alarm.pk}/dispatch/", {"unit": world.units["station_a1"].pk,
+                                                 "officer": world.users["station_a1"].pk})
+    assert r.status_code == 400 and "不能派警" in r.content.decode()  # the page again, saying why
     assert Alarm.objects.get(pk=alarm.pk).status == "received"
     c.post(f"/alarms/{alarm.pk}/acknowledge/")
     page = c.get(f"/alarms/{alarm.pk}/").content.decode()

@@ -35,6 +35,17 @@
   }
   document.getElementById("hx-sound").addEventListener("click", function () { beep(); });
 
+  // The site's time format, Y-m-d H:i:s in Beijing time (UTC+8, no daylight saving) whatever the browser's zone
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function beijing(iso) {
+    const t = Date.parse(iso);
+    if (isNaN(t)) return "";
+    const d = new Date(t + 8 * 3600 * 1000);
+    return d.getUTCFullYear() + "-" + pad(d.getUTCMonth() + 1) + "-" + pad(d.getUTCDate()) + " " +
+      pad(d.getUTCHours()) + ":" + pad(d.getUTCMinutes()) + ":" + pad(d.getUTCSeconds());
+  }
+  window.hxAlarmConsole.formatTime = beijing;
+
   function text(el, sel, value) { el.querySelector(sel).textContent = value || "—"; }
 
   function render(a) {
@@ -62,7 +73,7 @@
     text(card, ".hx-label", a.label + (where ? "（" + where + "）" : ""));
     const restored = card.querySelector(".hx-restored");
     restored.classList.toggle("d-none", !a.restored_at);
-    text(card, ".hx-time", new Date(a.received_at).toLocaleString("zh-CN", { hour12: false }));
+    text(card, ".hx-time", beijing(a.received_at));
     text(card, ".hx-school", a.school.name);
     text(card, ".hx-address", a.school.address + (a.school.station ? " · " + a.school.station : ""));
     text(card, ".hx-device", a.device ? a.device.name + "（" + a.device.location + "）" : "");
@@ -85,6 +96,7 @@
       btn.classList.toggle("d-none", a.steps.indexOf(btn.dataset.step) < 0);
     });
     card.querySelector('[data-field="officer"]').classList.toggle("d-none", a.steps.indexOf("dispatch") < 0);
+    card.querySelector('[data-field="unit"]').classList.toggle("d-none", a.steps.indexOf("dispatch") < 0);
     card.querySelector('[data-field="disposition"]').classList.toggle("d-none", a.steps.indexOf("close") < 0);
     card.querySelector('[data-field="notes"]').classList.toggle("d-none", a.steps.indexOf("close") < 0);
     card.dataset.status = a.status;
@@ -126,7 +138,11 @@
 
   function step(id, name, card) {
     const body = {};
-    if (name === "dispatch") body.officer = card.querySelector('[data-field="officer"]').value;
+    if (name === "dispatch") {  // picked, not typed: ids of the unit (none: the school's station) and officer
+      const unit = card.querySelector('[data-field="unit"]').value, officer = card.querySelector('[data-field="officer"]').value;
+      body.unit_id = unit ? Number(unit) : null;
+      body.officer_id = officer ? Number(officer) : null;
+    }
     if (name === "close") {
       body.disposition = card.querySelector('[data-field="disposition"]').value;
       body.notes = card.querySelector('[data-field="notes"]').value;
