@@ -12,7 +12,9 @@ sys.path.insert(0, str(ROOT))
 
 
 def use_database(name: str, fresh: bool = False) -> str:
-    """Point DATABASE_URL at a benchmark database of its own; returns a description of it."""
+    """Point DATABASE_URL at a benchmark database of its own; returns a description of it.
+    ``BENCH_DB_SUFFIX`` keeps the databases of two checkouts apart (an A/B run of two commits)."""
+    name += os.environ.get("BENCH_DB_SUFFIX", "")
     base = os.environ.get("DATABASE_URL")
     if base:
         import psycopg
