@@ -93,8 +93,8 @@ def _dispatch(first, second):
                 return path_function(request, *args, **kwargs)
         return candidates[0][1](request, *args, **kwargs)  # 405 listing the methods of the path as written
 
-    view.csrf_exempt = True  # like ninja's own views: the API's auth handles CSRF for session callers
-    return view
+    # it stands for ninja's view (name, module, csrf_exempt: the API's auth handles CSRF for sessions)
+    return functools.update_wrapper(view, candidates[0][1])
 
 
 class HuxiaoRestAPI(apierrors.HuxiaoAPI):

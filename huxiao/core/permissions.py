@@ -23,6 +23,7 @@ PERMISSIONS: dict[str, frozenset] = {
     "core.view_unit": ALL_ROLES,
     "core.view_contacts": PERSONAL_DATA_ROLES,
     "core.manage_users": frozenset({R.SYSADMIN}),
+    "core.manage_units": frozenset({R.SYSADMIN}),
     "core.view_audit": frozenset({R.SYSADMIN}),
     "core.upload_attachment": ALL_ROLES,
     "core.view_calendar": ALL_ROLES,
