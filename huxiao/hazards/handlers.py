@@ -1,5 +1,6 @@
-"""What the hazard ledger does when time passes (core.events): the clock drives the overdue ladder and the
-missing self-check flags, as periodic tasks did."""
+"""What the hazard ledger does when time passes (core.events): the clock drives the missing self-check
+flags and announces the deadlines passed. The overdue ladder is declared in hazards/ladder.py and climbed
+by the core clock's daily run (core/handlers.py) with every other declared ladder."""
 
 import datetime
 
@@ -7,18 +8,11 @@ from django.utils import timezone
 
 from huxiao.core import clock, events
 from huxiao.core.events import on
-from huxiao.hazards.ladder import apply_ladder, deadlines_passed
+from huxiao.hazards.ladder import deadlines_passed
 from huxiao.hazards.selfcheck import flag_missing_self_checks
 from huxiao.hazards.signals import DEADLINE_PASSED
 
 FLAG_FROM_HOUR = 8  # missing self-checks are flagged from the start of the working day (idempotent)
-
-
-@on(clock.HOUR)
-def escalate_overdue(at: str):
-    """Every hour: each owed hazard climbs to the rung of the ladder it has reached (reminder before the
-    deadline, 通报, 约谈, 挂牌督办); each rung once."""
-    apply_ladder(now=clock.parse_at(at))
 
 
 @on(clock.HOUR)

@@ -1,92 +1,83 @@
-"""The overdue ladder (三方督办): reminder before the deadline → 通报 → 约谈 → 挂牌督办 for 重大 hazards.
+"""The overdue ladder (三方督办) of the hazard ledger, declared on the core ladder (``huxiao.core.ladder``):
+reminder before the deadline → 通报 → 约谈 → 挂牌督办 (重大 hazards, supervised at the next level up).
 
-``apply_ladder(now)`` runs on every ``clock.hour`` (hazards/handlers.py); each rung reached is an
-EscalationStep record with a notification to the school, its education bureau and its police at once,
-written by ``SYSTEM`` in its own transaction. Rungs only go up, once each.
+The thresholds are the hazard's ``EscalationPolicy`` (the default policy when it names none), read in the
+candidates' query. Only hazards the school still owes (待整改, 整改中) are on the ladder, live ones only.
+Each rung reached is an ``EscalationStep`` (once per hazard and level: the database's constraint) with a
+notification to the school, its district's education bureau and its police at once — the city's too
+for 挂牌督办 — written by ``SYSTEM``; ``Hazard.escalation`` holds the rung reached. The core clock climbs
+it every day (``clock.day``, core/handlers.py).
 """
 
 import datetime
 
-from django.db import transaction
+from django.db.models import Max, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop as N_
 
-from huxiao.core import audit
-from huxiao.core.actions import SYSTEM
-from huxiao.core.choices import AuditAction
-from huxiao.core.services import notify
+from huxiao.core import ladder
+from huxiao.core.choices import RegionLevel
+from huxiao.core.ladder import Ladder, Step
 from huxiao.hazards.audit_events import HazardAudit
-from huxiao.hazards.choices import LEVEL_ORDER, OWED_STATUSES, EscalationLevel, Severity
+from huxiao.hazards.choices import OWED_STATUSES, EscalationLevel, Severity
 from huxiao.hazards.models import EscalationPolicy, EscalationStep, Hazard
-from huxiao.hazards.services import hazard_url, responsible_users
+from huxiao.hazards.services import EDUCATION_ROLES, POLICE_ROLES, SCHOOL_ROLES, hazard_url
 
 L = EscalationLevel
+THRESHOLDS = {"remind_days": "remind_days_before", "notice_days": "notice_after_days",
+              "interview_days": "interview_after_days", "listing_days": "listing_after_days"}
 
 
-def due_level(hazard, policy, today) -> str | None:
-    """The highest rung the hazard should have reached on ``today`` under ``policy``."""
-    if hazard.status not in OWED_STATUSES:
-        return None
-    overdue = (today - hazard.deadline).days
-    if overdue <= 0:
-        return L.REMINDER if -overdue <= policy.remind_days_before else None
-    if hazard.severity == Severity.MAJOR and overdue >= policy.listing_after_days:
-        return L.LISTED
-    if overdue >= policy.interview_after_days:
-        return L.INTERVIEW
-    if overdue >= policy.notice_after_days:
-        return L.NOTICE
-    return None
+def owed_with_thresholds(qs, today):
+    """The owed hazards of ``qs`` whose reminder may be due by ``today``, each annotated with its policy's
+    thresholds (the default policy's when it names none)."""
+    default = EscalationPolicy.default()
+    furthest = max(EscalationPolicy.objects.aggregate(m=Max("remind_days_before"))["m"] or 0,
+                   default.remind_days_before)
+    thresholds = {name: Coalesce(f"policy__{column}", Value(getattr(default, column)))
+                  for name, column in THRESHOLDS.items()}
+    return (qs.filter(status__in=OWED_STATUSES, deadline__lte=today + datetime.timedelta(days=furthest))
+            .select_related("school").annotate(**thresholds))
 
 
-def _rank(level) -> int:
-    return LEVEL_ORDER.index(level) if level else -1
+def _listing_days(hazard):
+    return hazard.listing_days if hazard.severity == Severity.MAJOR else None
 
 
-MESSAGES = {
-    L.REMINDER: N_("隐患整改即将到期：%(school)s %(place)s（时限 %(deadline)s）"),
-    L.NOTICE: N_("隐患逾期通报：%(school)s %(place)s 已逾期 %(days)d 天"),
-    L.INTERVIEW: N_("隐患逾期约谈：%(school)s %(place)s 已逾期 %(days)d 天，请责任人接受约谈"),
-    L.LISTED: N_("重大隐患挂牌督办：%(school)s %(place)s 已逾期 %(days)d 天，由上一级挂牌督办"),
-}
-
-
-@transaction.atomic
-def _escalate(hazard, level, today, now):
-    overdue = max(0, (today - hazard.deadline).days)
-    listed = level == L.LISTED
-    supervising = hazard.region_code[:4] + "00" if listed else hazard.region_code[:6]
-    recipients = responsible_users(hazard.school, up_to="city" if listed else "district")
-    step = EscalationStep.objects.create(hazard=hazard, school_id=hazard.school_id, level=level, at=now,
-                                         overdue_days=overdue, supervising_region=supervising,
-                                         recipients=len(recipients))
-    Hazard.objects.filter(pk=hazard.pk).update(escalation=level)
-    audit.record(AuditAction.UPDATE, hazard, actor=SYSTEM, after={"escalation": level, "overdue_days": overdue},
-                 event=HazardAudit.ESCALATE)
-    title = _(MESSAGES[level]) % {"school": hazard.school.name, "place": hazard.place,
-                                  "deadline": hazard.deadline, "days": overdue}
-    notify(recipients, title, hazard.description, hazard_url(hazard), level="warning" if overdue else "info")
-    return step
+HAZARD_LADDER = ladder.declare(Ladder(
+    name="hazards.overdue",
+    label=_("隐患逾期督办"),
+    model=Hazard,
+    deadline="deadline",
+    select=owed_with_thresholds,
+    roles=SCHOOL_ROLES + EDUCATION_ROLES + POLICE_ROLES,
+    steps=(
+        Step(L.REMINDER, L.REMINDER.label, offset=lambda h: -h.remind_days, until=0,
+             message=N_("隐患整改即将到期：%(school)s %(place)s（时限 %(deadline)s）")),
+        Step(L.NOTICE, L.NOTICE.label, offset=lambda h: h.notice_days,
+             message=N_("隐患逾期通报：%(school)s %(place)s 已逾期 %(days)d 天")),
+        Step(L.INTERVIEW, L.INTERVIEW.label, offset=lambda h: h.interview_days,
+             message=N_("隐患逾期约谈：%(school)s %(place)s 已逾期 %(days)d 天，请责任人接受约谈")),
+        Step(L.LISTED, L.LISTED.label, offset=_listing_days, up_to=RegionLevel.CITY,
+             message=N_("重大隐患挂牌督办：%(school)s %(place)s 已逾期 %(days)d 天，由上一级挂牌督办")),
+    ),
+    context=lambda h: {"school": h.school.name, "place": h.place},
+    body=lambda h: h.description,
+    url=hazard_url,
+    audit_event=HazardAudit.ESCALATE,
+    level_field="escalation",
+    step_model=EscalationStep,
+    step_record_field="hazard",
+))
 
 
 def apply_ladder(now=None) -> list:
-    """Move every owed hazard up to the rung it has reached; returns the steps created."""
+    """Move every owed hazard up to the rung it has reached as of ``now``; returns the steps created (the
+    management command and the demo call it; the clock climbs the same ladder every day)."""
     now = now or timezone.now()
-    today = timezone.localdate(now)
-    policies = {p.pk: p for p in EscalationPolicy.objects.all()}
-    default = EscalationPolicy.default()
-    policies[default.pk] = default
-    horizon = today + datetime.timedelta(days=max(p.remind_days_before for p in policies.values()))
-    candidates = (Hazard.objects.live().filter(status__in=OWED_STATUSES, deadline__lte=horizon)
-                  .exclude(escalation=L.LISTED).select_related("school").order_by("pk"))
-    steps = []
-    for hazard in candidates.iterator(chunk_size=2000):
-        policy = policies.get(hazard.policy_id, default)
-        level = due_level(hazard, policy, today)
-        if level and _rank(level) > _rank(hazard.escalation):
-            steps.append(_escalate(hazard, level, today, now))
-    return steps
+    return ladder.climb(None, HAZARD_LADDER, timezone.localdate(now), now=now)
 
 
 def deadlines_passed(day: datetime.date) -> list[int]:
