@@ -1,7 +1,9 @@
 """School import from Excel: template, header check, per-row validation, all-or-nothing write.
 
 Validation runs over every row before anything is written; one bad row means nothing is imported and
-the report names each row, column and problem in Chinese.
+the report names each row, column and problem in Chinese — every problem of every row in one round (a
+cell that cannot be read does not hide the record's other rules). The template's sample row is marked
+(its 学校标识码 cell starts with “示例”) and skipped, as is the unmarked sample row of older templates.
 """
 
 import datetime
@@ -16,6 +18,7 @@ from django.db import transaction
 from django.db.models.functions import Now
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
@@ -68,15 +71,34 @@ COLUMNS = [
 BOOL_VALUES = {"是": True, "否": False, "Y": True, "N": False, "1": True, "0": False, "": False}
 
 
+SAMPLE_MARK = "示例"
+CODE_HEADER = COLUMNS[0].header  # 学校标识码
+SAMPLE_NOTE = "本行为示例：学校标识码以“示例”开头的行不会导入。请从下一行起填写，或覆盖本行并删去“示例”二字。"
+
+
+def is_sample_row(values: dict) -> bool:
+    """The template's sample row: its 学校标识码 starts with “示例” (no real code does: codes are 10
+    digits), or — as in templates downloaded before the mark — it is the sample school itself."""
+    code = str(values.get(CODE_HEADER) or "").strip()
+    if code.startswith(SAMPLE_MARK):
+        return True
+    by_header = {c.header: c.example for c in COLUMNS}
+    return code == by_header[CODE_HEADER] and str(values.get("学校名称") or "").strip() == by_header["学校名称"]
+
+
 def template_workbook() -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "学校"
     excel.append(ws, [c.header for c in COLUMNS])
-    excel.append(ws, [c.example for c in COLUMNS])
+    excel.append(ws, [f"{SAMPLE_MARK} {c.example}" if c.header == CODE_HEADER else c.example for c in COLUMNS])
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    for cell in ws[2]:
+        cell.font = Font(italic=True, color="808080")
+        cell.fill = PatternFill("solid", fgColor="F2F2F2")
+    ws.cell(2, 1).comment = Comment(SAMPLE_NOTE, "护校安园")
     for i, col in enumerate(COLUMNS, start=1):
         ws.column_dimensions[ws.cell(1, i).column_letter].width = max(12, len(col.header) * 2 + 2)
     notes = wb.create_sheet("填写说明")
@@ -85,6 +107,8 @@ def template_workbook() -> bytes:
         allowed = "、".join(str(label) for label in c.choices.labels) if c.choices else {
             "bool": "是/否", "int": "非负整数", "time": "时:分，如 07:30", "decimal": "小数（WGS-84）"}.get(c.kind, "文本")
         excel.append(notes, [c.header, "是" if c.required else "否", allowed])
+    excel.append(notes, [])
+    excel.append(notes, ["第 2 行", "", SAMPLE_NOTE])
     return excel.to_bytes(wb)
 
 
@@ -115,16 +139,20 @@ def read_rows(fileobj):
         if unknown:
             parts.append("无法识别的列：" + "、".join(unknown))
         raise ImportFileError("表头与模板不符，" + "；".join(parts))
-    data = []
+    data, samples = [], 0
     for number, values in enumerate(rows, start=2):
         if values is None or all(v is None or str(v).strip() == "" for v in values):
             continue
-        data.append((number, dict(zip(header, values, strict=False))))
+        row = dict(zip(header, values, strict=False))
+        if is_sample_row(row):
+            samples += 1
+            continue
+        data.append((number, row))
         if len(data) > MAX_ROWS:
             raise ImportFileError(f"行数超过上限 {MAX_ROWS}，请分批导入")
     wb.close()
     if not data:
-        raise ImportFileError("文件中没有数据行")
+        raise ImportFileError("文件中没有数据行" + ("（示例行不会导入）" if samples else ""))
     return data
 
 
@@ -170,6 +198,35 @@ def _convert(col: Column, raw):
     return text
 
 
+# A record rule that reads other fields than the one it is reported on: not judged while one of those could
+# not be read (its own problem is reported already, and a rule judged on a stand-in value would mislead).
+RULE_READS = {
+    "code": {"school_type", "region"},
+    "longitude": {"latitude"},
+    "noon_dismissal_time": {"gate_open_time"},
+    "afternoon_dismissal_time": {"gate_open_time", "noon_dismissal_time"},
+    "boarding_students": {"students"},
+    "boarding": {"boarding_students"},
+    "police_station": {"region"},
+}
+HEADERS = {c.field: c.header for c in COLUMNS}
+
+
+def _record_errors(school: School, number: int, unread: set) -> list[dict]:
+    """The record's own rules (``School.full_clean``) on every field that could be read, in the same round
+    as the cells' problems."""
+    try:
+        # region and station come from the look-up tables above: no per-row existence query
+        school.full_clean(exclude=["district", "region_code", "unit", "region", "police_station", *unread],
+                          validate_unique=False)
+    except ValidationError as exc:
+        return [{"row": number, "column": HEADERS.get(field, ""), "message": message}
+                for field, messages in exc.message_dict.items()
+                if field not in unread and not RULE_READS.get(field, set()) & unread
+                for message in messages]
+    return []
+
+
 def validate_rows(rows, user, progress=None):
     """Check every row; returns (schools, errors). Nothing touches the database but look-ups."""
     scope = scope_for(user, "core.import_school")
@@ -184,11 +241,12 @@ def validate_rows(rows, user, progress=None):
     seen, schools, errors = {}, [], []
     for i, (number, values) in enumerate(rows, start=1):
         row_errors = []
-        data = {}
+        data, unread = {}, set()  # unread: the fields whose cell could not be read or resolved
         for header, col in by_header.items():
             try:
                 data[col.field] = _convert(col, values.get(header))
             except ValueError as exc:
+                unread.add(col.field)
                 row_errors.append({"row": number, "column": header, "message": str(exc)})
         code = data.get("code") or ""
         if code in existing:  # out of the user's reach: the one answer that names nothing
@@ -212,6 +270,8 @@ def validate_rows(rows, user, progress=None):
                 validate_region_code(region.code, "所在区划代码")
             except ValidationError as exc:
                 row_errors.append({"row": number, "column": "所在区划代码", "message": exc.messages[0]})
+        if region is None:
+            unread.add("region")
         name_key = (region.code if region else "", (data.get("name") or "")[:128])
         if region is not None and name_key in existing_names:
             row_errors.append({"row": number, "column": "学校名称",
@@ -225,22 +285,14 @@ def validate_rows(rows, user, progress=None):
         if station_name and region is not None:
             station = stations.get((region.code[:6], station_name))
             if station is None:
+                unread.add("police_station")
                 row_errors.append({"row": number, "column": "属地派出所",
                                    "message": f"在 {region.code[:6]} 未找到派出所“{station_name}”"})
             data["police_station"] = station
+        school = School(**data)
+        row_errors += _record_errors(school, number, unread)
         if not row_errors:
-            school = School(**data)
-            try:
-                # region and station come from the look-up tables above: no per-row existence query
-                school.full_clean(exclude=["district", "region_code", "unit", "region", "police_station"],
-                                  validate_unique=False)
-            except ValidationError as exc:
-                for field, messages in exc.message_dict.items():
-                    header = next((c.header for c in COLUMNS if c.field == field), "")
-                    for m in messages:
-                        row_errors.append({"row": number, "column": header, "message": m})
-            else:
-                schools.append(school)
+            schools.append(school)
         errors.extend(row_errors)
         if progress and i % 500 == 0:
             progress(i)
