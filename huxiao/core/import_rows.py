@@ -87,17 +87,17 @@ def template_workbook(fields: list[Field], title: str) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = title[:31]
-    excel.append(ws, [f.header for f in fields])
+    excel.append(ws, [str(f.header) for f in fields])
     for i, cell in enumerate(ws[1], start=1):
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
-        ws.column_dimensions[cell.column_letter].width = max(12, len(fields[i - 1].header) * 2 + 2)
+        ws.column_dimensions[cell.column_letter].width = max(12, len(str(fields[i - 1].header)) * 2 + 2)
     notes = wb.create_sheet(_("填写说明"))
     excel.append(notes, [_("列"), _("必填"), _("可填的值"), _("示例"), _("说明")])
     for f in fields:
         allowed = "、".join(str(label) for label in f.choices.labels) if f.choices else KIND_HINTS.get(f.kind, _("文本"))
-        excel.append(notes, [f.header, _("是") if f.required else _("否"), allowed, f.example, f.note])
-    excel.append(notes, [])
+        excel.append(notes, [str(f.header), _("是") if f.required else _("否"), str(allowed), f.example, str(f.note)])
+    excel.append(notes, [""])
     excel.append(notes, [_("在第一个工作表的表头下逐行填写，一行一条记录；本页的示例不会被导入。")])
     return excel.to_bytes(wb)
 
@@ -155,9 +155,13 @@ def _choice(f: Field, text: str):
     raise ValueError(_("“%(v)s”不是有效值（可选：%(c)s）") % {"v": text, "c": "、".join(str(x) for x in f.choices.labels)})
 
 
+CELL_ERRORS = "_cell_errors"  # a row's conversion problems, reported by apply_rows with the services' own
+
+
 def read_workbook(fileobj, fields: list[Field], what: str) -> list[tuple[int, dict]]:
-    """The first sheet's data rows, converted; RowsRejected with every cell problem, FileRejected when the
-    file is not this template."""
+    """The first sheet's data rows, converted (a row's cell problems kept under ``CELL_ERRORS``, so that
+    ``apply_rows`` reports them with every other row's problems in one round); FileRejected when the file
+    is not this template."""
     try:
         wb = load_workbook(fileobj, read_only=True, data_only=True)
     except Exception as exc:  # zip, xml and openpyxl errors vary
@@ -169,31 +173,31 @@ def read_workbook(fileobj, fields: list[Field], what: str) -> list[tuple[int, di
             header.pop()
         if not header:
             raise FileRejected(_("文件为空：第 1 行应为表头"))
-        by_header = {f.header: f for f in fields}
-        missing = [f.header for f in fields if f.required and f.header not in header]
+        by_header = {str(f.header): f for f in fields}
+        missing = [str(f.header) for f in fields if f.required and str(f.header) not in header]
         unknown = [h for h in header if h and h not in by_header]
         if missing or unknown:
             parts = ([_("缺少必填列：%(c)s") % {"c": "、".join(missing)}] if missing else []) + (
                 [_("无法识别的列：%(c)s") % {"c": "、".join(unknown)}] if unknown else [])
             raise FileRejected(_("表头与%(w)s导入模板不符，") % {"w": what} + "；".join(parts))
-        data, errors = [], []
+        data = []
         for number, values in enumerate(rows, start=2):
             if values is None or all(v is None or str(v).strip() == "" for v in values):
                 continue
             if len(data) >= MAX_ROWS:
                 raise FileRejected(_("行数超过上限 %(n)d，请分批导入") % {"n": MAX_ROWS})
             cells = dict(zip(header, values, strict=False))
-            row = {}
+            row, problems = {}, []
             for f in fields:
                 try:
-                    row[f.name] = convert(f, cells.get(f.header))
+                    row[f.name] = convert(f, cells.get(str(f.header)))
                 except ValueError as exc:
-                    errors.append(problem(number, f, exc))
+                    problems.append(problem(number, f, exc))
+            if problems:
+                row[CELL_ERRORS] = problems
             data.append((number, row))
     finally:
         wb.close()
-    if errors:
-        raise RowsRejected(errors)
     if not data:
         raise FileRejected(_("文件中没有数据行"))
     return data
@@ -223,6 +227,9 @@ def apply_rows(rows: list[tuple[int, dict]], handle, fields: list[Field], *, aft
     with transaction.atomic():
         outcomes, errors = [], []
         for number, data in rows:
+            if data.get(CELL_ERRORS):  # a cell that could not be read: the row is not tried
+                errors.extend(data[CELL_ERRORS])
+                continue
             try:
                 with transaction.atomic():
                     outcomes.append((number, handle(data)))
@@ -231,8 +238,7 @@ def apply_rows(rows: list[tuple[int, dict]], handle, fields: list[Field], *, aft
             except (PermissionDenied, ObjectDoesNotExist) as exc:
                 errors.append(problem(number, None, exc, name="school"))
         if errors:
-            transaction.set_rollback(True)
-            raise RowsRejected(errors)
+            raise RowsRejected(errors)  # out of the atomic block: everything rolled back
         if after is not None:
             after(outcomes)
         return outcomes

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from huxiao.defense import views
+from huxiao.defense import importing, views
 
 urlpatterns = [
     path("", views.my_school, name="defense-home"),
     path("guards/", views.guard_list, name="defense-guard-list"),
     path("facilities/", views.facility_list, name="defense-facility-list"),
     path("equipment/", views.equipment_list, name="defense-equipment-list"),
+    path("import/<str:kind>/", importing.import_records, name="defense-import"),
     path("schools/<int:pk>/", views.school_records, name="defense-school"),
     path("schools/<int:pk>/guards/new/", views.guard_add, name="defense-guard-add"),
     path("schools/<int:pk>/facility/", views.facility_edit, name="defense-facility"),

@@ -199,6 +199,22 @@ def sweep_network_states(now=None) -> int:
     return len(silent) + len(back)
 
 
+def catch_up_network_states(now=None) -> list[int]:
+    """The sweep at read time: before figures are read, store the networked state of the devices whose
+    window ran out (or that were heard again) since the last sweep, so that a silent device changes the
+    rates whether or not a clock or a background worker runs. One query when nothing changed (the
+    devices whose stored state differs from what their last heartbeat says now); returns the ids of the
+    schools whose devices changed state, for a reader that re-evaluates them at once (the
+    ``devices.network_changed`` handlers may be queued for a worker that is not running)."""
+    now = now or timezone.now()
+    online = _online(now)
+    changed = sorted(set(Device.objects.filter((Q(network_state=True) & ~online) | (Q(network_state=False) & online))
+                         .values_list("school_id", flat=True)))
+    if changed:
+        sweep_network_states(now)
+    return changed
+
+
 def models_q_last_seen_before(at):
     return Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=at)
 
