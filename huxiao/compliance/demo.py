@@ -5,7 +5,6 @@ installed by then, and the improvements made since undone), so the trend is real
 import datetime
 
 from django.db import transaction
-from django.utils import timezone
 
 from huxiao.compliance.models import RateSnapshot, RegionRuleCount, RuleStatus
 from huxiao.compliance.services import evaluate_all, evaluate_schools, sync_campaigns, take_snapshot
@@ -17,7 +16,7 @@ from huxiao.devices.models import Device
 def seed(ctx):
     sync_campaigns()
     _history(ctx)
-    evaluate_all()
+    evaluate_all(now=ctx.now)
     take_snapshot(ctx.today)
 
 
@@ -40,7 +39,7 @@ def _history(ctx, weeks=4):
                                                         anti_ramming_kinds=f.anti_ramming_kinds)
             offline = [d.pk for d in Device.objects.all() if rng.random() < share]
             Device.objects.filter(pk__in=offline).update(last_seen_at=None)
-            evaluate_schools(schools, now=timezone.now())
+            evaluate_schools(schools, now=ctx.now)
             RateSnapshot.objects.filter(day=day).delete()
             take_snapshot(day)
             snapshots = list(RateSnapshot.objects.filter(day=day).values())

@@ -5,13 +5,16 @@ a small sibling district (溧阳市) to show scoping, one user per role, and syn
 
 import datetime
 import random
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
 
 from huxiao.core.choices import Ownership, Role, SchoolType, Setting, UnitKind, UnitLevel
-from huxiao.core.models import Region, RoleAssignment, School, Unit, User
+from huxiao.core.models import Notification, Region, RoleAssignment, School, Unit, User
 
 DEMO_PASSWORD = "Huxiao@2026"
 DISTRICT = "320413"
@@ -38,7 +41,11 @@ STUDENTS = {SchoolType.KINDERGARTEN: (60, 480), SchoolType.PRIMARY: (300, 2600),
 
 @dataclass
 class DemoContext:
-    """What the core demo built, handed to every app's demo.seed(ctx)."""
+    """What the core demo built, handed to every app's demo.seed(ctx).
+
+    ``now`` is the moment the demo is built for (the real time for ``make demo``) and ``today`` its local
+    date: every demo record is dated relative to them, never after ``now``, so the demo looks as if the
+    last weeks had really happened whenever it is built."""
 
     rng: random.Random
     district: Region
@@ -47,8 +54,25 @@ class DemoContext:
     sibling_schools: list = field(default_factory=list)
     units: dict = field(default_factory=dict)
     users: dict = field(default_factory=dict)
-    today: datetime.date = field(default_factory=datetime.date.today)
+    now: datetime.datetime = field(default_factory=timezone.now)
+    today: datetime.date = None
     flagship: School | None = None  # 金坛区华罗庚实验学校, where the school demo users work
+
+    def __post_init__(self):
+        self.today = timezone.localdate(self.now)
+
+    def at(self, day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+        """``day`` at ``hour:minute`` local time, never later than ``now``."""
+        return min(timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute))), self.now)
+
+
+@contextmanager
+def dated(moment: datetime.datetime):
+    """The notifications written inside the block are dated ``moment`` (the time of what they report):
+    a service run for a past moment tells people at that moment, not at the time the demo was built."""
+    last = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
+    yield
+    Notification.objects.filter(pk__gt=last).update(created_at=moment)
 
 
 def person_name(rng):
@@ -175,6 +199,9 @@ def build_schools(rng, district, units):
         schools.append(_save_school(school))
     flagship = next(s for s in schools if s.school_type == SchoolType.NINE_YEAR)
     flagship.name = "金坛区华罗庚实验学校"
+    # its 校长 and 安保负责人 are the demo users who hold those roles there
+    flagship.principal_name = demo_user_name(Role.PRINCIPAL)
+    flagship.security_name = demo_user_name(Role.SECURITY_OFFICER)
     flagship.save()
     flagship.unit.name = flagship.name
     flagship.unit.save()
@@ -196,10 +223,10 @@ def build_sibling_schools(rng, sibling, station):
 
 DEMO_USERS = [
     # username, full name, role, unit key (or "school")
-    ("xiaozhang", "周校长", Role.PRINCIPAL, "school"),
-    ("anbao", "孙安保", Role.SECURITY_OFFICER, "school"),
-    ("menwei", "钱门卫", Role.GUARD, "school"),
-    ("minjing", "吴民警", Role.STATION_OFFICER, "station"),
+    ("xiaozhang", "周建华", Role.PRINCIPAL, "school"),
+    ("anbao", "孙志刚", Role.SECURITY_OFFICER, "school"),
+    ("menwei", "钱国强", Role.GUARD, "school"),
+    ("minjing", "吴海涛", Role.STATION_OFFICER, "station"),
     ("fenju", "郑分局", Role.POLICE_SUPERVISOR, "police"),
     ("shiju", "冯市局", Role.POLICE_SUPERVISOR, "city_police"),
     ("jiaoyuju", "陈教育", Role.EDUCATION_OFFICER, "edu"),
@@ -209,6 +236,11 @@ DEMO_USERS = [
     ("liyang", "沈溧阳", Role.EDUCATION_OFFICER, "sibling_edu"),
     ("admin", "韩管理员", Role.SYSADMIN, "province_edu"),
 ]
+
+
+def demo_user_name(role) -> str:
+    """The full name of the (first) demo user holding ``role``."""
+    return next(full_name for _username, full_name, r, _unit in DEMO_USERS if r == role)
 
 
 def build_users(units, flagship):
@@ -230,14 +262,15 @@ def build_users(units, flagship):
 
 
 @transaction.atomic
-def seed_demo(seed=20261123):
+def seed_demo(seed=20261123, now=None):
+    """The core of the demo (regions, units, schools, users) for the moment ``now`` (default: now)."""
     from huxiao.core.regions_data import load_regions
 
     load_regions(Region)  # idempotent: the division list may have been flushed or never loaded
     rng = random.Random(seed)
     district = Region.objects.get(pk=DISTRICT)
     sibling = Region.objects.get(pk=SIBLING)
-    ctx = DemoContext(rng=rng, district=district, sibling=sibling)
+    ctx = DemoContext(rng=rng, district=district, sibling=sibling, now=now or timezone.now())
     ctx.units = build_units(district, sibling)
     ctx.schools = build_schools(rng, district, ctx.units)
     ctx.sibling_schools = build_sibling_schools(rng, sibling, ctx.units["sibling_station"])

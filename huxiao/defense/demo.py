@@ -27,9 +27,9 @@ def id_number(rng, birth: datetime.date) -> str:
 
 
 def _guard(rng, school, category, today, *, old_hire=False, licensed=True, checked=True):
-    if old_hire:  # first hired in 2023 at 52-56: a JS-RF-3 / JT-5 gap
-        hired = datetime.date(2023, rng.randint(1, 12), rng.randint(1, 28))
-        birth = hired.replace(year=hired.year - rng.randint(52, 56))
+    if old_hire:  # first hired in the last two years at 52-56: a JS-RF-3 / JT-5 gap
+        hired = today - datetime.timedelta(days=rng.randint(60, 700))
+        birth = datetime.date(hired.year - rng.randint(52, 56), rng.randint(1, 12), rng.randint(1, 28))
     else:
         hired = today - datetime.timedelta(days=rng.randint(200, 3600))
         age = rng.randint(26, 49) if hired.year >= 2022 else rng.randint(28, 58)
@@ -90,6 +90,8 @@ def seed(ctx):
                                  (EquipmentKind.SHIELD, 0, 3), (EquipmentKind.HELMET, 0, 4)):
                 count = max(2, rng.randint(lo, hi)) if flagship else rng.randint(lo, hi)
                 equipment.append(Equipment(school=school, region_code=school.region_code, kind=kind, count=count))
+    flagship_guard = next(g for g in guards if g.school == ctx.flagship and g.category == GuardCategory.FULL_TIME)
+    flagship_guard.name = ctx.users["menwei"].full_name  # the demo guard is on the flagship's roster
     Guard.objects.bulk_create(guards, batch_size=1000)
     Facility.objects.bulk_create(facilities, batch_size=1000)
     Equipment.objects.bulk_create(equipment, batch_size=1000)

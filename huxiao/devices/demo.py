@@ -4,8 +4,6 @@ and recent heartbeats for most of them. ``simulate_heartbeats`` keeps the live o
 
 import datetime
 
-from django.utils import timezone
-
 from huxiao.core import crypto
 from huxiao.devices.choices import DeviceKind as K
 from huxiao.devices.choices import DeviceLocation as L
@@ -30,7 +28,7 @@ WINDOWS = {K.ALARM_PANEL: 300, K.ALARM_BUTTON: 300, K.CAMERA: 600, K.NVR: 600}
 
 
 def seed(ctx):
-    rng, now = ctx.rng, timezone.now()
+    rng, now = ctx.rng, ctx.now
     devices, beats = [], []
     for school in [*ctx.schools, *ctx.sibling_schools]:
         flagship = school.pk == ctx.flagship.pk

@@ -11,6 +11,7 @@ name, the flagship school's in its guard's).
 import datetime
 import uuid
 
+from django.db.models import F
 from django.utils import timezone
 
 from huxiao.core.actions import SYSTEM
@@ -20,7 +21,7 @@ from huxiao.core.models import School
 from huxiao.patrols import duty, services
 from huxiao.patrols.choices import PostKind
 from huxiao.patrols.counts import patrol_required_q, post_required_q
-from huxiao.patrols.models import Person, Post
+from huxiao.patrols.models import CheckIn, Person, Post
 
 DAYS = 3  # school days of simulated duty, today included when its windows have passed
 WITHOUT_POST = 3  # schools that must have a post but have none yet
@@ -69,8 +70,9 @@ def _people(ctx, rng, post):
     guard = services.do_register_person(school, {"name": person_name(rng), "kind": kind,
                                                  "unit_name": school.name, "phone": mobile(rng)}, actor=SYSTEM)
     if school == ctx.flagship:
-        Person.objects.filter(pk=guard.pk).update(user=ctx.users["menwei"], name="钱门卫")
-        Person.objects.filter(pk=officer.pk).update(user=ctx.users["minjing"], name="吴民警", kind="police")
+        Person.objects.filter(pk=guard.pk).update(user=ctx.users["menwei"], name=ctx.users["menwei"].full_name)
+        Person.objects.filter(pk=officer.pk).update(user=ctx.users["minjing"], name=ctx.users["minjing"].full_name,
+                                                    kind="police")
     for weekday in range(5):
         for window in post.window_kinds():
             services.do_add_roster(post, guard, {"weekday": weekday, "window": window,
@@ -96,7 +98,7 @@ def _check(post, person, kind, when, actor, rng, *, outside=False, mode="fixed")
 
 
 def _simulate(ctx, rng, posts, people):
-    now = timezone.now()
+    now = ctx.now
     actor = ctx.users["fenju"]
     days = _school_days([p.school for p in posts], ctx.today, now)
     patrolled = set(School.objects.filter(patrol_required_q(), pk__in=[p.school_id for p in posts])
@@ -114,6 +116,7 @@ def _simulate(ctx, rng, posts, people):
                     continue
                 late = rng.random() < .12
                 arrive = window.start + datetime.timedelta(minutes=rng.randint(2, 14) if late else -rng.randint(0, 10))
+                arrive = min(arrive, now)
                 outside = not outside_done and post.school != ctx.flagship
                 outside_done = True
                 _check(post, guard, "check_in", arrive, signer, rng, outside=outside)
@@ -137,5 +140,8 @@ def seed(ctx):
     posts = _posts(ctx, rng)
     people = {post.pk: _people(ctx, rng, post) for post in posts}
     Post.objects.filter(pk__in=[p.pk for p in posts]).update(
-        created_at=timezone.now() - datetime.timedelta(days=60))
+        created_at=ctx.now - datetime.timedelta(days=60))
     _simulate(ctx, rng, Post.objects.filter(pk__in=[p.pk for p in posts]).select_related("school"), people)
+    # the phones were online: each check-in reached the server seconds after it was made, not when the
+    # demo was built
+    CheckIn.objects.filter(post__in=posts).update(received_at=F("device_time") + datetime.timedelta(seconds=3))
