@@ -30,6 +30,7 @@ def equipment(w):
 
 # each allowed write: the record's own entry (its service) and the bulk's summary entry
 CASES = [
+    Case("defense-import", lambda w: "/defense/import/guards/", perm=CHANGE),
     Case("POST /api/v1/defense/guards/bulk", lambda w: "/api/v1/defense/guards/bulk", perm=CHANGE, reach="a1",
          method="POST", data=guards, content_type="json", out_of_reach=None, audit_entries=2),
     Case("POST /api/v1/defense/facilities/bulk", lambda w: "/api/v1/defense/facilities/bulk", perm=CHANGE,

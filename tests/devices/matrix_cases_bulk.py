@@ -16,6 +16,7 @@ def devices(w):
 
 
 CASES = [
+    Case("device-import", lambda w: "/devices/import/", perm=REGISTER),
     # a user with the role who does not reach the school gets the row refused in the report (400)
     Case("POST /api/v1/devices/bulk", lambda w: "/api/v1/devices/bulk", perm=REGISTER, reach="a1", method="POST",
          data=devices, content_type="json", out_of_reach=None,
