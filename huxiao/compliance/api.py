@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from pydantic import BaseModel
 
-from huxiao.compliance import rates
+from huxiao.compliance import asof, rates
 from huxiao.compliance.checklist import school_checklist
 from huxiao.compliance.filters import COLUMNS, RuleStatusFilterSet, resolved, school_results
 from huxiao.compliance.models import Campaign
@@ -33,6 +33,8 @@ class RuleOut(Schema):
     deadline: datetime.date | None
     three_100: str
     cite: str
+    assumption: str = Field("", description="种子文件未给出、可在规则集中调整的假定（如按在校生数配备保安员的档次）")
+    national: bool = Field(False, description="是否为补入的全国“三个100%”指标（本专项行动规则集未定义该项）")
 
 
 class CampaignOut(Schema):
@@ -48,7 +50,7 @@ class CampaignOut(Schema):
 
 def _campaign_out(c: Campaign) -> dict:
     rules = [{"id": r.id, "name": r.name, "target": r.target, "deadline": r.deadline, "three_100": r.three_100,
-              "cite": r.cite} for r in c.ruleset.rules]
+              "cite": r.cite, "assumption": r.assumption, "national": r.national} for r in c.ruleset.rules]
     return {"code": c.code, "name": c.name, "issuer": c.issuer, "region_code": c.region_code, "start": c.start,
             "end": c.end, "phases": c.phases, "rules": rules}
 
@@ -84,22 +86,56 @@ class RuleRateOut(BaseModel):  # plain pydantic: faster to serialise
     rate: float | None
     on_target: bool
     rate_at_deadline: float | None = Field(None, description="截止日（或之前最近一日）快照中的达标率")
+    cite: str = ""
+    assumption: str = ""
+    national: bool = False
+    source: str = Field("live", description="live 实时；snapshot 当日快照；records 按台账记录日期重算（as_of）")
     sub_regions: list[SubRegionOut]
+
+
+class CardPartOut(BaseModel):
+    key: str
+    label: str
+    rule_id: str | None
+    rate: float | None
+
+
+class CardOut(CardPartOut):
+    """One of the three "三个100%" cards (every campaign has them: its own rule, else the national one)."""
+
+    applicable: int
+    met: int
+    parts: list[CardPartOut]
 
 
 class RatesOut(BaseModel):  # plain pydantic: faster to serialise
     campaign: str
     region_code: str
     region_name: str
+    as_of: datetime.date | None = Field(None, description="截至该日日终的达标率（未指定为实时）")
+    source: str = Field("live", description="live / snapshot / records")
+    three_100: list[CardOut]
     rules: list[RuleRateOut]
 
 
-@router.get("/rates", response=RatesOut, summary="管辖区域各指标达标率（含下级区划）")
-def get_rates(request, campaign: str | None = None, region: RegionCode | None = None):
+def _card(card) -> dict:
+    row = card["row"]
+    return {"key": card["key"], "label": str(card["label"]), "rule_id": row.rule.id if row else None,
+            "rate": row.total.rate if row else None, "applicable": row.total.applicable if row else 0,
+            "met": row.total.met if row else 0,
+            "parts": [{"key": p["key"], "label": str(p["label"]), "rule_id": p["row"].rule.id if p["row"] else None,
+                       "rate": p["row"].total.rate if p["row"] else None} for p in card["parts"]]}
+
+
+@router.get("/rates", response=RatesOut, summary="管辖区域各指标达标率（含下级区划；as_of 为截至某日日终）")
+def get_rates(request, campaign: str | None = None, region: RegionCode | None = None,
+              as_of: datetime.date | None = Query(None, description="YYYY-MM-DD：截至该日日终（不晚于今天）；"
+                                                                    "有当日快照用快照，否则按台账记录日期重算")):
     need(request, rates.PERM)
     reg = rates.resolve_region(request.user, region)
     camp = rates.default_campaign(reg, campaign)
-    table = rates.region_table(request.user, camp, reg)
+    table = (asof.table_as_of(request.user, camp, reg, as_of) if as_of
+             else rates.region_table(request.user, camp, reg))
     names = {c.prefix: c for c in table["children"]}
     out = []
     for row in table["rows"]:
@@ -109,9 +145,11 @@ def get_rates(request, campaign: str | None = None, region: RegionCode | None = 
         out.append({"rule_id": row.rule.id, "name": row.rule.name, "three_100": row.rule.three_100,
                     "target": row.rule.target, "deadline": row.rule.deadline, "days_left": row.days_left,
                     "applicable": row.total.applicable, "met": row.total.met, "rate": row.total.rate,
-                    "on_target": row.on_target, "sub_regions": subs,
+                    "on_target": row.on_target, "sub_regions": subs, "cite": row.rule.cite,
+                    "assumption": row.rule.assumption, "national": row.rule.national, "source": row.source,
                     "rate_at_deadline": row.at_deadline.rate if row.at_deadline else None})
-    return {"campaign": camp.code, "region_code": reg.code, "region_name": reg.name, "rules": out}
+    return {"campaign": camp.code, "region_code": reg.code, "region_name": reg.name, "as_of": table["as_of"],
+            "source": table["source"], "three_100": [_card(c) for c in table["three"]], "rules": out}
 
 
 class FailingOut(BaseModel):  # plain pydantic: faster to serialise

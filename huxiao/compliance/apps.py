@@ -6,24 +6,23 @@ class ComplianceConfig(AppConfig):
     label = "compliance"
 
     def ready(self):
-        from django.db.models.signals import post_save, pre_delete
+        from django.db.models.signals import post_migrate, pre_delete
 
-        # devices and 三防 records are followed through core.events (compliance/handlers.py), after the
-        # commit; the school itself, a core record, through Django's signals in its transaction
-        post_save.connect(_school_saved, sender="core.School", dispatch_uid="compliance-school")
+        # schools, devices and 三防 records are followed through core.events (compliance/handlers.py), after
+        # the commit; a school being deleted leaves the counters through Django's signal, in its transaction
         pre_delete.connect(_school_deleted, sender="core.School", dispatch_uid="compliance-school-delete")
-
-
-def _school_saved(sender, instance, raw=False, **kwargs):
-    """A new school, or one whose type, size or setting changed, is evaluated at once."""
-    if raw or not instance.region_code:
-        return
-    from huxiao.compliance.services import refresh_school
-
-    refresh_school(instance)
+        # the campaigns of the shipped rule sets exist as soon as the product is installed (and follow an
+        # upgrade that ships new or changed rule sets)
+        post_migrate.connect(_sync_campaigns, sender=self, dispatch_uid="compliance-sync-campaigns")
 
 
 def _school_deleted(sender, instance, **kwargs):
     from huxiao.compliance.services import forget_school
 
     forget_school(instance)
+
+
+def _sync_campaigns(sender, using="default", plan=None, **kwargs):
+    from huxiao.compliance.services import sync_campaigns
+
+    sync_campaigns(using=using)

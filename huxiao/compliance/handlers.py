@@ -1,6 +1,7 @@
 """Compliance follows the records it reads, after their commit (core.events): the evaluation table is
-rewritten for the schools whose devices, 三防 records or calendar day changed. A failure here is logged
-and never reaches the transaction that changed the record (an alarm batch, a guard saved)."""
+rewritten for the schools registered, imported, changed or moved, and for those whose devices, 三防
+records or calendar day changed. A failure here is logged and never reaches the transaction that changed
+the record (an alarm batch, a guard saved, a school imported)."""
 
 import datetime
 
@@ -8,6 +9,7 @@ from huxiao.compliance.models import RateSnapshot
 from huxiao.compliance.services import rebuild_counts, refresh_school_ids, take_snapshot
 from huxiao.core import clock
 from huxiao.core.events import on
+from huxiao.core.signals import SCHOOLS_CHANGED
 from huxiao.defense.signals import CHANGED as DEFENSE_CHANGED
 from huxiao.devices.signals import NETWORK_CHANGED, REGISTRY_CHANGED
 
@@ -21,6 +23,13 @@ def devices_networked(school_ids: list, at: str):
 
 @on(REGISTRY_CHANGED, background=True)
 def devices_registered(school_ids: list):
+    refresh_school_ids(school_ids)
+
+
+@on(SCHOOLS_CHANGED)
+def schools_changed(school_ids: list):
+    """Schools registered (one by one, through the API or by an import), changed (type, size, setting) or
+    moved: evaluated as soon as they are committed, so the dashboard counts every school of the registry."""
     refresh_school_ids(school_ids)
 
 

@@ -1,10 +1,10 @@
-"""Measures: how a rule looks at a school's facts. Each returns ``(met: bool, reason: str)``.
+"""Measures: how a rule looks at a school's facts. Each returns ``(met, reason)``: ``met`` is True or False,
+or None when the school has nothing the measure is about (not applicable, with the reason).
 
 A measure is named in the rule-set YAML (``measure: {kind: guards_min, ...}``); its parameters are
 checked when the file is loaded (``check_params`` raises ValueError naming the parameter).
 """
 
-import datetime
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -58,18 +58,26 @@ def guards_licensed(facts, p):
 
 
 def guard_hire_age(facts, p):
+    """000 §三(一)2 "2022年底前，全省中小学幼儿园首次聘用专职保安员年龄不得超过50岁": a condition that must
+    hold by the rule's deadline for every such guard in post, judged on each one's age on the day first
+    hired (whenever that was), not a rule about hires after some date.
+
+    A school with none of these guards is **not applicable** (``None``): the sentence limits the age of the
+    full-time guards a school has hired; with none there is nobody the condition is about, and counting
+    it as met would raise the rate by the schools that have no guard at all. Having the guards is its own
+    indicator (000 §三(一)2 配备率: JS-RF-1/JS-RF-2, and the 三个100%), where such a school fails."""
     categories = p.get("categories", [GuardCategory.FULL_TIME])
-    since = p["hired_from"]
     max_age = p.get("max_age", 50)
-    hired = [g for g in facts.guards if g.category in categories and g.first_hired_on >= since]
-    over = [g for g in hired if g.hire_age > max_age]
+    guards = [g for g in facts.guards if g.category in categories]
+    if not guards:
+        return None, _("本校无在岗%(cat)s，首次聘用年龄要求无适用对象（配备要求由配备率指标考核）") % {
+            "cat": _labels(categories)}
+    over = [g for g in guards if g.hire_age > max_age]
     if over:
         return False, "；".join(_("%(name)s 于 %(d)s 首次聘用时 %(age)d 岁，超过 %(max)d 岁") % {
             "name": g.name, "d": g.first_hired_on.isoformat(), "age": g.hire_age, "max": max_age} for g in over)
-    if not hired:
-        return True, _("%(since)s 以来无新聘%(cat)s") % {"since": since.isoformat(), "cat": _labels(categories)}
-    return True, _("%(since)s 以来新聘 %(n)d 人，首次聘用时均不超过 %(max)d 岁") % {
-        "since": since.isoformat(), "n": len(hired), "max": max_age}
+    return True, _("在岗%(cat)s %(n)d 人，首次聘用时均不超过 %(max)d 岁") % {
+        "cat": _labels(categories), "n": len(guards), "max": max_age}
 
 
 def guards_background(facts, p):
@@ -177,18 +185,22 @@ def devices_networked(facts, p):
 
 
 def all_of(facts, p):
+    """Every sub-measure met; a sub-measure that does not apply is left out (all of them: not applicable)."""
     results = [MEASURES[m["kind"]][0](facts, m) for m in p["measures"]]
-    failed = [reason for ok, reason in results if not ok]
+    judged = [(ok, reason) for ok, reason in results if ok is not None]
+    if not judged:
+        return None, "；".join(reason for _ok, reason in results)
+    failed = [reason for ok, reason in judged if not ok]
     if failed:
         return False, "；".join(failed)
-    return True, "；".join(reason for _ok, reason in results)
+    return True, "；".join(reason for _ok, reason in judged)
 
 
 # kind -> (function, required params, optional params)
 MEASURES = {
     "guards_min": (guards_min, set(), {"categories", "min", "bands", "step", "enrolment"}),
     "guards_licensed": (guards_licensed, set(), {"categories"}),
-    "guard_hire_age": (guard_hire_age, {"hired_from"}, {"categories", "max_age"}),
+    "guard_hire_age": (guard_hire_age, set(), {"categories", "max_age"}),
     "guards_background": (guards_background, set(), {"categories"}),
     "facility_flag": (facility_flag, {"field"}, set()),
     "enclosure_height": (enclosure_height, set(), {"min_m"}),
@@ -255,8 +267,6 @@ def _check_values(kind, p, path):
         _check_int(step["add"], "step.add")
     if "enrolment" in p and p["enrolment"] not in ("all", "non_boarding"):
         raise ValueError("enrolment 应为 all 或 non_boarding")
-    if "hired_from" in p and not isinstance(p["hired_from"], datetime.date):
-        raise ValueError("hired_from 应为日期 YYYY-MM-DD")
     if kind == "facility_flag" and p["field"] not in FACILITY_FLAGS:
         raise ValueError(f"field 取值限于 {sorted(FACILITY_FLAGS)}")
     if "min_m" in p and (isinstance(p["min_m"], bool) or not isinstance(p["min_m"], (int, float))

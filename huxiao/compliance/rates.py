@@ -8,13 +8,15 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from huxiao.compliance.choices import Status, ThreeHundred
+from huxiao.compliance.choices import CARD_PARTS, CARDS, Status, ThreeHundred
 from huxiao.compliance.models import Campaign, RateSnapshot, RegionRuleCount, RuleStatus
-from huxiao.compliance.services import campaigns_for
+from huxiao.compliance.services import campaigns_for, refresh_school_ids
+from huxiao.core import regions
 from huxiao.core.models import Region
 from huxiao.core.models.regions import PREFIX_LENGTH
 from huxiao.core.regions import q_within
 from huxiao.core.scoping import scope_for
+from huxiao.devices.services import catch_up_network_states
 
 PERM = "compliance.view_dashboard"
 
@@ -44,6 +46,7 @@ class RuleRow:
     by_child: dict = field(default_factory=dict)  # child prefix -> Cell
     days_left: int | None = None
     at_deadline: Cell | None = None  # from the last daily snapshot on or before the deadline
+    source: str = "live"  # live (the evaluation table), snapshot or records (rates as of a past day: asof.py)
 
     @property
     def direct(self):
@@ -97,7 +100,11 @@ def resolve_region(user, code: str | None) -> Region:
     return region
 
 
-def default_campaign(region: Region, code: str | None = None) -> Campaign:
+def default_campaign(region: Region, code: str | None = None, today=None) -> Campaign:
+    """The campaign asked for (404 if not run in the region), else the one in force for the region: among
+    the campaigns covering the whole region and running today, the most specific (a city's official is not
+    sent to one district's campaign, nor anyone to an expired one). None in force: the latest covering the
+    region; none covering it: the latest overlapping it."""
     campaigns = campaigns_for(region.prefix)
     if code:
         for c in campaigns:
@@ -106,36 +113,26 @@ def default_campaign(region: Region, code: str | None = None) -> Campaign:
         raise Http404(_("该区划没有此专项行动"))
     if not campaigns:
         raise Http404(_("该区划没有专项行动"))
-    today = timezone.localdate()
-    active = [c for c in campaigns if c.start <= today <= c.end and c.region_code]
-    pool = active or [c for c in campaigns if c.region_code] or campaigns
-    return max(pool, key=lambda c: (len(c.region_code), c.start))
+    today = today or timezone.localdate()
+    covering = [c for c in campaigns if regions.within(region.prefix, c.region_code)]
+    in_force = [c for c in covering if c.start <= today <= c.end]
+    if in_force:
+        return max(in_force, key=lambda c: (len(c.region_code), c.start))
+    return max(covering or campaigns, key=lambda c: (c.end, len(c.region_code), c.start))
 
 
 def child_regions(region: Region) -> list[Region]:
     return list(region.children.order_by("code"))
 
 
-def region_table(user, campaign: Campaign, region: Region) -> dict:
-    """Every rule's rate in ``region`` and per sub-region, in one GROUP BY over the evaluation table."""
-    children = child_regions(region)
-    child_len = PREFIX_LENGTH[children[0].level] if children else None
-    # the region counters, filtered by the same jurisdiction (dashboard scopes are regions, never schools)
-    scope = scope_for(user, PERM)
-    if not scope.reaches_regions:
-        return {"rows": [], "children": children, "three": [], "has_direct": False}
-    qs = RegionRuleCount.objects.filter(scope.q("region_code", None)).filter(
-        q_within(region), campaign=campaign)
-    if child_len:
-        rows = qs.annotate(sub=Substr("region_code", 1, child_len)).values_list("sub", "rule_id")
-    else:
-        rows = qs.values_list("rule_id", "rule_id")
-    rows = rows.annotate(a=Sum("applicable"), m=Sum("met")).order_by()
-    today = timezone.localdate()
-    table = {}
-    for rule in campaign.ruleset.rules:
-        days = (rule.deadline - today).days if rule.deadline else None
-        table[rule.id] = RuleRow(rule=rule, total=Cell(), days_left=days)
+def new_table(campaign: Campaign, today) -> dict:
+    """{rule id: RuleRow} with empty cells and the days left to each deadline from ``today``."""
+    return {rule.id: RuleRow(rule=rule, total=Cell(), days_left=(rule.deadline - today).days if rule.deadline
+                             else None) for rule in campaign.ruleset.rules}
+
+
+def add_counts(table: dict, rows, children, child_len) -> None:
+    """Add ``(sub-region prefix, rule id, applicable, met)`` counts to the table's cells."""
     child_prefixes = {c.prefix for c in children}
     for sub, rule_id, applicable, met in rows:
         row = table.get(rule_id)
@@ -148,6 +145,20 @@ def region_table(user, campaign: Campaign, region: Region) -> dict:
             cell = row.by_child.setdefault(key, Cell())
             cell.applicable += applicable
             cell.met += met
+
+
+def three_cards(table: dict) -> list[dict]:
+    """The three "三个100%" cards, each with its rule's row (and, for the networked one, its two parts)."""
+    by_key = {row.rule.three_100: row for row in table.values() if row.rule.three_100}
+    labels = dict(ThreeHundred.choices)
+    return [{"key": key, "label": labels[key], "row": by_key.get(key),
+             "parts": [{"key": part, "label": labels[part], "row": by_key.get(part)}
+                       for part in CARD_PARTS.get(key, ())]} for key in CARDS]
+
+
+def finish_table(table: dict, campaign: Campaign, region, children, today, **extra) -> dict:
+    """The dashboard's table: rows, the rate each rule had at its deadline (the last daily snapshot on or
+    before it, for deadlines up to ``today``), the three cards."""
     deadlines = {r.rule.id: r.rule.deadline for r in table.values() if r.rule.deadline and r.rule.deadline <= today}
     if deadlines and region.prefix:
         for snap in RateSnapshot.objects.filter(campaign=campaign, region_prefix=region.prefix,
@@ -155,13 +166,29 @@ def region_table(user, campaign: Campaign, region: Region) -> dict:
                                                 day__lte=max(deadlines.values())).order_by("day"):
             if snap.day <= deadlines[snap.rule_id]:
                 table[snap.rule_id].at_deadline = Cell(snap.applicable, snap.met)
-    three = {}
-    for row in table.values():
-        if row.rule.three_100:
-            three[row.rule.three_100] = row
-    three_rows = [(value, label, three.get(value)) for value, label in ThreeHundred.choices]
     has_direct = any("" in r.by_child for r in table.values())
-    return {"rows": list(table.values()), "children": children, "three": three_rows, "has_direct": has_direct}
+    return {"rows": list(table.values()), "children": children, "three": three_cards(table),
+            "has_direct": has_direct, "as_of": None, "source": "live", **extra}
+
+
+def region_table(user, campaign: Campaign, region: Region) -> dict:
+    """Every rule's rate in ``region`` and per sub-region, now, in one GROUP BY over the region counters."""
+    refresh_school_ids(catch_up_network_states())  # devices silent since the last sweep count, worker or not
+    children = child_regions(region)
+    child_len = PREFIX_LENGTH[children[0].level] if children else None
+    today = timezone.localdate()
+    table = new_table(campaign, today)
+    # the region counters, filtered by the same jurisdiction (dashboard scopes are regions, never schools)
+    scope = scope_for(user, PERM)
+    if scope.reaches_regions:
+        qs = RegionRuleCount.objects.filter(scope.q("region_code", None)).filter(
+            q_within(region), campaign=campaign)
+        if child_len:
+            rows = qs.annotate(sub=Substr("region_code", 1, child_len)).values_list("sub", "rule_id")
+        else:
+            rows = qs.values_list("rule_id", "rule_id")
+        add_counts(table, rows.annotate(a=Sum("applicable"), m=Sum("met")).order_by(), children, child_len)
+    return finish_table(table, campaign, region, children, today)
 
 
 def trend(campaign: Campaign, region: Region, rule_ids=None, days=90) -> dict:

@@ -5,7 +5,7 @@ school, met / not met / not applicable with a reason in Chinese (``Rule.evaluate
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
@@ -41,6 +41,8 @@ class Rule:
     applies_to: dict = field(default_factory=dict)
     three_100: str = ""
     cite: str = ""
+    assumption: str = ""  # a figure the seeds do not give: shown on the page as a configurable assumption
+    national: bool = False  # joined from the national "三个100%" (rulesets/_three_100.yaml)
 
     def applies(self, facts) -> tuple[bool, str]:
         """Whether the rule applies to the school, and if not, why (Chinese)."""
@@ -64,6 +66,8 @@ class Rule:
         if not ok:
             return Status.NOT_APPLICABLE, _("不适用：%(r)s") % {"r": reason}
         met, reason = MEASURES[self.measure["kind"]][0](facts, self.measure)
+        if met is None:
+            return Status.NOT_APPLICABLE, _("不适用：%(r)s") % {"r": reason}
         return (Status.MET if met else Status.NOT_MET), reason
 
 
@@ -167,7 +171,8 @@ def parse_ruleset(data, filename="<memory>") -> RuleSet:
         if rid in seen:
             _fail(filename, f"{where}.id", _("编号重复"))
         seen.add(rid)
-        unknown = set(r) - {"id", "name", "applies_to", "measure", "target", "deadline", "three_100", "cite"}
+        unknown = set(r) - {"id", "name", "applies_to", "measure", "target", "deadline", "three_100", "cite",
+                            "assumption"}
         if unknown:
             _fail(filename, f"{where}.{sorted(unknown)[0]}", _("未知字段"))
         if not r.get("name"):
@@ -187,8 +192,11 @@ def parse_ruleset(data, filename="<memory>") -> RuleSet:
         three = r.get("three_100") or ""
         if three and three not in ThreeHundred.values:
             _fail(filename, f"{where}.three_100", _("取值限于 %(c)s") % {"c": ThreeHundred.values})
+        if three and three in {x.three_100 for x in rules}:
+            _fail(filename, f"{where}.three_100", _("与其他规则重复"))
         rules.append(Rule(id=rid, name=str(r["name"]), measure=r["measure"], target=float(target),
-                          deadline=deadline, applies_to=applies, three_100=three, cite=str(r.get("cite") or "")))
+                          deadline=deadline, applies_to=applies, three_100=three, cite=str(r.get("cite") or ""),
+                          assumption=str(r.get("assumption") or "")))
     return RuleSet(code=str(c["code"]), name=str(c["name"]), issuer=str(c["issuer"]), region=region,
                    start=start, end=end, phases=tuple(phases), rules=tuple(rules), seed=str(c.get("seed") or ""),
                    filename=filename)
@@ -206,12 +214,35 @@ def load_ruleset_file(path: Path) -> RuleSet:
     return load_ruleset_text(path.read_text(encoding="utf-8"), path.name)
 
 
+NATIONAL_FILE = "_three_100.yaml"
+
+
+@cache
+def national_three_100() -> tuple:
+    """The rules of the national "三个100%" (``rulesets/_three_100.yaml``), marked ``national``."""
+    rs = load_ruleset_file(RULESET_DIR / NATIONAL_FILE)
+    return tuple(replace(r, national=True) for r in rs.rules)
+
+
+def with_three_100(rs: RuleSet, national=None) -> RuleSet:
+    """``rs`` with the national rule of every "三个100%" indicator it does not define itself, so that every
+    campaign shows the three cards (and the two networked indicators) computed by a cited rule."""
+    national = national_three_100() if national is None else national
+    own = {r.three_100 for r in rs.rules if r.three_100}
+    ids = {r.id for r in rs.rules}
+    extra = tuple(r for r in national if r.three_100 not in own and r.id not in ids)
+    return replace(rs, rules=rs.rules + extra) if extra else rs
+
+
 @cache
 def shipped_rulesets() -> dict:
-    """Every rule set shipped in the package, by campaign code (validated; a bad file raises)."""
+    """Every rule set shipped in the package, by campaign code (validated; a bad file raises), each with
+    the national "三个100%" it lacks. Files starting with ``_`` are not campaigns."""
     out = {}
     for path in sorted(RULESET_DIR.glob("*.yaml")):
-        rs = load_ruleset_file(path)
+        if path.name.startswith("_"):
+            continue
+        rs = with_three_100(load_ruleset_file(path))
         if rs.code in out:
             raise RuleSetError(_("规则集 %(f)s：campaign.code：与 %(o)s 重复") % {"f": path.name,
                                                                             "o": out[rs.code].filename})

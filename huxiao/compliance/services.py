@@ -4,8 +4,8 @@
 records and rewrites only the rows whose status or reason changed. It follows the records after their
 commit, through the handlers in ``handlers.py``: 三防 changes (``defense.changed``), devices heard again
 or gone silent (``devices.network_changed``, judged by the device registry, which owns the networked
-state: compliance only reads it), devices registered or taken out of use; a school saved or deleted
-through the signals in ``apps.py``.
+state: compliance only reads it), devices registered or taken out of use, schools registered, imported,
+changed or moved (``core.schools_changed``); a school deleted through the signal in ``apps.py``.
 """
 
 import datetime
@@ -24,17 +24,22 @@ from huxiao.core.models import Region, School
 BATCH = 1000
 
 
-@transaction.atomic
-def sync_campaigns() -> list[Campaign]:
-    """Create or update a Campaign row for every shipped rule set (idempotent)."""
+def sync_campaigns(using="default") -> list[Campaign]:
+    """Create or update a Campaign row for every shipped rule set (idempotent). Run after every
+    ``migrate`` (post_migrate), so the campaigns exist from installation on."""
     out = []
-    for code, rs in shipped_rulesets().items():
-        phases = [{"name": p["name"], "start": p["start"].isoformat(), "end": p["end"].isoformat()} for p in rs.phases]
-        campaign, _ = Campaign.objects.update_or_create(code=code, defaults={
-            "name": rs.name, "issuer": rs.issuer, "region_code": rs.region, "start": rs.start, "end": rs.end,
-            "phases": phases, "seed": rs.seed, "filename": rs.filename})
-        out.append(campaign)
+    with transaction.atomic(using=using):
+        for code, rs in shipped_rulesets().items():
+            out.append(_sync_campaign(code, rs, using))
     return out
+
+
+def _sync_campaign(code, rs, using) -> Campaign:
+    phases = [{"name": p["name"], "start": p["start"].isoformat(), "end": p["end"].isoformat()} for p in rs.phases]
+    campaign, _ = Campaign.objects.using(using).update_or_create(code=code, defaults={
+        "name": rs.name, "issuer": rs.issuer, "region_code": rs.region, "start": rs.start, "end": rs.end,
+        "phases": phases, "seed": rs.seed, "filename": rs.filename})
+    return campaign
 
 
 def _campaigns():

@@ -1,12 +1,14 @@
 """Compliance pages: the regional dashboard, drill-down, Excel export and a school's checklist."""
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from huxiao.compliance import rates
+from huxiao.compliance import asof, rates
 from huxiao.compliance.checklist import school_checklist
 from huxiao.compliance.choices import Status
 from huxiao.compliance.export import workbook
@@ -39,24 +41,45 @@ def _chart_data(table, trend):
     }
 
 
+class AsOfForm(forms.Form):
+    """The dashboard's "as of" picker: the rates at the end of a past day (blank: now)."""
+
+    as_of = forms.DateField(label=_lazy("截至日期"), required=False, input_formats=["%Y-%m-%d"],
+                            widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}))
+
+
+def _table(request, campaign, region):
+    """The table now, or as of the day asked for (a bad or future day: the error on the picker, figures now)."""
+    form = AsOfForm(request.GET or None)
+    form.fields["as_of"].widget.attrs["max"] = timezone.localdate().isoformat()
+    day = form.cleaned_data.get("as_of") if form.is_valid() else None
+    if day:
+        try:
+            return asof.table_as_of(request.user, campaign, region, day), form
+        except ValidationError as exc:
+            form.add_error("as_of", exc.message_dict.get("as_of") or exc.messages)
+    return rates.region_table(request.user, campaign, region), form
+
+
 @require_perm(rates.PERM)
 def dashboard(request):
     region, campaign = _context(request)
-    table = rates.region_table(request.user, campaign, region)
-    three_ids = [r.rule.id for r in table["rows"] if r.rule.three_100]
+    table, as_of_form = _table(request, campaign, region)
+    three_ids = [card["row"].rule.id for card in table["three"] if card["row"]]
     trend = rates.trend(campaign, region, three_ids or None)
     scope = scope_for(request.user, rates.PERM)
     ancestors = [a for a in region.ancestors() if scope.covers_region(a)]
     child_cells = []
     for row in table["rows"]:
         child_cells.append((row, [(c, row.by_child.get(c.prefix)) for c in table["children"]]))
-    today = timezone.localdate().isoformat()
+    today = (table["as_of"] or timezone.localdate()).isoformat()
     phases = [{**p, "current": p["start"] <= today <= p["end"], "past": p["end"] < today} for p in campaign.phases]
+    assumptions = [row.rule for row in table["rows"] if row.rule.assumption]
     return render(request, "compliance/dashboard.html", {
-        "phases": phases,
+        "phases": phases, "as_of_form": as_of_form, "assumptions": assumptions,
         "region": region, "campaign": campaign, "campaigns": campaigns_for(region.prefix), "table": table,
         "child_cells": child_cells, "ancestors": ancestors, "chart": _chart_data(table, trend),
-        "today": timezone.localdate()})
+        "chart_height": max(360, 34 * len(table["rows"]) + 60), "today": timezone.localdate()})
 
 
 class SchoolResultListView(RecordListView):

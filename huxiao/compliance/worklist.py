@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from huxiao.compliance import rates
-from huxiao.compliance.choices import Status
+from huxiao.compliance.choices import CARDS, Status
 from huxiao.compliance.filters import RuleStatusFilterSet
 from huxiao.compliance.models import RuleStatus
 from huxiao.core.scoping import has_perm
@@ -23,7 +23,7 @@ def work_items(request) -> list[Item]:
         campaign = rates.default_campaign(region)
     except Http404:
         return []
-    rules = [r for r in campaign.ruleset.rules if r.three_100]
+    rules = [r for r in campaign.ruleset.rules if r.three_100 in CARDS]
     if not rules:
         return []
     base = {"campaign": campaign.code, "region": region.code if region.prefix else ""}

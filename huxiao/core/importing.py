@@ -22,12 +22,13 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 
-from huxiao.core import audit, excel, jobs
+from huxiao.core import audit, events, excel, jobs
 from huxiao.core.audit_events import CoreAudit
 from huxiao.core.choices import AuditAction, Ownership, SchoolType, Setting, UnitKind, UnitLevel
 from huxiao.core.models import ImportJob, ImportStatus, Region, School, Unit
 from huxiao.core.scoping import scope_for
 from huxiao.core.services import code_unavailable
+from huxiao.core.signals import SCHOOLS_CHANGED
 from huxiao.core.validators import validate_region_code
 
 MAX_ROWS = 50000
@@ -317,6 +318,7 @@ def write_schools(schools, user, *, job=None, lease=None) -> int:
         audit.record(AuditAction.IMPORT, actor=user, model="core.School", object_repr=f"导入学校 {len(schools)} 所",
                      region_code=min((s.region_code for s in schools), default="")[:2],
                      after={"count": len(schools)}, event=CoreAudit.IMPORT_SCHOOLS)
+        events.emit(SCHOOLS_CHANGED, school_ids=[s.pk for s in schools])
         if job is not None:
             _test_pause("write")
             if not jobs.held(ImportJob, job.pk, lease).update(

@@ -14,13 +14,14 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from huxiao.core import audit, moves
+from huxiao.core import audit, events, moves
 from huxiao.core.actions import is_system, require
 from huxiao.core.audit_events import CoreAudit
 from huxiao.core.choices import ROLE_UNIT_KINDS, AuditAction, UnitKind, UnitLevel
 from huxiao.core.models import ApiToken, RoleAssignment, School, Unit, User
 from huxiao.core.models.users import hash_token
 from huxiao.core.scoping import can, scope_for
+from huxiao.core.signals import SCHOOLS_CHANGED
 from huxiao.core.validators import validate_region_code
 
 SCHOOL_DERIVED_FIELDS = ("district", "region_code", "unit")
@@ -107,6 +108,7 @@ def do_create_school(data: dict, *, actor) -> School:
     school.unit = unit
     school.save(update_fields=["unit"])
     audit.record(AuditAction.CREATE, school, actor=actor, after=audit.snapshot(school), event=CoreAudit.CREATE_SCHOOL)
+    events.emit(SCHOOLS_CHANGED, school_ids=[school.pk])
     return school
 
 
@@ -144,6 +146,7 @@ def do_update_school(school: School, data: dict, *, actor) -> School:
         after["move"] = moves.move_school(school, previous_code)
     audit.record(AuditAction.UPDATE, school, actor=actor, before=before, after=after,
                  event=CoreAudit.MOVE_SCHOOL if moving else CoreAudit.UPDATE_SCHOOL)
+    events.emit(SCHOOLS_CHANGED, school_ids=[school.pk])
     return school
 
 

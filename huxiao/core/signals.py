@@ -6,10 +6,15 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal, receiver
 from django.utils.translation import gettext_lazy
 
-from huxiao.core import audit, authcache
+from huxiao.core import audit, authcache, events
 from huxiao.core.audit import audit_events
 from huxiao.core.choices import AuditAction
 from huxiao.core.models import ApiToken, RoleAssignment, Unit, User
+
+# Emitted by the school services and the import once the schools are committed: apps that evaluate schools
+# (compliance) take in a new, changed or moved school then, however it was written (bulk imports too).
+SCHOOLS_CHANGED = events.declare("core.schools_changed", "schools registered, imported, changed or moved (school_ids)",
+                                 merge=("school_ids",))
 
 
 @audit_events

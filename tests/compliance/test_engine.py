@@ -76,8 +76,33 @@ def test_guard_hired_on_50th_birthday_is_allowed_the_day_after_51_is_not():
     turning_51 = guard("老王", birth=datetime.date(1972, 3, 15), hired=datetime.date(2023, 3, 15))
     status, reason = r.evaluate(school(guards=[turning_51]))
     assert status == NOT and reason == "老王 于 2023-03-15 首次聘用时 51 岁，超过 50 岁"
-    hired_before_2022 = guard(birth=datetime.date(1960, 1, 1), hired=datetime.date(2021, 12, 31))
-    assert r.evaluate(school(guards=[hired_before_2022]))[0] == MET
+
+
+def test_first_hire_age_holds_for_every_full_time_guard_by_the_deadline():
+    """000 §三(一)2 "2022年底前，全省中小学幼儿园首次聘用专职保安员年龄不得超过50岁" sets a deadline by which the
+    condition must hold, not a start date: a guard first hired at 61 in 2021 fails it too."""
+    for code, rule_id in (("jiangsu-2019", "JS-RF-3"), ("jintan-2023", "JT-5")):
+        r = rule(code, rule_id)
+        assert r.deadline in (datetime.date(2022, 12, 31), datetime.date(2024, 1, 31))
+        assert "hired_from" not in r.measure and "2022年底前" in r.cite
+        hired_2021_at_61 = guard("老张", birth=datetime.date(1960, 1, 1), hired=datetime.date(2021, 12, 31))
+        status, reason = r.evaluate(school(guards=[hired_2021_at_61, guard()]))
+        assert (status, reason) == (NOT, "老张 于 2021-12-31 首次聘用时 61 岁，超过 50 岁")
+        assert r.evaluate(school(guards=[guard(), guard("李四")])) == (MET, "在岗专职保安员 2 人，首次聘用时均不超过 50 岁")
+        # an old doorkeeper is not a full-time guard: the sentence is about 专职保安员
+        old_doorkeeper = guard("门卫老刘", category="doorkeeper", birth=datetime.date(1950, 1, 1),
+                               hired=datetime.date(2020, 1, 1))
+        assert r.evaluate(school(guards=[guard(), old_doorkeeper]))[0] == MET
+
+
+def test_first_hire_age_is_not_applicable_without_a_full_time_guard():
+    """A school with no full-time guard has nobody the age condition is about: not applicable (with the
+    reason), not met; its lack of guards is failed by the 配备 rule (JS-RF-1) instead, not counted twice."""
+    r = rule("jiangsu-2019", "JS-RF-3")
+    facts = school(guards=[guard("门卫老刘", category="doorkeeper")])
+    status, reason = r.evaluate(facts)
+    assert status == NA and reason == "不适用：本校无在岗专职保安员，首次聘用年龄要求无适用对象（配备要求由配备率指标考核）"
+    assert rule("jiangsu-2019", "JS-RF-1").evaluate(facts)[0] == NOT
 
 
 def test_jiangsu_guard_rules_split_public_and_private_kindergartens():

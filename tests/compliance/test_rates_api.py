@@ -172,13 +172,15 @@ def test_rate_at_deadline_comes_from_the_snapshot_on_or_before_it(scenario, clie
     assert rule(body.json(), "JT-2")["rate_at_deadline"] is None
 
 
-def test_schools_registered_at_the_district_itself_show_as_direct(scenario, client_for):
+def test_schools_registered_at_the_district_itself_show_as_direct(scenario, client_for,
+                                                                 django_capture_on_commit_callbacks):
     from huxiao.core import services as core
 
-    core.do_create_school({"code": "2132413060", "name": "区直属小学", "school_type": "primary",
-                           "ownership": "public", "setting": "urban", "students": 300,
-                           "address": "金坛区直属路 1 号", "region": scenario.regions["district_a"]},
-                          actor=scenario.users["edu_a"])
+    with django_capture_on_commit_callbacks(execute=True):  # evaluated once the school is committed
+        core.do_create_school({"code": "2132413060", "name": "区直属小学", "school_type": "primary",
+                               "ownership": "public", "setting": "urban", "students": 300,
+                               "address": "金坛区直属路 1 号", "region": scenario.regions["district_a"]},
+                              actor=scenario.users["edu_a"])
     c = client_for(scenario.users["edu_a"])
     body = c.get("/api/v1/compliance/rates?region=320413&campaign=jintan-2023").json()
     subs = {s["region_name"]: s["applicable"] for s in rule(body, "JT-1")["sub_regions"]}

@@ -107,9 +107,10 @@ def test_page_and_its_export_show_the_same_rows(scenario, client_for):
 
 
 def test_page_filters_are_pickers_showing_the_resolved_campaign(scenario, client_for):
+    # the campaign in force in the district today (Jintan 2023 ended 2024-01-31): the national baseline
     html = client_for(scenario.users["edu_a"]).get("/compliance/failing/?region=320413").content.decode()
-    assert '<select name="campaign"' in html and '<option value="jintan-2023" selected>' in html
-    assert '<select name="rule"' in html and 'value="JT-4"' in html
+    assert '<select name="campaign"' in html and '<option value="gbt29315-2022" selected>' in html
+    assert '<select name="rule"' in html and 'value="GB-RF-1"' in html and 'value="JT-4"' not in html
     assert 'value="JS-RF-1"' not in html.split('name="rule"')[1].split("</select>")[0]  # this campaign's rules
     assert '<select name="status"' in html and '<select name="region"' in html and "导出 Excel" in html
 

@@ -49,7 +49,9 @@ def test_good_file_loads():
          "kind: all_of, measures: [{kind: devices_networked, kinds: [toaster]}]"),
      "规则 R-1.measure.measures[0].kinds"),
     (bad("kind: facility_flag, field: closed_management",
-         "kind: guard_hire_age, hired_from: someday"), "规则 R-1.measure.hired_from"),
+         "kind: guard_hire_age, hired_from: 2022-01-01"), "规则 R-1.measure.hired_from"),  # a deadline rule
+    (bad("kind: facility_flag, field: closed_management", "kind: guard_hire_age, max_age: fifty"),
+     "规则 R-1.measure.max_age"),
     (GOOD + GOOD.split("rules:")[1].replace("  - id: R-1", "  - id: R-1"), "规则 R-1.id：编号重复"),
     ("campaign: [1, 2]", "campaign"),
     ("rules: [", "YAML 格式错误"),

@@ -8,20 +8,24 @@
   var rulesEl = document.getElementById("chart-rules");
   if (rulesEl) {
     var chart = echarts.init(rulesEl);
-    var names = data.rules.map(function (r) { return r.id; });
+    // axis labels are the rules' names (cut with an ellipsis to the room there is; the tooltip has it whole)
+    var names = data.rules.map(function (r) { return r.name; });
+    var labelWidth = Math.max(90, Math.min(220, Math.round(rulesEl.clientWidth * 0.38)));
     chart.setOption({
-      grid: { left: 70, right: 30, top: 30, bottom: 30 },
-      tooltip: { trigger: "axis", formatter: function (items) {
+      // containLabel: the names and the "100%" labels are inside the chart, never clipped at its edges
+      grid: { left: 8, right: 56, top: 16, bottom: 8, containLabel: true },
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true, formatter: function (items) {
         var r = data.rules[items[0].dataIndex];
-        return r.name + "<br>达标率 " + (r.rate === null ? "—" : pct(r.rate) + "%") + "，目标 " + pct(r.target) + "%";
+        return r.id + " " + r.name + "<br>达标率 " + (r.rate === null ? "—" : pct(r.rate) + "%") + "，目标 " + pct(r.target) + "%";
       } },
-      xAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
-      yAxis: { type: "category", data: names, inverse: true },
+      xAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
+      yAxis: { type: "category", data: names, inverse: true,
+               axisLabel: { width: labelWidth, overflow: "truncate", ellipsis: "…", interval: 0 } },
       series: [
-        { type: "bar", name: "达标率", data: data.rules.map(function (r) {
+        { type: "bar", name: "达标率", barMaxWidth: 22, data: data.rules.map(function (r) {
             var v = pct(r.rate);
             return { value: v, itemStyle: { color: v !== null && v >= pct(r.target) ? "#198754" : "#dc3545" } };
-          }), label: { show: true, position: "right", formatter: function (p) { return p.value === null ? "—" : p.value + "%"; } } },
+          }), label: { show: true, position: "right", formatter: function (p) { return p.value === null || p.value === undefined ? "—" : p.value + "%"; } } },
         { type: "scatter", name: "目标", symbol: "rect", symbolSize: [3, 16], itemStyle: { color: "#212529" },
           data: data.rules.map(function (r) { return pct(r.target); }) }
       ]
@@ -46,9 +50,11 @@
                     data: axis.map(function (d) { return byDay[d] === undefined ? null : byDay[d]; }) });
     });
     trend.setOption({
-      grid: { left: 50, right: 20, top: 60, bottom: 30 },
-      legend: { top: 0, type: "scroll" },
-      tooltip: { trigger: "axis" },
+      // the legend scrolls below the chart (long rule names cut with an ellipsis, whole in its tooltip)
+      grid: { left: 8, right: 24, top: 20, bottom: 44, containLabel: true },
+      legend: { bottom: 0, left: "center", type: "scroll", tooltip: { show: true },
+                textStyle: { width: Math.max(80, Math.round(trendEl.clientWidth * 0.3)), overflow: "truncate", ellipsis: "…" } },
+      tooltip: { trigger: "axis", confine: true },
       xAxis: { type: "category", data: axis },
       yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
       series: series,
