@@ -318,7 +318,7 @@ def take_step(ladder: Ladder, pk, today, *, now, actor=SYSTEM):
         ladder.model._default_manager.filter(pk=record.pk).update(**{ladder.level_field: step.key})
     overdue = max(0, days)
     after = ({ladder.level_field: step.key} if ladder.level_field
-             else {"ladder": ladder.name, "step": step.key, "deadline": deadline})
+             else {"ladder": ladder.name, "step": step.key, "deadline": deadline.isoformat()})
     audit.record(AuditAction.UPDATE, record, actor=actor, after={**after, "overdue_days": overdue},
                  event=ladder.audit_event)
     title = _(step.message) % {**ladder.context(record), "deadline": deadline, "days": overdue,
