@@ -153,7 +153,7 @@ def do_assign_alarm_officer(alarm: Alarm, *, officer: User | None, actor, now=No
     """指派民警: the unit the 110 centre sent names (or replaces) the officer going, before arrival.
     Only a member of the dispatched unit assigns; the officer is a user of that unit."""
     require(actor, HANDLE, alarm, message=_("无权处置此报警"))
-    alarm = Alarm.objects.select_for_update().select_related("school", "dispatch_unit").get(pk=alarm.pk)
+    alarm = Alarm.objects.select_for_update(of=("self",)).select_related("school", "dispatch_unit").get(pk=alarm.pk)
     if alarm.status != AlarmStatus.DISPATCHED:
         raise ValidationError({"status": _("报警当前状态为“%(s)s”，不能指派民警") % {
             "s": AlarmStatus(alarm.status).label}})

@@ -71,8 +71,8 @@ def _detail(request, alarm, step_forms=None, status=200):
     return render(request, "alarms/alarm_detail.html", {
         "alarm": alarm, "data": data, "events": alarm.events.select_related("actor"), "receipts": alarm.receptions(),
         "can_handle": can_handle, "forms": step_forms,
-        "may_assign": alarm.status == AlarmStatus.DISPATCHED and services.handles_for(request.user,
-                                                                                      alarm.dispatch_unit),
+        "may_assign": alarm.status == AlarmStatus.DISPATCHED and (
+            services.handles_for(request.user, alarm.dispatch_unit) or getattr(step_forms.get("assign"), "is_bound", False)),
     }, status=status)
 
 
