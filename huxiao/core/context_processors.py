@@ -4,7 +4,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from huxiao.core.discovery import app_modules
-from huxiao.core.scoping import has_perm
 
 # The menu group of each app's entries (an entry may name its own group instead)
 APP_GROUPS = {
@@ -37,7 +36,7 @@ def navigation(request):
         return {"nav_groups": []}
     groups, by_label = [], {}
     for item, group in _all_items():
-        if not has_perm(user, item.perm):
+        if not item.offered_to(user):
             continue
         try:
             url = reverse(item.url_name)

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from huxiao.core.choices import Role, UnitKind
@@ -41,6 +42,71 @@ class SchoolForm(forms.ModelForm):
         that a code is taken even where the school holding it is out of the user's reach."""
 
 
+def unit_label(unit: Unit) -> str:
+    """How a unit reads in the picker: its name, region and kind (unique: a region has one unit of a kind
+    by each name)."""
+    return f"{unit.name}（{unit.region.name}，{unit.get_kind_display()}）"
+
+
+class UnitPickInput(forms.TextInput):
+    """A text box with the units offered in a ``<datalist>``: the browser narrows the list to what has been
+    typed (any part of the name, region or kind), with no script and nothing fetched."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.labels: list[str] = []
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = dict(attrs or {})
+        list_id = f"{attrs.get('id') or 'id_' + name}-options"
+        attrs.update(list=list_id, autocomplete="off")
+        options = format_html_join("", '<option value="{}"></option>', ((label,) for label in self.labels))
+        return format_html("{}<datalist id=\"{}\">{}</datalist>", super().render(name, value, attrs, renderer),
+                           list_id, options)
+
+
+class UnitPickField(forms.CharField):
+    """A unit picked from ``queryset`` by its label (as the list offers it), by its name alone when no
+    other unit bears it, or by its id."""
+
+    widget = UnitPickInput
+    default_error_messages = {
+        "unknown": _("没有“%(v)s”这个单位：请输入单位名称中的字，从列表中选择"),
+        "ambiguous": _("有 %(n)d 个单位名为“%(v)s”：请从列表中选择带区划和类别的那一项"),
+    }
+
+    def __init__(self, *, queryset=None, **kwargs):
+        kwargs.setdefault("max_length", 200)
+        super().__init__(**kwargs)
+        self.set_units(queryset if queryset is not None else Unit.objects.none())
+
+    def set_units(self, queryset):
+        self.units = list(queryset.select_related("region").order_by("region_code", "kind", "name"))
+        self.widget.labels = [unit_label(u) for u in self.units]
+        self.widget.attrs.setdefault("placeholder", _("输入单位名称查找，如：东城"))
+
+    def prepare_value(self, value):
+        if isinstance(value, Unit):
+            return unit_label(value)
+        if isinstance(value, int) or (isinstance(value, str) and value.isdigit()):
+            unit = next((u for u in self.units if str(u.pk) == str(value)), None)
+            return unit_label(unit) if unit else value
+        return value
+
+    def clean(self, value):
+        text = (super().clean(value) or "").strip()
+        if not text:
+            return None
+        for unit in self.units:
+            if unit_label(unit) == text or (text.isdigit() and str(unit.pk) == text):
+                return unit
+        named = [u for u in self.units if u.name == text]
+        if len(named) == 1:
+            return named[0]
+        code = "ambiguous" if named else "unknown"
+        raise ValidationError(self.error_messages[code], code=code, params={"v": text[:64], "n": len(named)})
+
+
 class UserCreateForm(forms.Form):
     username = forms.RegexField(label=_("账号"), regex=r"^[A-Za-z0-9_.@-]{3,150}$",
                                 error_messages={"invalid": _("账号只能包含字母、数字和 _.@-，3-150 位")})
@@ -48,12 +114,12 @@ class UserCreateForm(forms.Form):
     phone = forms.CharField(label=_("手机号"), max_length=32, required=False)
     password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, min_length=10)
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
-    unit = forms.ModelChoiceField(label=_("所属单位"), queryset=Unit.objects.none())
+    unit = UnitPickField(label=_("所属单位"))
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         if units is not None:
-            self.fields["unit"].queryset = units
+            self.fields["unit"].set_units(units)
         for field in self.fields.values():
             field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select)
                                           else "form-control")
@@ -61,14 +127,15 @@ class UserCreateForm(forms.Form):
 
 class RoleAssignForm(forms.Form):
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
-    unit = forms.ModelChoiceField(label=_("单位"), queryset=Unit.objects.none())
+    unit = UnitPickField(label=_("单位"))
 
     def __init__(self, *args, units=None, **kwargs):
         super().__init__(*args, **kwargs)
         if units is not None:
-            self.fields["unit"].queryset = units
+            self.fields["unit"].set_units(units)
         for field in self.fields.values():
-            field.widget.attrs.setdefault("class", "form-select")
+            field.widget.attrs.setdefault("class", "form-select" if isinstance(field.widget, forms.Select)
+                                          else "form-control")
 
 
 class ImportForm(forms.Form):

@@ -17,7 +17,7 @@ from huxiao.core.audit_filters import COLUMNS as AUDIT_COLUMNS
 from huxiao.core.audit_filters import AuditFilterSet
 from huxiao.core.forms import RoleAssignForm, UserCreateForm
 from huxiao.core.models import AuditLog, Unit, User
-from huxiao.core.records.views import RecordListView
+from huxiao.core.records.views import RecordListView, mark_invalid
 from huxiao.core.scoping import scope_for
 from huxiao.core.views import _attach_errors, require_perm
 from huxiao.core.worklist import notifications_of_kind
@@ -59,6 +59,7 @@ def user_create(request):
         else:
             messages.success(request, _("已创建用户 %(u)s") % {"u": user.username})
             return redirect("user-detail", pk=user.pk)
+    mark_invalid(form)
     return render(request, "core/user_form.html", {"form": form})
 
 
@@ -74,6 +75,7 @@ def user_detail(request, pk):
         else:
             messages.success(request, _("已授予角色"))
             return redirect("user-detail", pk=pk)
+    mark_invalid(form)
     record_read(user, actor=request.user, request=request, what=_("用户信息"))  # shown, not redirected
     return render(request, "core/user_detail.html", {
         "subject": user, "form": form, "assignments": user.role_assignments.select_related("unit__region")})
