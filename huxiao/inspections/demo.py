@@ -35,7 +35,8 @@ INSPECTED_DAYS = 30  # the joint inspections of the last month (the service take
 
 
 def _district_plan(ctx, template, semester):
-    plan = do_create_plan({"name": f"金坛区{semester.name}校园安全联合检查", "region": ctx.district, "times": 2,
+    season = "秋季" if semester.start.month >= 8 else "春季"  # 第一学期 from September, 第二学期 from February
+    plan = do_create_plan({"name": f"金坛区{season}学期校园安全联合检查", "region": ctx.district, "times": 2,
                            "template": template, "joint": True, "semester": semester}, actor=ctx.users["jiaoyuju"])
     InspectionPlan.objects.filter(pk=plan.pk).update(created_at=ctx.at(semester.start, 9))  # made as it began
     return plan

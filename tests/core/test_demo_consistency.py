@@ -30,6 +30,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 SEVERITY = {str(label): value for value, label in Severity.choices}
 NEW_HAZARD = re.compile(r"（(?P<sev>\S+?)，整改时限 (?P<deadline>\d{4}-\d{2}-\d{2})）")
+YEAR = datetime.timedelta(days=366)
 REMINDER = re.compile(r"（时限 (?P<deadline>\d{4}-\d{2}-\d{2})）")
 
 
@@ -166,7 +167,8 @@ def alive_on(moment):
     from huxiao.alarms.models import Alarm
     from huxiao.compliance.models import RateSnapshot
     from huxiao.devices.models import Device
-    from huxiao.patrols.models import CheckIn
+    from huxiao.patrols import duty
+    from huxiao.patrols.models import CheckIn, Post
 
     today = timezone.localdate(moment)
     week = today - datetime.timedelta(days=7)
@@ -189,8 +191,12 @@ def alive_on(moment):
         problems.append("self-checks of a month after the demo's day")
     if not Alarm.objects.filter(received_at__gte=moment - datetime.timedelta(days=2)).exists():
         problems.append("no alarm in the two days before the demo's moment")
-    if not CheckIn.objects.filter(duty_date__gte=week).exists():
-        problems.append("no 护学岗 duty in the week before the demo's day")
+    schools = list(School.objects.filter(pk__in=Post.objects.values("school_id")))
+    last_school_day = today - datetime.timedelta(days=1)
+    while not any(duty.duty_days(schools, last_school_day).values()) and last_school_day > today - YEAR:
+        last_school_day -= datetime.timedelta(days=1)  # weekends, holidays and 寒暑假 have no duty
+    if not CheckIn.objects.filter(duty_date__gte=last_school_day).exists():
+        problems.append(f"no 护学岗 duty on the last school day ({last_school_day}) before the demo's day")
     if not RateSnapshot.objects.filter(day=today).exists():
         problems.append("no compliance snapshot of the demo's day")
     devices = list(Device.objects.all())
