@@ -27,7 +27,7 @@ class BulkProblem(Schema):
 
 class BulkRejected(Schema):
     detail: str
-    errors: list[BulkProblem] = Field(..., description="每一行的每一处错误（一次全部列出）；未写入任何数据")
+    errors: list[BulkProblem] = Field([], description="每一行的每一处错误（一次全部列出）；未写入任何数据。请求体本身无法解析时为空")
 
 
 def plain(value):
