@@ -13,6 +13,8 @@ The school is named by ``school_id`` or by its 学校标识码 (``school_code``,
 outside the user's reach and a school that does not exist get the same answer.
 """
 
+import os
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -189,11 +191,5 @@ def _school_ids(kind, outcomes):
 
 
 def _common_prefix(codes: list[str]) -> str:
-    if not codes:
-        return ""
-    first, last = min(codes), max(codes)
-    n = 0
-    while n < min(len(first), len(last)) and first[n] == last[n]:
-        n += 1
-    return first[:n]
-
+    """The audit entry's place: the region holding every school written."""
+    return os.path.commonprefix(codes)

@@ -9,6 +9,7 @@ device created is in the answer once, never stored in clear and never retrievabl
 """
 
 import datetime
+import os
 import re
 
 from django.core.exceptions import ValidationError
@@ -103,11 +104,9 @@ def do_bulk_register(rows: list[tuple[int, dict]], *, actor, source: str = "api"
     def audit_summary(outcomes):
         counts = summary(outcomes)
         if counts["created"]:
-            codes = sorted(Device.objects.filter(pk__in=[o.id for _n, o in outcomes if o.result == "created"])
-                           .values_list("region_code", flat=True))
-            prefix = codes[0] if codes else ""
-            while prefix and not codes[-1].startswith(prefix):
-                prefix = prefix[:-1]
+            codes = Device.objects.filter(pk__in=[o.id for _n, o in outcomes if o.result == "created"]).values_list(
+                "region_code", flat=True)
+            prefix = os.path.commonprefix(list(codes))  # the audit entry's place: the region of every device
             audit.record(AuditAction.IMPORT, actor=actor, model="devices.Device", region_code=prefix,
                          object_repr=_("批量登记技防设备 %(n)d 台") % {"n": counts["created"]},
                          after={**counts, "source": source}, event=DeviceAudit.BULK_REGISTER)
