@@ -80,11 +80,12 @@ def test_same_person_twice_is_refused(world, security):
     assert r.status_code == 400 and "id_number" in r.json()["errors"]
 
 
-def test_guard_leaves_once(world, security):
+def test_guard_leaves_once(world, security, django_capture_on_commit_callbacks):
     r = call(security, "post", f"/api/v1/defense/schools/{world.schools['a1'].pk}/guards", guard_json())
     gid = r.json()["id"]
     assert call(security, "post", f"/api/v1/defense/guards/{gid}/release", {"left_on": "2020-01-01"}).status_code == 400
-    r = call(security, "post", f"/api/v1/defense/guards/{gid}/release", {"left_on": "2025-06-30"})
+    with django_capture_on_commit_callbacks(execute=True):  # compliance follows once the release is committed
+        r = call(security, "post", f"/api/v1/defense/guards/{gid}/release", {"left_on": "2025-06-30"})
     assert r.status_code == 200 and r.json()["active"] is False
     r = call(security, "post", f"/api/v1/defense/guards/{gid}/release", {"left_on": "2025-07-01"})
     assert r.status_code == 400 and "离岗" in r.json()["detail"]
