@@ -17,8 +17,9 @@ An app declares its ladder in its ``ladder.py`` (found by ``discover``)::
         ),
         context=lambda i: {"title": i.title}, url=incident_url))
 
-and the core clock climbs it: every ``clock.day`` (core/handlers.py) each declared ladder runs
-``climb(None, ladder, today)`` on its own (one ladder's failure is logged and stops no other).
+and the core clock climbs it: at the first tick of every local day (``clock.day``, core/handlers.py)
+each declared ladder runs ``climb(None, ladder, today)`` in a savepoint of its own (one ladder's failure
+is logged and rolled back, and stops no other); the notifications go out once the day's run commits.
 
 The rules of ``climb(records, ladder, today, *, actor=SYSTEM)``:
 
