@@ -21,7 +21,6 @@ PHONE = {"width": 390, "height": 844}
 WALK_SHOTS = SCREENSHOTS / "walk"
 # the first row of a list leads to a record page (tables on a desktop, the record layer's cards on a phone)
 FIRST_RECORD = "main table tbody tr td a[href^='/'], main #record-cards a[href^='/']"
-LATE_CONTENT = ".hx-chart, .hx-map, [id$=-chart], [hx-trigger]"
 # a kind of record page (/hazards/<n>/) is walked once per run, by the first account whose lists lead there
 RECORD_KINDS_WALKED = set()
 
@@ -29,18 +28,17 @@ RECORD_KINDS_WALKED = set()
 def _open(page, watch, server, path, where, shot):
     watch.where = where
     start = time.monotonic()
+    # charts are drawn from the page's own data once it has loaded; nothing is fetched later
     response = page.goto(server.url + path, wait_until="load")
-    if page.locator(LATE_CONTENT).count():
-        page.wait_for_load_state("networkidle")  # charts and fragments fetched after the page loaded
     loaded = time.monotonic()
     problems = []
     if response is None or response.status >= 400:
         problems.append(f"{where}: page answered {response.status if response else 'nothing'}")
     problems += page_problems(page, where, phone=page.viewport_size["width"] < 576)
     WALK_SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(WALK_SHOTS / f"{shot}.jpg"), full_page=True, type="jpeg", quality=70)
+    page.screenshot(path=str(WALK_SHOTS / f"{shot}.png"), full_page=True)
     with open(WALK_SHOTS / "index.txt", "a", encoding="utf-8") as index:
-        index.write(f"{shot}.jpg\t{where}\t{loaded - start:.2f}s\t{time.monotonic() - loaded:.2f}s\n")
+        index.write(f"{shot}.png\t{where}\t{loaded - start:.2f}s\t{time.monotonic() - loaded:.2f}s\n")
     return problems
 
 

@@ -119,11 +119,11 @@ def page_problems(page, where: str, *, phone: bool) -> list:
 
 
 def menu_links(page, base_url: str) -> list:
-    """(label, path) of every entry of the signed-in user's menu, the bell and the account page included,
-    in menu order, without duplicates."""
+    """(label, path) of every entry of the signed-in user's menu, the bell (labelled by its title, not its
+    unread count) and the account page included, in menu order, without duplicates."""
     entries = page.evaluate("""() => [...document.querySelectorAll('#hx-nav a[href]')]
         .filter(a => a.getAttribute('href') !== '#')
-        .map(a => [a.innerText.trim(), a.getAttribute('href')])""")
+        .map(a => [/^[\\d+]*$/.test(a.innerText.trim()) ? a.title : a.innerText.trim(), a.getAttribute('href')])""")
     seen, links = set(), []
     for label, href in entries:
         path = href[len(base_url):] if href.startswith(base_url) else href
