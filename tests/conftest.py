@@ -97,3 +97,18 @@ def pytest_runtest_teardown(item, nextitem):
     if contents and _DB_BLOCKER:
         with _DB_BLOCKER[0].unblock():
             connection.creation.deserialize_db_from_string(contents)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """The one headless Chromium of a test process: Playwright's sync API allows one running instance
+    per thread, so every browser test (tests/e2e and the apps' own) shares this one."""
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()

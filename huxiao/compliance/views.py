@@ -147,9 +147,10 @@ def checklist(request, pk):
 
 @require_perm("compliance.view_checklist")
 def my_checklist(request):
-    """School users go to their own school's checklist; officials to the dashboard."""
+    """School users go to their own school's checklist; officials to the list of their schools by result
+    (the dashboard is a menu entry of its own)."""
     if has_perm(request.user, rates.PERM):
-        return redirect("compliance-dashboard")
+        return redirect("compliance-failing")
     school = School.objects.visible_to(request.user, "compliance.view_checklist").order_by("pk").first()
     if school is None:
         return render(request, "compliance/no_school.html", {"message": _("您的账号未关联学校")}, status=404)

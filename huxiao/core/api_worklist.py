@@ -15,7 +15,7 @@ class LineOut(Schema):
     level: str
 
 
-class ItemOut(Schema):
+class WorklistItemOut(Schema):
     key: str
     title: str
     count: int
@@ -26,7 +26,7 @@ class ItemOut(Schema):
 
 
 class WorklistOut(Schema):
-    items: list[ItemOut]
+    items: list[WorklistItemOut]
 
 
 @router.get("/me/worklist", response=WorklistOut, summary="我的待办（工作台）")

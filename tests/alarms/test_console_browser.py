@@ -20,9 +20,7 @@ pytestmark = [pytest.mark.browser,
 
 
 @pytest.fixture
-def browser_page(live_server, world, monkeypatch):
-    from playwright.sync_api import sync_playwright
-
+def browser_page(live_server, world, monkeypatch, request):
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the test's own queries beside Playwright's loop
     host = live_server.url.split("//", 1)[1].split(":")[0]
 
@@ -34,8 +32,7 @@ def browser_page(live_server, world, monkeypatch):
         from django.test import Client
 
         if not started:
-            started["p"] = sync_playwright().start()
-            started["browser"] = started["p"].chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+            started["browser"] = request.getfixturevalue("browser")  # the process's one Chromium
         browser = started["browser"]
         c = Client()
         c.force_login(user)
@@ -43,6 +40,7 @@ def browser_page(live_server, world, monkeypatch):
                                                                                                  "height": 1000})
         context.add_cookies([{"name": "sessionid", "value": c.cookies["sessionid"].value, "domain": host,
                               "path": "/"}])
+        contexts.append(context)
         page = context.new_page()
         page.errors = []
         page.on("console", lambda m: page.errors.append(m.text) if m.type == "error" else None)
@@ -50,10 +48,10 @@ def browser_page(live_server, world, monkeypatch):
         page.goto(live_server.url + path)
         return page
 
+    contexts = []
     yield open_as
-    if started:
-        started["browser"].close()
-        started["p"].stop()
+    for context in contexts:
+        context.close()
 
 
 def test_console_time_is_beijing_time_and_dispatch_picks(world, browser_page):

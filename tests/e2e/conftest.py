@@ -124,17 +124,6 @@ def demo_server(tmp_path_factory):
         _drop_pg(pg_url)
 
 
-@pytest.fixture(scope="session")
-def browser():
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def new_page(browser):
     """new_page() -> a fresh page in its own context (own cookies), 1280x900, zh-CN."""

@@ -28,50 +28,48 @@ def _count(page):
     return page.locator("#pending-count").inner_text()
 
 
-def test_offline_check_ins_arrive_exactly_once(live_server, signed_in_cookie, world, monkeypatch):
-    from playwright.sync_api import expect, sync_playwright
+def test_offline_check_ins_arrive_exactly_once(live_server, signed_in_cookie, world, monkeypatch, browser):
+    from playwright.sync_api import expect
 
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the test's own queries beside Playwright's loop
     post = world.extra["post_a1"]
     host = live_server.url.split("//", 1)[1].split(":")[0]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        context = browser.new_context(geolocation={"latitude": post.latitude, "longitude": post.longitude},
-                                      permissions=["geolocation"], locale="zh-CN")
-        context.add_cookies([{"name": "sessionid", "value": signed_in_cookie, "domain": host, "path": "/"}])
-        page = context.new_page()
-        page.goto(f"{live_server.url}/patrols/phone/")
-        expect(page.locator("#phone[data-offline=ready]")).to_be_attached(timeout=20000)  # the worker controls it
-        expect(page.locator("#offline-unavailable")).to_be_hidden()
+    context = browser.new_context(geolocation={"latitude": post.latitude, "longitude": post.longitude},
+                                  permissions=["geolocation"], locale="zh-CN")
+    context.add_cookies([{"name": "sessionid", "value": signed_in_cookie, "domain": host, "path": "/"}])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/patrols/phone/")
+    expect(page.locator("#phone[data-offline=ready]")).to_be_attached(timeout=20000)  # the worker controls it
+    expect(page.locator("#offline-unavailable")).to_be_hidden()
 
-        context.set_offline(True)
-        for _n in range(3):
-            page.locator(".check-btn[data-kind=patrol]").click()
-        expect(page.locator("#pending-count")).to_have_text("3", timeout=20000)
-        expect(page.locator("#net-offline")).to_be_visible()
-        page.reload()  # offline: the service worker serves the kept page, the queue is still there
-        expect(page.locator("#pending-count")).to_have_text("3", timeout=20000)
-        queued = page.evaluate("""() => new Promise((resolve) => {
-            const req = indexedDB.open("huxiao-patrols", 1);
-            req.onsuccess = () => { const all = req.result.transaction("queue").objectStore("queue").getAll();
-                                     all.onsuccess = () => resolve(all.result); };
-        })""")
-        assert len(queued) == 3 and all(item["client_key"][14] == "7" for item in queued)  # UUIDv7
-        assert CheckIn.objects.count() == 0
+    context.set_offline(True)
+    for _n in range(3):
+        page.locator(".check-btn[data-kind=patrol]").click()
+    expect(page.locator("#pending-count")).to_have_text("3", timeout=20000)
+    expect(page.locator("#net-offline")).to_be_visible()
+    page.reload()  # offline: the service worker serves the kept page, the queue is still there
+    expect(page.locator("#pending-count")).to_have_text("3", timeout=20000)
+    queued = page.evaluate("""() => new Promise((resolve) => {
+        const req = indexedDB.open("huxiao-patrols", 1);
+        req.onsuccess = () => { const all = req.result.transaction("queue").objectStore("queue").getAll();
+                                 all.onsuccess = () => resolve(all.result); };
+    })""")
+    assert len(queued) == 3 and all(item["client_key"][14] == "7" for item in queued)  # UUIDv7
+    assert CheckIn.objects.count() == 0
 
-        context.set_offline(False)  # "online": the queue is sent
-        expect(page.locator("#pending-count")).to_have_text("0", timeout=30000)
-        assert CheckIn.objects.count() == 3
-        assert set(CheckIn.objects.values_list("kind", flat=True)) == {"patrol"}
-        contact = PhoneContact.objects.get()  # the supervisor's page: this phone has nothing left unsent
-        assert (contact.pending, contact.sent, contact.user) == (0, 3, world.users["guard_a1"])
-        assert sorted(str(k) for k in CheckIn.objects.values_list("client_key", flat=True)) == \
-            sorted(i["client_key"] for i in queued)
+    context.set_offline(False)  # "online": the queue is sent
+    expect(page.locator("#pending-count")).to_have_text("0", timeout=30000)
+    assert CheckIn.objects.count() == 3
+    assert set(CheckIn.objects.values_list("kind", flat=True)) == {"patrol"}
+    contact = PhoneContact.objects.get()  # the supervisor's page: this phone has nothing left unsent
+    assert (contact.pending, contact.sent, contact.user) == (0, 3, world.users["guard_a1"])
+    assert sorted(str(k) for k in CheckIn.objects.values_list("client_key", flat=True)) == \
+        sorted(i["client_key"] for i in queued)
 
-        again = page.evaluate("""(items) => fetch("/api/v1/patrols/check-ins/sync", {method: "POST",
-            headers: {"Content-Type": "application/json",
-                      "X-CSRFToken": document.cookie.match(/csrftoken=([^;]+)/)[1]},
-            body: JSON.stringify({items})}).then((r) => r.json())""", queued)
-        assert (again["stored"], again["replayed"]) == (0, 3)
-        assert CheckIn.objects.count() == 3
-        browser.close()
+    again = page.evaluate("""(items) => fetch("/api/v1/patrols/check-ins/sync", {method: "POST",
+        headers: {"Content-Type": "application/json",
+                  "X-CSRFToken": document.cookie.match(/csrftoken=([^;]+)/)[1]},
+        body: JSON.stringify({items})}).then((r) => r.json())""", queued)
+    assert (again["stored"], again["replayed"]) == (0, 3)
+    assert CheckIn.objects.count() == 3
+    context.close()
