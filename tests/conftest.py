@@ -102,8 +102,10 @@ def pytest_runtest_teardown(item, nextitem):
 @pytest.fixture(scope="session")
 def browser():
     """The one headless Chromium of a test process: Playwright's sync API allows one running instance
-    per thread, so every browser test (tests/e2e and the apps' own) shares this one."""
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    per thread, so every browser test (tests/e2e and the apps' own) shares this one. Its event loop
+    stays on this thread until the process ends, so the tests' own queries beside it are allowed for the
+    rest of the process (set here once, never undone by a test's monkeypatch)."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
     from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS

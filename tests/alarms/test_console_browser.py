@@ -21,7 +21,6 @@ pytestmark = [pytest.mark.browser,
 
 @pytest.fixture
 def browser_page(live_server, world, monkeypatch, request):
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the test's own queries beside Playwright's loop
     host = live_server.url.split("//", 1)[1].split(":")[0]
 
     started = {}

@@ -31,7 +31,6 @@ def _count(page):
 def test_offline_check_ins_arrive_exactly_once(live_server, signed_in_cookie, world, monkeypatch, browser):
     from playwright.sync_api import expect
 
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # the test's own queries beside Playwright's loop
     post = world.extra["post_a1"]
     host = live_server.url.split("//", 1)[1].split(":")[0]
     context = browser.new_context(geolocation={"latitude": post.latitude, "longitude": post.longitude},
