@@ -51,9 +51,8 @@ def post_out(p: Post) -> dict:
 
 
 def post_detail_out(p: Post) -> dict:
-    today = timezone.localdate()
-    windows = duty.windows_of(p, today)
-    return {**post_out(p), "duty_today": bool(duty.duty_days([p.school], today).get(p.school_id)),
+    due, windows = duty.today_at(p, timezone.localdate())
+    return {**post_out(p), "duty_today": due,
             "today": [{"kind": w.kind, "label": w.label, "start": w.start, "end": w.end,
                        "missing_after": w.missing_after} for w in windows]}
 

@@ -29,6 +29,9 @@ class WindowKind(models.TextChoices):
     GATE_OPEN = "gate_open", _("早上入校")
     NOON = "noon", _("中午放学")
     AFTERNOON = "afternoon", _("下午放学")
+    # boarding schools' weekly windows (dates follow the school calendar: see duty.py)
+    BOARDING_LEAVE = "leave", _("寄宿生离校")
+    BOARDING_RETURN = "return", _("寄宿生返校")
 
 
 class Season(models.TextChoices):

@@ -34,6 +34,11 @@ class Timetable(SchoolRecord):
     gate_open_time = models.TimeField(_("开校门时间"), null=True, blank=True)
     noon_dismissal_time = models.TimeField(_("中午放学时间"), null=True, blank=True)
     afternoon_dismissal_time = models.TimeField(_("下午放学时间"), null=True, blank=True)
+    # boarding schools only: the weekly windows' bells (on which dates: duty.py, from the school calendar)
+    boarding_leave_time = models.TimeField(_("寄宿生离校时间"), null=True, blank=True,
+                                           help_text=_("放假前最后一个上学日（通常为周五）的离校时间"))
+    boarding_return_time = models.TimeField(_("寄宿生返校时间"), null=True, blank=True,
+                                            help_text=_("开学前一天（通常为周日）晚上的返校时间"))
 
     class Meta:
         verbose_name = _("作息时间")

@@ -25,7 +25,7 @@ class PostIn(Schema):
     lead_minutes: int = Field(15, ge=0, le=120)
     tail_minutes: int = Field(15, ge=0, le=120)
     grace_minutes: int = Field(10, ge=0, le=60)
-    windows: list[WindowIn] = Field(default_factory=list, max_length=3)
+    windows: list[WindowIn] = Field(default_factory=list, max_length=len(WindowKind.values))
 
 
 class WindowOut(Schema):
@@ -233,6 +233,8 @@ class TimetableIn(Schema):
     gate_open_time: LocalTime | None = None
     noon_dismissal_time: LocalTime | None = None
     afternoon_dismissal_time: LocalTime | None = None
+    boarding_leave_time: LocalTime | None = Field(None, description="寄宿制学校：放假前最后一个上学日的离校时间")
+    boarding_return_time: LocalTime | None = Field(None, description="寄宿制学校：开学前一天晚上的返校时间")
 
 
 class TimetableOut(Schema):
@@ -244,3 +246,5 @@ class TimetableOut(Schema):
     gate_open_time: datetime.time | None
     noon_dismissal_time: datetime.time | None
     afternoon_dismissal_time: datetime.time | None
+    boarding_leave_time: datetime.time | None
+    boarding_return_time: datetime.time | None

@@ -33,8 +33,9 @@ MANAGE_POST = "patrols.manage_post"
 MANAGE_ROSTER = "patrols.manage_roster"
 CHECK_IN = "patrols.check_in"
 MANAGE_TIMETABLE = "patrols.manage_timetable"
-TIMETABLE_FIELDS = ("starts_on_month", "starts_on_day", "gate_open_time", "noon_dismissal_time",
-                    "afternoon_dismissal_time")
+DAILY_BELL_FIELDS = ("gate_open_time", "noon_dismissal_time", "afternoon_dismissal_time")
+BOARDING_FIELDS = ("boarding_leave_time", "boarding_return_time")
+TIMETABLE_FIELDS = ("starts_on_month", "starts_on_day", *DAILY_BELL_FIELDS, *BOARDING_FIELDS)
 SKEW_LIMIT = datetime.timedelta(minutes=5)
 SYNC_LIMIT = 100
 POST_FIELDS = ("name", "kind", "datum", "radius_m", "lead_minutes", "tail_minutes", "grace_minutes", "windows")
@@ -124,7 +125,10 @@ def do_set_timetable(school, season: str, data: dict, *, actor) -> Timetable:
     for name in TIMETABLE_FIELDS:
         if name in data:
             setattr(table, name, data[name])
-    times = [(f, getattr(table, f)) for f in TIMETABLE_FIELDS[2:] if getattr(table, f)]
+    boarding = [f for f in BOARDING_FIELDS if getattr(table, f)]
+    if boarding and not school.boarding:
+        raise ValidationError({boarding[0]: _("该学校在学校台账中不是寄宿制学校，不能设置寄宿生离校、返校时间")})
+    times = [(f, getattr(table, f)) for f in DAILY_BELL_FIELDS if getattr(table, f)]
     for (f1, t1), (f2, t2) in zip(times, times[1:], strict=False):
         if t1 >= t2:
             raise ValidationError({f2: _("%(later)s应晚于%(earlier)s") % {

@@ -79,10 +79,9 @@ checkin_list = CheckInListView.as_view()
 @login_required
 def post_detail(request, pk):
     post = get_visible_or_404(request, Post.objects.select_related("school"), pk, "patrols.view_post")
-    today = timezone.localdate()
+    due, windows = duty.today_at(post, timezone.localdate())
     return render(request, "patrols/post_detail.html", {
-        "post": post, "windows": duty.windows_of(post, today),
-        "duty_today": duty.duty_days([post.school], today).get(post.school_id),
+        "post": post, "windows": windows, "duty_today": due,
         "rosters": post.rosters.select_related("person").order_by("weekday", "window"),
         "check_ins": post.check_ins.select_related("person").order_by("-device_time")[:20]})
 

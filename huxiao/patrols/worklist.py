@@ -19,7 +19,7 @@ from huxiao.core.scoping import has_perm, roles_of, scope_for
 from huxiao.core.worklist import DANGER, DONE, INFO, LINES, WARNING, Item, Line, list_url
 from huxiao.patrols import counts, duty
 from huxiao.patrols.choices import CheckKind
-from huxiao.patrols.models import CheckIn, Post, Roster, RosterException, Timetable
+from huxiao.patrols.models import CheckIn, Post, Roster, RosterException
 
 CHECK_IN, MANAGE, DASHBOARD = "patrols.check_in", "patrols.manage_post", "patrols.view_dashboard"
 
@@ -52,19 +52,17 @@ def _my_windows(request, today) -> dict:
     return mine
 
 
+def zip_posts(posts, windows) -> list:
+    """``(post, window)`` for each window, its post found among ``posts``."""
+    by_id = {p.pk: p for p in posts}
+    return [(by_id[w.post_id], w) for w in windows]
+
+
 def my_duties(request, today, now) -> list[Item]:
     mine = _my_windows(request, today)
     if not mine:
         return []
-    on_duty = duty.duty_days({p.school for p in mine}, today)
-    tables = {}
-    for t in Timetable.objects.filter(school_id__in={p.school_id for p in mine}):
-        tables.setdefault(t.school_id, []).append(t)
-    windows = []
-    for post, kinds in mine.items():
-        if on_duty.get(post.school_id):
-            bells = duty.bells_for(post.school, today, tables.get(post.school_id, []))
-            windows += [(post, w) for w in duty.windows_of(post, today, bells=bells) if w.kind in kinds]
+    windows = [(post, w) for post, w in zip_posts(mine, duty.windows_on(mine, today)) if w.kind in mine[post]]
     if not windows:
         return [Item("patrols.my_duties", _("今日无护学岗值守"), 0, list_url("patrol-phone"),
                      detail=_("今天不是上学日，或您的岗位今天没有排班"), level=DONE, order=3, keep=True)]
