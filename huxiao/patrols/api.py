@@ -31,9 +31,10 @@ from huxiao.patrols.filters import (
     CheckInFilterSet,
     PersonFilterSet,
     PostFilterSet,
+    RosterExceptionFilterSet,
     RosterFilterSet,
 )
-from huxiao.patrols.models import CheckIn, Person, Post, Roster
+from huxiao.patrols.models import CheckIn, Person, Post, Roster, RosterException
 
 router = Router(tags=["patrols"])
 Month = Annotated[str, StringConstraints(pattern=r"^(19|20)\d\d-(0[1-9]|1[0-2])$")]
@@ -50,9 +51,10 @@ def post_out(p: Post) -> dict:
             "windows": p.window_kinds(), "active": p.active}
 
 
-def post_detail_out(p: Post) -> dict:
-    due, windows = duty.today_at(p, timezone.localdate())
-    return {**post_out(p), "duty_today": due,
+def post_detail_out(p: Post, date: datetime.date | None = None) -> dict:
+    date = date or timezone.localdate()
+    due, windows = duty.today_at(p, date)
+    return {**post_out(p), "date": date, "duty_today": due,
             "today": [{"kind": w.kind, "label": w.label, "start": w.start, "end": w.end,
                        "missing_after": w.missing_after} for w in windows]}
 
@@ -67,6 +69,14 @@ def roster_out(r: Roster) -> dict:
     return {"id": r.pk, "post_id": r.post_id, "post_name": r.post.name, "person_id": r.person_id,
             "person_name": r.person.name, "school_id": r.school_id, "weekday": r.weekday, "window": r.window,
             "valid_from": r.valid_from, "valid_to": r.valid_to}
+
+
+def exception_out(e: RosterException) -> dict:
+    r = e.roster
+    return {"id": e.pk, "roster_id": r.pk, "post_id": r.post_id, "post_name": r.post.name, "school_id": e.school_id,
+            "person_id": r.person_id, "person_name": r.person.name, "window": r.window, "date": e.date,
+            "cancelled": e.substitute_id is None, "substitute_id": e.substitute_id,
+            "substitute_name": e.substitute.name if e.substitute_id else None, "note": e.note}
 
 
 def checkin_out(c: CheckIn) -> dict:
@@ -100,6 +110,12 @@ add_list_operations(
     queryset=_scoped(Roster, VIEW_ROSTER, "post", "person"), convert=roster_out, response=sc.RosterOut,
     ordering=("post_id", "weekday", "window"), summary="排班（人员 × 护学岗 × 星期 × 时段）")
 add_list_operations(
+    router, name="patrol_roster_exceptions", path="/roster-exceptions/", perm=VIEW_ROSTER,
+    filterset=RosterExceptionFilterSet,
+    queryset=_scoped(RosterException, VIEW_ROSTER, "roster__post", "roster__person", "substitute"),
+    convert=exception_out, response=sc.RosterExceptionOut, ordering=("-date", "-id"),
+    summary="排班例外（某日取消或替班；可按护学岗/排班/日期/区划/学校筛选）")
+add_list_operations(
     router, name="patrol_check_ins", path="/check-ins/", perm=VIEW_CHECKIN, filterset=CheckInFilterSet,
     queryset=_scoped(CheckIn, VIEW_CHECKIN, "post", "person", "school"), convert=checkin_out,
     response=sc.CheckInOut, ordering=("-device_time", "-id"), columns=CHECKIN_COLUMNS, export_title="签到记录",
@@ -119,11 +135,12 @@ def create_post(request, payload: sc.PostIn):
     return Status(201, post_detail_out(post))
 
 
-@router.get("/posts/{post_id}", response=sc.PostDetailOut, summary="护学岗详情（含今日值守时段）")
-def get_post(request, post_id: int):
+@router.get("/posts/{post_id}", response=sc.PostDetailOut,
+            summary="护学岗详情（含当日值守时段：默认今天，date 指定某日；寄宿制学校含离校、返校时段）")
+def get_post(request, post_id: int, date: datetime.date | None = None):
     need(request, VIEW_POST)
     post = get_object_or_404(Post.objects.visible_to(request.user, VIEW_POST).select_related("school"), pk=post_id)
-    return post_detail_out(post)
+    return post_detail_out(post, date)
 
 
 @router.post("/people/", response={201: sc.PersonOut}, summary="登记护学岗人员")
@@ -142,6 +159,35 @@ def add_roster(request, payload: sc.RosterIn):
     person = get_object_or_404(Person.objects.visible_to(request.user, services.MANAGE_ROSTER), pk=payload.person_id)
     roster = services.do_add_roster(post, person, payload.dict(exclude={"post_id", "person_id"}), actor=request.user)
     return Status(201, roster_out(roster))
+
+
+@router.post("/roster-exceptions/", response={201: sc.RosterExceptionOut, 409: ErrorOut},
+             summary="排班例外：某日取消排班或指定替班人员（日期须在有效期内且为排班的星期；同一排班同一天只能有一条，否则 409）")
+@transaction.atomic
+def add_roster_exception(request, payload: sc.RosterExceptionIn):
+    need(request, services.MANAGE_ROSTER)
+    roster = get_object_or_404(Roster.objects.visible_to(request.user, services.MANAGE_ROSTER).select_related(
+        "post", "person", "school"), pk=payload.roster_id)
+    substitute = None
+    if payload.substitute_id is not None:
+        substitute = get_object_or_404(Person.objects.visible_to(request.user, services.MANAGE_ROSTER),
+                                       pk=payload.substitute_id)
+    try:
+        entry = services.do_add_roster_exception(roster, payload.dict(include={"date", "note"}), actor=request.user,
+                                                 substitute=substitute)
+    except services.ExceptionClash as exc:
+        raise HttpError(409, str(exc)) from None
+    return Status(201, exception_out(entry))
+
+
+@router.delete("/roster-exceptions/{exception_id}", response={204: None},
+               summary="删除排班例外（该日恢复按排班值守）")
+@transaction.atomic
+def delete_roster_exception(request, exception_id: int):
+    need(request, services.MANAGE_ROSTER)
+    entry = get_object_or_404(RosterException.objects.visible_to(request.user, services.MANAGE_ROSTER), pk=exception_id)
+    services.do_delete_roster_exception(entry, actor=request.user)
+    return Status(204, None)
 
 
 @router.post("/timetables/", response={200: sc.TimetableOut},

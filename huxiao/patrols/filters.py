@@ -10,7 +10,7 @@ from huxiao.core.records.columns import Column
 from huxiao.core.records.filters import RecordFilterSet
 from huxiao.patrols.choices import CheckKind, PatrolMode, PersonKind, PostKind, WindowKind
 from huxiao.patrols.geo import Datum
-from huxiao.patrols.models import CheckIn, Person, PhoneContact, Post, Roster
+from huxiao.patrols.models import CheckIn, Person, PhoneContact, Post, Roster, RosterException
 
 
 class PostFilterSet(RecordFilterSet):
@@ -53,6 +53,16 @@ class RosterFilterSet(RecordFilterSet):
     class Meta:
         model = Roster
         fields = ["post", "window", "region", "school"]
+
+
+class RosterExceptionFilterSet(RecordFilterSet):
+    post = df.NumberFilter(field_name="roster__post_id", label=_("护学岗编号"), min_value=1)
+    roster = df.NumberFilter(field_name="roster_id", label=_("排班编号"), min_value=1)
+    date = df.DateFromToRangeFilter(label=_("日期"))
+
+    class Meta:
+        model = RosterException
+        fields = ["post", "roster", "date", "region", "school"]
 
 
 class CheckInFilterSet(RecordFilterSet):

@@ -28,3 +28,23 @@ class PostForm(forms.Form):
             if not isinstance(field.widget, forms.CheckboxSelectMultiple):
                 css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
                 field.widget.attrs.setdefault("class", css)
+
+
+class RosterExceptionForm(forms.Form):
+    """A date on which one of a post's roster lines does not hold: cancelled, or a substitute stands in."""
+
+    roster = forms.ModelChoiceField(label=_("排班"), queryset=None)
+    date = forms.DateField(label=_("日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    substitute_id = forms.ModelChoiceField(label=_("替班人员"), queryset=None, required=False,
+                                           empty_label=_("（不替班，取消该日排班）"))
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+    def __init__(self, *args, rosters, people, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["roster"].queryset = rosters
+        self.fields["roster"].label_from_instance = lambda r: f"{r.person.name} {r.get_weekday_display()} " \
+                                                             f"{r.get_window_display()}"
+        self.fields["substitute_id"].queryset = people
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)

@@ -58,8 +58,9 @@ class PostOut(Schema):
 
 
 class PostDetailOut(PostOut):
-    today: list[WindowOut]
-    duty_today: bool
+    date: datetime.date
+    today: list[WindowOut]  # the windows due on ``date`` (today unless asked)
+    duty_today: bool  # whether duty is due on ``date``
 
 
 class PersonIn(Schema):
@@ -104,6 +105,32 @@ class RosterOut(Schema):
     window: str
     valid_from: datetime.date
     valid_to: datetime.date | None
+
+
+class RosterExceptionIn(Schema):
+    """A date on which a roster line does not hold: without ``substitute_id`` it is cancelled, with one
+    that person stands in."""
+
+    roster_id: int = Field(..., ge=1, le=2**63 - 1)
+    date: datetime.date = Field(..., description="须在排班有效期内，且为排班的星期")
+    substitute_id: int | None = Field(None, ge=1, le=2**63 - 1, description="替班人员；不填为取消该日排班")
+    note: str = Field("", max_length=200)
+
+
+class RosterExceptionOut(Schema):
+    id: int
+    roster_id: int
+    post_id: int
+    post_name: str
+    school_id: int
+    person_id: int
+    person_name: str
+    window: str
+    date: datetime.date
+    cancelled: bool
+    substitute_id: int | None
+    substitute_name: str | None
+    note: str
 
 
 class CheckInIn(Schema):

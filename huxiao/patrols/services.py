@@ -26,8 +26,8 @@ from huxiao.core.audit import snapshot
 from huxiao.core.choices import AuditAction
 from huxiao.patrols import duty, geo
 from huxiao.patrols.audit_events import PatrolAudit
-from huxiao.patrols.choices import POLICE_KINDS, CheckKind, WindowKind
-from huxiao.patrols.models import CheckIn, Person, PhoneContact, Post, Roster, Timetable
+from huxiao.patrols.choices import POLICE_KINDS, WEEKDAYS, CheckKind, WindowKind
+from huxiao.patrols.models import CheckIn, Person, PhoneContact, Post, Roster, RosterException, Timetable
 
 MANAGE_POST = "patrols.manage_post"
 MANAGE_ROSTER = "patrols.manage_roster"
@@ -146,6 +146,67 @@ def do_set_timetable(school, season: str, data: dict, *, actor) -> Timetable:
     table.save()
     audit.record(action, table, actor=actor, before=before, after=snapshot(table), event=PatrolAudit.SET_TIMETABLE)
     return table
+
+
+# --- roster exceptions --------------------------------------------------------------------------------
+
+class ExceptionClash(Exception):
+    """The roster line already has an exception (a cancellation or a substitute) on that date."""
+
+
+def _exception_errors(roster, day, substitute) -> dict:
+    if not isinstance(day, datetime.date):
+        return {"date": _("请填写日期")}
+    if day < roster.valid_from or (roster.valid_to and day > roster.valid_to):
+        span = f"{roster.valid_from:%Y-%m-%d} 至 {roster.valid_to:%Y-%m-%d}" if roster.valid_to else \
+            f"{roster.valid_from:%Y-%m-%d} 起"
+        return {"date": _("%(d)s 不在该排班的有效期内（%(span)s）") % {"d": f"{day:%Y-%m-%d}", "span": span}}
+    if day.weekday() != roster.weekday:
+        return {"date": _("%(d)s 是%(w)s，该排班在%(r)s") % {
+            "d": f"{day:%Y-%m-%d}", "w": WEEKDAYS[day.weekday()][1], "r": roster.get_weekday_display()}}
+    if substitute is None:
+        return {}
+    if substitute.pk == roster.person_id:
+        return {"substitute_id": _("替班人员就是该排班的人员；取消该日排班请不填替班人员")}
+    if substitute.school_id != roster.post.school_id and substitute.kind not in POLICE_KINDS:
+        return {"substitute_id": _("替班人员不属于此护学岗所在学校（其他学校人员只有民警、辅警可以替班）")}
+    if not substitute.active:
+        return {"substitute_id": _("替班人员已不在岗")}
+    return {}
+
+
+@transaction.atomic
+def do_add_roster_exception(roster, data: dict, *, actor, substitute=None) -> RosterException:
+    """One date on which ``roster`` does not hold: cancelled (no ``substitute``), or ``substitute`` stands
+    in. The date lies within the roster's validity and on its weekday; one exception per roster and date
+    (another: :class:`ExceptionClash`, 409)."""
+    require(actor, MANAGE_ROSTER, roster)
+    if substitute is not None:
+        require(actor, MANAGE_ROSTER, substitute)
+    day = data.get("date")
+    errors = _exception_errors(roster, day, substitute)
+    if errors:
+        raise ValidationError(errors)
+    clash = ExceptionClash(_("%(d)s 该排班已有例外（取消或替班），请先删除原例外") % {"d": f"{day:%Y-%m-%d}"})
+    if RosterException.objects.filter(roster=roster, date=day).exists():
+        raise clash
+    entry = RosterException(school_id=roster.school_id, school=roster.school, roster=roster, date=day,
+                            substitute=substitute, note=(data.get("note") or "").strip())
+    try:
+        with transaction.atomic():
+            return _saved(entry, actor, PatrolAudit.ADD_ROSTER_EXCEPTION)
+    except IntegrityError:  # the same day entered meanwhile by a parallel request
+        raise clash from None
+
+
+@transaction.atomic
+def do_delete_roster_exception(entry: RosterException, *, actor) -> None:
+    """Remove an exception: the roster line holds again on its date (a plan, not an event: deleted, and
+    the audit entry keeps what it said)."""
+    require(actor, MANAGE_ROSTER, entry)
+    audit.record(AuditAction.DELETE, entry, actor=actor, before=snapshot(entry),
+                 event=PatrolAudit.DELETE_ROSTER_EXCEPTION)
+    entry.delete()
 
 
 # --- check-ins --------------------------------------------------------------------------------------

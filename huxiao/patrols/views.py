@@ -1,20 +1,26 @@
 """Pages of the 护学岗 records: lists (record layer, with export), a post's page and form, the dashboard."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_POST
 
 from huxiao.core.forms import form_errors
 from huxiao.core.models import School
 from huxiao.core.records.views import RecordListView, get_visible_or_404, mark_invalid
+from huxiao.core.scoping import has_perm
 from huxiao.core.views import require_perm
 from huxiao.patrols import counts, duty, services
 from huxiao.patrols.api import dashboard_region
+from huxiao.patrols.choices import POLICE_KINDS
 from huxiao.patrols.filters import (
     CHECKIN_COLUMNS,
     PERSON_COLUMNS,
@@ -27,8 +33,8 @@ from huxiao.patrols.filters import (
     PostFilterSet,
     RosterFilterSet,
 )
-from huxiao.patrols.forms import PostForm
-from huxiao.patrols.models import CheckIn, Person, PhoneContact, Post, Roster
+from huxiao.patrols.forms import PostForm, RosterExceptionForm
+from huxiao.patrols.models import CheckIn, Person, PhoneContact, Post, Roster, RosterException
 
 
 class PostListView(RecordListView):
@@ -76,14 +82,78 @@ roster_list = RosterListView.as_view()
 checkin_list = CheckInListView.as_view()
 
 
+def _post_page(request, post, *, exception_form=None, status=200):
+    """The post's page: its windows of the day asked (``?date=``, today by default), its roster lines
+    and their exceptions, its recent check-ins; the exception form for those who manage rosters."""
+    day, date_error = timezone.localdate(), None
+    if request.GET.get("date"):
+        try:
+            day = datetime.date.fromisoformat(request.GET["date"])
+        except ValueError:
+            date_error = _("日期格式不正确，应为 年-月-日（如 2026-03-11），已显示今天")
+    due, windows = duty.today_at(post, day)
+    rosters = post.rosters.select_related("person").order_by("weekday", "window")
+    can_manage = has_perm(request.user, services.MANAGE_ROSTER)
+    if can_manage and exception_form is None:
+        exception_form = _exception_form(request, post)
+    if exception_form is not None:
+        mark_invalid(exception_form)
+    exceptions = RosterException.objects.filter(roster__post=post).select_related(
+        "roster__person", "substitute").order_by("-date", "-id")[:50]
+    return render(request, "patrols/post_detail.html", {
+        "post": post, "windows": windows, "duty_today": due, "day": day, "is_today": day == timezone.localdate(),
+        "date_error": date_error, "rosters": rosters, "exceptions": exceptions, "can_manage": can_manage,
+        "exception_form": exception_form,
+        "check_ins": post.check_ins.select_related("person").order_by("-device_time")[:20]}, status=status)
+
+
+def _exception_form(request, post, data=None):
+    people = Person.objects.visible_to(request.user, services.MANAGE_ROSTER).filter(active=True).filter(
+        Q(school_id=post.school_id) | Q(kind__in=POLICE_KINDS)).order_by("name")
+    return RosterExceptionForm(data, rosters=post.rosters.select_related("person").order_by("weekday", "window"),
+                               people=people)
+
+
 @login_required
 def post_detail(request, pk):
     post = get_visible_or_404(request, Post.objects.select_related("school"), pk, "patrols.view_post")
-    due, windows = duty.today_at(post, timezone.localdate())
-    return render(request, "patrols/post_detail.html", {
-        "post": post, "windows": windows, "duty_today": due,
-        "rosters": post.rosters.select_related("person").order_by("weekday", "window"),
-        "check_ins": post.check_ins.select_related("person").order_by("-device_time")[:20]})
+    return _post_page(request, post)
+
+
+@require_POST
+@require_perm(services.MANAGE_ROSTER)
+def roster_exception_create(request, pk):
+    """Add a roster exception from the post's page; refusals are shown on the form, nothing stored."""
+    post = get_visible_or_404(request, Post.objects.select_related("school"), pk, services.MANAGE_ROSTER)
+    form = _exception_form(request, post, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                entry = services.do_add_roster_exception(data["roster"], data, actor=request.user,
+                                                         substitute=data["substitute_id"])
+        except ValidationError as exc:
+            form_errors(form, exc)
+        except services.ExceptionClash as exc:
+            form.add_error("date", str(exc))
+        else:
+            what = _("由 %(p)s 替班") % {"p": entry.substitute.name} if entry.substitute_id else _("取消")
+            messages.success(request, _("已登记排班例外：%(d)s %(r)s，%(w)s") % {
+                "d": f"{entry.date:%Y-%m-%d}", "r": entry.roster, "w": what})
+            return redirect(post.get_absolute_url())
+    return _post_page(request, post, exception_form=form, status=400)
+
+
+@require_POST
+@require_perm(services.MANAGE_ROSTER)
+def roster_exception_delete(request, pk):
+    entry = get_visible_or_404(request, RosterException.objects.select_related("roster__post", "roster__person"), pk,
+                               services.MANAGE_ROSTER)
+    post = entry.roster.post
+    with transaction.atomic():
+        services.do_delete_roster_exception(entry, actor=request.user)
+    messages.success(request, _("已删除 %(d)s 的排班例外，该日恢复按排班值守") % {"d": f"{entry.date:%Y-%m-%d}"})
+    return redirect(post.get_absolute_url())
 
 
 @require_perm(services.MANAGE_POST)

@@ -1,7 +1,12 @@
 """Permission matrix cases of the 护学岗 pages and API (derived form: perm=, reach=)."""
 
+import datetime
 import uuid
 
+from django.utils import timezone
+
+from huxiao.core.actions import SYSTEM
+from huxiao.patrols import services
 from tests.matrix import Case
 from tests.patrols.helpers import DAY, at, body, patrol_world
 
@@ -12,6 +17,25 @@ VIEW_CHECKIN, CHECK_IN, DASHBOARD = "patrols.view_checkin", "patrols.check_in", 
 
 def extend_world(w):
     patrol_world(w)
+    w.extra["exception_a1"] = services.do_add_roster_exception(
+        w.extra["roster_a1"], {"date": roster_day(w, weeks=1), "note": "培训"}, actor=SYSTEM)
+
+
+def roster_day(w, weeks):
+    """A date of roster_a1 (Wednesdays from today on) ``weeks`` weeks after its first."""
+    start = timezone.localdate()
+    first = start + datetime.timedelta(days=(w.extra["roster_a1"].weekday - start.weekday()) % 7)
+    return first + datetime.timedelta(weeks=weeks)
+
+
+def exception_json(w):
+    return {"roster_id": w.extra["roster_a1"].pk, "date": roster_day(w, weeks=2).isoformat(),
+            "substitute_id": w.extra["guard_person_a1"].pk, "note": "张民警参加培训"}
+
+
+def exception_form(w):
+    return {"roster": w.extra["roster_a1"].pk, "date": roster_day(w, weeks=2).isoformat(), "substitute_id": "",
+            "note": "停课"}
 
 
 def post_json(w):
@@ -62,6 +86,11 @@ CASES = [
     Case("patrol-post-create", lambda w: "/patrols/posts/new/", perm=MANAGE_POST, reach="a1", out_of_reach=None,
          method="POST", data=post_form),
     Case("patrol-post-detail", lambda w: f"/patrols/posts/{post_a1(w)}/", perm=VIEW_POST, reach="a1"),
+    Case("patrol-roster-exception-create", lambda w: f"/patrols/posts/{post_a1(w)}/exceptions/", perm=MANAGE_ROSTER,
+         reach="a1", method="POST", data=exception_form),
+    Case("patrol-roster-exception-delete",
+         lambda w: f"/patrols/roster-exceptions/{w.extra['exception_a1'].pk}/delete/", perm=MANAGE_ROSTER,
+         reach="a1", method="POST"),
     Case("patrol-person-list", lambda w: "/patrols/people/", perm=VIEW_PERSON),
     Case("patrol-roster-list", lambda w: "/patrols/rosters/", perm=VIEW_ROSTER),
     Case("patrol-checkin-list", lambda w: "/patrols/check-ins/", perm=VIEW_CHECKIN),
@@ -81,6 +110,12 @@ CASES = [
     Case(f"GET {API}/rosters/", lambda w: f"{API}/rosters/", perm=VIEW_ROSTER),
     Case(f"POST {API}/rosters/", lambda w: f"{API}/rosters/", perm=MANAGE_ROSTER, reach="a1", method="POST",
          data=roster_json),
+    Case(f"GET {API}/roster-exceptions/", lambda w: f"{API}/roster-exceptions/", perm=VIEW_ROSTER),
+    Case(f"POST {API}/roster-exceptions/", lambda w: f"{API}/roster-exceptions/", perm=MANAGE_ROSTER, reach="a1",
+         method="POST", data=exception_json),
+    Case(f"DELETE {API}/roster-exceptions/{{exception_id}}",
+         lambda w: f"{API}/roster-exceptions/{w.extra['exception_a1'].pk}", perm=MANAGE_ROSTER, reach="a1",
+         method="DELETE"),
     Case(f"POST {API}/timetables/", lambda w: f"{API}/timetables/", perm="patrols.manage_timetable", reach="a1",
          method="POST", data=timetable_json),
     Case(f"GET {API}/check-ins/", lambda w: f"{API}/check-ins/", perm=VIEW_CHECKIN),
