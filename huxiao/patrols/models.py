@@ -141,6 +141,10 @@ class RosterException(SchoolRecord):
         verbose_name_plural = _("排班例外")
         constraints = [models.UniqueConstraint(fields=["roster", "date"], name="patrols_roster_exception_day")]
 
+    def __str__(self):
+        change = _("由 %(p)s 替班") % {"p": self.substitute.name} if self.substitute_id else _("取消")
+        return f"{self.date:%Y-%m-%d} {self.roster}：{change}"
+
 
 class CheckIn(SchoolRecord):
     """One check from a phone. ``client_key`` (a UUID made on the phone) is stored once: a replay of the
