@@ -5,8 +5,11 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 DC09_PORT ?= 12128
+# demo-https: the name or address phones use to reach this machine (added to the certificate), e.g.
+# `make demo-https HOST=0.0.0.0 HTTPS_HOST=192.168.1.20`
+HTTPS_HOST ?=
 
-.PHONY: demo test setup lint bench serve worker clean
+.PHONY: demo demo-https demo-data test setup lint bench serve worker clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -18,11 +21,19 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 
 setup: $(VENV)/.installed
 
-demo: setup
+demo-data: setup
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py collectstatic --noinput -v 0
+
+demo: demo-data
 	$(BIN)/python manage.py run_demo --host $(HOST) --port $(PORT) --dc09-port $(DC09_PORT)
+
+# the same over HTTPS with a self-signed certificate made once under var/https/ (the phone page's offline
+# mode needs a secure context; see docs/deploy.md for an intranet CA in production)
+demo-https: demo-data
+	$(BIN)/python manage.py run_demo --https --host $(HOST) --port $(PORT) --dc09-port $(DC09_PORT) \
+	  $(if $(HTTPS_HOST),--https-host $(HTTPS_HOST))
 
 # The whole suite on what the environment names (PostgreSQL + Redis in CI, browser tests when
 # /usr/bin/chromium exists); when that was PostgreSQL, the suite runs again on the embedded SQLite.

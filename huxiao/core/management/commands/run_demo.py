@@ -7,21 +7,95 @@ this process runs the core clock in a thread of its own (the consumer's periodic
 A process that exits is started again, as systemd's ``Restart=always`` does in production (a receiver
 killed in the middle of a burst is back within a second, and the panels' retries find it); one that
 keeps exiting (RESTART_LIMIT times within RESTART_WINDOW seconds, e.g. its port is taken) stops the
-demo with an error."""
+demo with an error.
 
+``--https``: serve over TLS with a self-signed certificate for 127.0.0.1, localhost, the ``--host`` address
+and ``--https-host`` (a name or address phones use to reach this machine), made once under
+``var/https/`` with the ``cryptography`` library and made again only when a name is missing from it.
+Service workers (the phone page's offline mode) run only in a secure context; install the certificate on
+a phone to try it there (docs/deploy.md: HTTPS with an intranet CA, for production)."""
+
+import datetime
+import ipaddress
 import os
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from huxiao.core.demo import DEMO_PASSWORD, DEMO_USERS
 from huxiao.core.discovery import app_modules
 
 RESTART_LIMIT = 5
 RESTART_WINDOW = 30.0
+CERT_DAYS = 397  # browsers refuse server certificates valid for longer (Apple: 398 days)
+DEMO_NAMES = ("localhost", "127.0.0.1")
+
+
+def _general_name(name: str):
+    from cryptography import x509
+
+    try:
+        return x509.IPAddress(ipaddress.ip_address(name))
+    except ValueError:
+        return x509.DNSName(name)
+
+
+def certificate_names(path: Path) -> set[str]:
+    """The names (DNS names and IP addresses, as text) a PEM certificate is valid for."""
+    from cryptography import x509
+
+    cert = x509.load_pem_x509_certificate(path.read_bytes())
+    sans = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    return {str(n) for n in sans.get_values_for_type(x509.DNSName)} | {
+        str(n) for n in sans.get_values_for_type(x509.IPAddress)}
+
+
+def ensure_certificate(directory: Path, extra_names=()) -> tuple[Path, Path, bool]:
+    """``(certificate, key, made)``: the demo's self-signed TLS certificate under ``directory`` for
+    localhost, 127.0.0.1 and ``extra_names``; kept when it already names them all and is still valid for
+    a week, made again otherwise. The key (EC P-256) is readable by its owner only."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+    names = list(dict.fromkeys([*DEMO_NAMES, *(n.strip() for n in extra_names if n and n.strip())]))
+    for name in names:
+        if name in ("0.0.0.0", "::") or any(c.isspace() for c in name):
+            raise CommandError(f"证书名称无效：{name!r}（请填写手机访问本机所用的 IP 地址或域名）")
+    cert_path, key_path = directory / "demo-cert.pem", directory / "demo-key.pem"
+    now = datetime.datetime.now(datetime.UTC)
+    if cert_path.exists() and key_path.exists():
+        cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+        if set(names) <= certificate_names(cert_path) and cert.not_valid_after_utc > now + datetime.timedelta(days=7):
+            return cert_path, key_path, False
+    directory.mkdir(parents=True, exist_ok=True)
+    key = ec.generate_private_key(ec.SECP256R1())
+    subject = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "护校安园演示"),
+                         x509.NameAttribute(NameOID.COMMON_NAME, names[-1] if len(names) > 2 else "localhost")])
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=CERT_DAYS))
+            .add_extension(x509.SubjectAlternativeName([_general_name(n) for n in names]), critical=False)
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(digital_signature=True, key_encipherment=False, content_commitment=False,
+                                         data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                                         crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+            .sign(key, hashes.SHA256()))
+    key_bytes = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                  serialization.NoEncryption())
+    fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(key_bytes)
+    os.chmod(key_path, 0o600)
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return cert_path, key_path, True
 
 
 class Command(BaseCommand):
@@ -34,6 +108,10 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=1)
         parser.add_argument("--no-worker", action="store_true",
                             help="不启动后台任务进程：任务在发起它的进程内执行，时钟在本进程内运行")
+        parser.add_argument("--https", action="store_true",
+                            help="以 HTTPS 提供服务（自签名证书，首次运行时生成于 var/https/）；手机离线模式需要安全连接")
+        parser.add_argument("--https-host", action="append", default=[], metavar="NAME",
+                            help="证书中另加的域名或 IP 地址（手机访问本机所用的，可重复）")
 
     def _app_processes(self, options):
         procs = []
@@ -42,15 +120,29 @@ class Command(BaseCommand):
                 procs.append([a.format(python=sys.executable, **options) for a in argv])
         return procs
 
+    def _tls(self, options) -> tuple[list, list]:
+        """uvicorn's TLS arguments and the extra host names (none without ``--https``)."""
+        if not options["https"]:
+            return [], []
+        names = list(options["https_host"])
+        if options["host"] not in ("0.0.0.0", "::", *DEMO_NAMES):
+            names.insert(0, options["host"])
+        cert, key, made = ensure_certificate(Path(settings.VAR_DIR) / "https", names)
+        self.stdout.write(("已生成" if made else "使用已有的") + f"自签名证书：{cert}（可用于 {'、'.join(sorted(certificate_names(cert)))}）")
+        return ["--ssl-keyfile", str(key), "--ssl-certfile", str(cert)], names
+
     def handle(self, *args, **options):
         no_worker = options["no_worker"]
+        tls, names = self._tls(options)
         commands = [
             [sys.executable, "-m", "uvicorn", "huxiao.asgi:application", "--host", options["host"],
-             "--port", str(options["port"]), "--workers", str(options["workers"]), "--no-access-log"],
+             "--port", str(options["port"]), "--workers", str(options["workers"]), "--no-access-log", *tls],
             *([] if no_worker else [[sys.executable, "manage.py", "run_huey"]]),
             *self._app_processes(options),
         ]
-        env = {**os.environ, "HUXIAO_NO_WORKER": "1"} if no_worker else None
+        env = dict(os.environ, **({"HUXIAO_NO_WORKER": "1"} if no_worker else {}))
+        if names and "ALLOWED_HOSTS" not in os.environ:  # the names phones use must be served
+            env["ALLOWED_HOSTS"] = ",".join([*settings.ALLOWED_HOSTS, *names])
         children = [subprocess.Popen(cmd, env=env) for cmd in commands]
         if no_worker:
             from huey.contrib.djhuey import HUEY
@@ -59,7 +151,9 @@ class Command(BaseCommand):
 
             HUEY.immediate = True  # what the clock's handlers queue runs here
             clock.start_thread()
-        self.stdout.write(self.style.SUCCESS(f"\n护校安园演示已启动：http://{options['host']}:{options['port']}/"))
+        scheme = "https" if tls else "http"
+        shown = names[0] if names else options["host"]
+        self.stdout.write(self.style.SUCCESS(f"\n护校安园演示已启动：{scheme}://{shown}:{options['port']}/"))
         self.stdout.write(f"DC-09 报警接收端口：{options['host']}:{options['dc09_port']} (TCP/UDP，演示账号 1001，不加密)")
         self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, full_name, role, _unit in DEMO_USERS:
