@@ -29,8 +29,8 @@ demo-data: setup
 demo: demo-data
 	$(BIN)/python manage.py run_demo --host $(HOST) --port $(PORT) --dc09-port $(DC09_PORT)
 
-# the same over HTTPS with a self-signed certificate made once under var/https/ (the phone page's offline
-# mode needs a secure context; see docs/deploy.md for an intranet CA in production)
+# the same over HTTPS with a certificate made once under var/https/ by a self-signed demo CA (the phone
+# page's offline mode needs a secure context; see docs/deploy.md for an intranet CA in production)
 demo-https: demo-data
 	$(BIN)/python manage.py run_demo --https --host $(HOST) --port $(PORT) --dc09-port $(DC09_PORT) \
 	  $(if $(HTTPS_HOST),--https-host $(HTTPS_HOST))

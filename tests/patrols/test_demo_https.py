@@ -1,4 +1,5 @@
-"""`run_demo --https`: the self-signed certificate it makes (not the server). The phone page's offline
+"""`run_demo --https`: the certificate it makes (not the server): a server certificate issued by a
+self-signed demo CA. The phone page's offline
 mode needs a secure context, which is why the demo can serve HTTPS."""
 
 import ipaddress
@@ -37,25 +38,55 @@ def test_certificate_names_key_and_use(tmp_path):
     assert isinstance(key, ec.EllipticCurvePrivateKey) and key.curve.name == "secp256r1"
     assert key.public_key().public_numbers() == cert.public_key().public_numbers()
     assert stat.S_IMODE(key_path.stat().st_mode) == 0o600
-    # a server certificate, not a CA, self-signed, valid for at most 398 days
+    # a server certificate valid for at most 398 days, issued by the demo's self-signed CA
     assert cert.extensions.get_extension_for_class(x509.BasicConstraints).value.ca is False
     assert ExtendedKeyUsageOID.SERVER_AUTH in cert.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
-    assert cert.issuer == cert.subject
-    cert.verify_directly_issued_by(cert)
     assert (cert.not_valid_after_utc - cert.not_valid_before_utc).days <= 398
-    # what uvicorn does with the pair: a TLS server context loads it
+    ca = x509.load_pem_x509_certificate((tmp_path / "demo-ca.pem").read_bytes())
+    assert ca.extensions.get_extension_for_class(x509.BasicConstraints).value.ca is True
+    ca.verify_directly_issued_by(ca)
+    cert.verify_directly_issued_by(ca)
+    assert stat.S_IMODE((tmp_path / "demo-ca-key.pem").stat().st_mode) == 0o600
+    # what uvicorn does with the pair, and what a phone trusting the CA does
     ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(cert_path, key_path)
+    assert trusted_handshake(cert_path, key_path, tmp_path / "demo-ca.pem", "hx.school.local")
+
+
+def trusted_handshake(cert_path, key_path, ca_path, name) -> bool:
+    """A TLS handshake in memory: a client trusting only the demo CA verifies the server as ``name``."""
+    server_ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    server_ctx.load_cert_chain(cert_path, key_path)
+    client_ctx = ssl.create_default_context(cafile=str(ca_path))
+    c_in, c_out, s_in, s_out = ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO(), ssl.MemoryBIO()
+    client = client_ctx.wrap_bio(c_in, c_out, server_hostname=name)
+    server = server_ctx.wrap_bio(s_in, s_out, server_side=True)
+    done = {client: False, server: False}
+    for _round in range(10):
+        for side in (client, server):
+            if not done[side]:
+                try:
+                    side.do_handshake()
+                    done[side] = True
+                except ssl.SSLWantReadError:
+                    pass
+        s_in.write(c_out.read())
+        c_in.write(s_out.read())
+        if all(done.values()):
+            return True
+    return False
 
 
 def test_made_once_and_again_for_a_new_name(tmp_path):
     first = ensure_certificate(tmp_path, ["hx.school.local"])
     pem = first[0].read_bytes()
+    ca_pem = (tmp_path / "demo-ca.pem").read_bytes()
     again = ensure_certificate(tmp_path, ["hx.school.local"])
     assert again[2] is False and again[0].read_bytes() == pem  # kept
     assert ensure_certificate(tmp_path)[2] is False  # the demo's own names are in it too
     renewed = ensure_certificate(tmp_path, ["10.8.0.5"])
     assert renewed[2] is True and sans(load(renewed[0], renewed[1])[0])[1] == {
         ipaddress.ip_address("127.0.0.1"), ipaddress.ip_address("10.8.0.5")}
+    assert (tmp_path / "demo-ca.pem").read_bytes() == ca_pem  # phones that trust the CA keep trusting the demo
 
 
 @pytest.mark.parametrize("name", ["0.0.0.0", "hx school"])

@@ -9,9 +9,10 @@ killed in the middle of a burst is back within a second, and the panels' retries
 keeps exiting (RESTART_LIMIT times within RESTART_WINDOW seconds, e.g. its port is taken) stops the
 demo with an error.
 
-``--https``: serve over TLS with a self-signed certificate for 127.0.0.1, localhost, the ``--host`` address
-and ``--https-host`` (a name or address phones use to reach this machine), made once under
-``var/https/`` with the ``cryptography`` library and made again only when a name is missing from it.
+``--https``: serve over TLS with a local certificate for 127.0.0.1, localhost, the ``--host`` address and
+``--https-host`` (a name or address phones use to reach this machine), made once under ``var/https/``
+with the ``cryptography`` library (and made again only when a name is missing from it), issued by a
+self-signed demo CA made once beside it (``demo-ca.pem``, what a phone installs to trust the demo).
 Service workers (the phone page's offline mode) run only in a secure context; install the certificate on
 a phone to try it there (docs/deploy.md: HTTPS with an intranet CA, for production)."""
 
@@ -55,10 +56,56 @@ def certificate_names(path: Path) -> set[str]:
         str(n) for n in sans.get_values_for_type(x509.IPAddress)}
 
 
+def _write_key(path: Path, key) -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    data = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as out:
+        out.write(data)
+    os.chmod(path, 0o600)
+
+
+def _key_usage(**allowed):
+    from cryptography import x509
+
+    names = ("digital_signature", "content_commitment", "key_encipherment", "data_encipherment",
+             "key_agreement", "key_cert_sign", "crl_sign", "encipher_only", "decipher_only")
+    return x509.KeyUsage(**{n: allowed.get(n, False) for n in names})
+
+
+def _demo_ca(directory: Path, now):
+    """The demo's own CA (made once, ten years): install ``demo-ca.pem`` on a phone to trust the demo."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    cert_path, key_path = directory / "demo-ca.pem", directory / "demo-ca-key.pem"
+    if cert_path.exists() and key_path.exists():
+        return (x509.load_pem_x509_certificate(cert_path.read_bytes()),
+                serialization.load_pem_private_key(key_path.read_bytes(), password=None))
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "护校安园演示"),
+                      x509.NameAttribute(NameOID.COMMON_NAME, "护校安园演示根证书（仅供演示）")])
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=3650))
+            .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+            .add_extension(_key_usage(key_cert_sign=True, crl_sign=True), critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+            .sign(key, hashes.SHA256()))
+    _write_key(key_path, key)
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    return cert, key
+
+
 def ensure_certificate(directory: Path, extra_names=()) -> tuple[Path, Path, bool]:
-    """``(certificate, key, made)``: the demo's self-signed TLS certificate under ``directory`` for
-    localhost, 127.0.0.1 and ``extra_names``; kept when it already names them all and is still valid for
-    a week, made again otherwise. The key (EC P-256) is readable by its owner only."""
+    """``(certificate, key, made)``: the demo's TLS server certificate under ``directory`` for localhost,
+    127.0.0.1 and ``extra_names``, issued by the demo's own CA (``demo-ca.pem``, made once, so a phone
+    that trusts it keeps trusting the demo); kept when it already names them all and is valid for another
+    week, made again otherwise. Keys (EC P-256) are readable by their owner only."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -75,25 +122,20 @@ def ensure_certificate(directory: Path, extra_names=()) -> tuple[Path, Path, boo
         if set(names) <= certificate_names(cert_path) and cert.not_valid_after_utc > now + datetime.timedelta(days=7):
             return cert_path, key_path, False
     directory.mkdir(parents=True, exist_ok=True)
+    ca_cert, ca_key = _demo_ca(directory, now)
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "护校安园演示"),
                          x509.NameAttribute(NameOID.COMMON_NAME, names[-1] if len(names) > 2 else "localhost")])
-    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
+    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(ca_cert.subject).public_key(key.public_key())
             .serial_number(x509.random_serial_number())
             .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=CERT_DAYS))
             .add_extension(x509.SubjectAlternativeName([_general_name(n) for n in names]), critical=False)
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.KeyUsage(digital_signature=True, key_encipherment=False, content_commitment=False,
-                                         data_encipherment=False, key_agreement=False, key_cert_sign=False,
-                                         crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+            .add_extension(_key_usage(digital_signature=True), critical=True)
             .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-            .sign(key, hashes.SHA256()))
-    key_bytes = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                  serialization.NoEncryption())
-    fd = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as out:
-        out.write(key_bytes)
-    os.chmod(key_path, 0o600)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False)
+            .sign(ca_key, hashes.SHA256()))
+    _write_key(key_path, key)
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     return cert_path, key_path, True
 
@@ -128,7 +170,9 @@ class Command(BaseCommand):
         if options["host"] not in ("0.0.0.0", "::", *DEMO_NAMES):
             names.insert(0, options["host"])
         cert, key, made = ensure_certificate(Path(settings.VAR_DIR) / "https", names)
-        self.stdout.write(("已生成" if made else "使用已有的") + f"自签名证书：{cert}（可用于 {'、'.join(sorted(certificate_names(cert)))}）")
+        self.stdout.write(("已生成" if made else "使用已有的") + f"演示证书：{cert}（可用于 "
+                          f"{'、'.join(sorted(certificate_names(cert)))}）；在手机上安装 {cert.parent / 'demo-ca.pem'} "
+                          "并设为信任后，手机离线模式可用")
         return ["--ssl-keyfile", str(key), "--ssl-certfile", str(cert)], names
 
     def handle(self, *args, **options):
