@@ -59,6 +59,15 @@ def diff(before: dict | None, after: dict | None):
 
 def record(action, obj=None, *, actor=None, before=None, after=None, region_code=None, school_id=None,
            model=None, object_repr=None, request=None, event=""):
+    entry = build(action, obj, actor=actor, before=before, after=after, region_code=region_code,
+                  school_id=school_id, model=model, object_repr=object_repr, request=request, event=event)
+    entry.save()
+    return entry
+
+
+def build(action, obj=None, *, actor=None, before=None, after=None, region_code=None, school_id=None,
+          model=None, object_repr=None, request=None, event=""):
+    """The unsaved entry :func:`record` writes (a bulk path saves many with ``AuditLog.objects.bulk_create``)."""
     from huxiao.core.models import AuditLog
 
     if event and str(event) not in EVENT_LABELS:
@@ -74,7 +83,7 @@ def record(action, obj=None, *, actor=None, before=None, after=None, region_code
         if school_id is None:
             school_id = obj.pk if model == "core.School" else getattr(obj, "school_id", None)
     before, after = diff(before, after)
-    return AuditLog.objects.create(
+    return AuditLog(
         user=actor if actor is not None and getattr(actor, "pk", None) else None,
         username=getattr(actor, "username", "") or "",
         ip=client_ip(request),

@@ -13,8 +13,8 @@ from huxiao.core.actions import SYSTEM
 from huxiao.core.choices import AuditAction, RegionLevel, Role
 from huxiao.core.models import RoleAssignment
 from huxiao.core.reach import users_reaching
-from huxiao.patrols import counts
 from huxiao.patrols.audit_events import PatrolAudit
+from huxiao.patrols.missing import unmanned
 from huxiao.patrols.models import MissedWindow, Post
 
 
@@ -34,7 +34,7 @@ def flag_missed_windows(now=None) -> list[MissedWindow]:
     now = now or timezone.now()
     today = timezone.localdate(now)
     posts = Post.objects.filter(active=True).select_related("school", "school__police_station")
-    missing = counts.attendance(posts, today, now)["missing"]
+    missing = unmanned(posts, today, now)  # the windows nobody checked in to, found by the database
     known = set(MissedWindow.objects.filter(duty_date=today).values_list("post_id", "window"))
     by_id = {p.pk: p for p in posts.filter(pk__in={w.post_id for w in missing})}
     flagged = []

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import StringConstraints
 
 from huxiao.core.apierrors import ErrorOut
@@ -22,7 +23,7 @@ from huxiao.core.models import Region, School
 from huxiao.core.records.api import add_list_operations, need
 from huxiao.core.scoping import scope_for
 from huxiao.core.validators import RegionCode
-from huxiao.patrols import counts, duty, services
+from huxiao.patrols import counts, duty, gate_codes, services
 from huxiao.patrols import schemas as sc
 from huxiao.patrols.filters import (
     CHECKIN_COLUMNS,
@@ -86,7 +87,8 @@ def checkin_out(c: CheckIn) -> dict:
             "duty_date": c.duty_date, "window": c.window, "device_time": c.device_time,
             "received_at": c.received_at, "latitude": c.latitude, "longitude": c.longitude,
             "accuracy_m": c.accuracy_m, "distance_m": c.distance_m, "late": c.late,
-            "outside_fence": c.outside_fence, "large_skew": c.large_skew, "flags": c.flags}
+            "outside_fence": c.outside_fence, "large_skew": c.large_skew, "flags": c.flags,
+            "evidence": c.evidence}
 
 
 def _scoped(model, perm, *related):
@@ -221,6 +223,9 @@ def check_in(request, payload: sc.CheckInIn):
         record, created = services.do_check_in(post, _body(payload), actor=request.user)
     except services.KeyConflict as exc:
         raise HttpError(409, str(exc)) from None
+    except gate_codes.InvalidGateCode as exc:  # in the shape of the schema's own 422, naming the field
+        raise NinjaValidationError([{"type": "value_error", "loc": ["body", "payload", gate_codes.FIELD],
+                                     "msg": exc.messages[0]}]) from None
     record = CheckIn.objects.select_related("post", "person", "school").get(pk=record.pk)
     return Status(201 if created else 200, checkin_out(record))
 
@@ -272,3 +277,10 @@ def get_monthly_form(request, month: Month, region: RegionCode | None = None):
     if target is None:
         raise HttpError(404, _("区划不存在或不在您的管辖范围内"))
     return {"region": target.code, "month": month, **counts.monthly_form(target, first)}
+
+
+
+from huxiao.patrols import api_gate, api_near  # noqa: E402 - operations kept in their own modules
+
+api_gate.register(router)
+api_near.register(router)

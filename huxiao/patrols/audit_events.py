@@ -16,3 +16,4 @@ class PatrolAudit(models.TextChoices):
     CHECK_IN = "patrols.check_in", _("护学岗签到")
     SET_TIMETABLE = "patrols.set_timetable", _("设置作息时间")
     MISSED_WINDOW = "patrols.missed_window", _("护学岗缺岗")
+    ROTATE_GATE_CODE = "patrols.rotate_gate_code", _("重新生成校门二维码")

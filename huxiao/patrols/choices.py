@@ -54,3 +54,10 @@ class PatrolMode(models.TextChoices):
 
 WEEKDAYS = [(0, _("周一")), (1, _("周二")), (2, _("周三")), (3, _("周四")), (4, _("周五")), (5, _("周六")),
             (6, _("周日"))]
+
+
+class Evidence(models.TextChoices):
+    """What proves a check was made at the post: the phone's position, or the gate's QR code scanned."""
+
+    POSITION = "position", _("定位")
+    QR = "qr", _("扫码")

@@ -2,8 +2,10 @@
 
 - 设置率: schools that must have a post (city, county-town and township schools, 000 §三(二)1; the rest
   are rural schools, reached through 村校联防) and have an active one, over those that must.
-- 到岗率: the duty windows due so far today (a window is due once its 缺岗 time has passed, on school days
-  only) that were manned on time, over the windows due.
+- 到岗率: the duty slots due so far today manned on time, over the slots due. A window is due once its 缺岗
+  time has passed, on school days only; its slots are the people rostered for it that day (a cancelled
+  line is not due, a substitute's check-in mans the line), or the window itself when nobody is rostered
+  (anyone's check-in mans it).
 - Schools lacking today's two patrols: city schools and 乡镇中心学校 with fewer than two patrol checks today
   (000 八项措施 六).
 - Liaison visits: 公安联络员 visits per school and month, against at least two (001 §二(七)).
@@ -17,12 +19,13 @@ from collections import Counter, defaultdict
 from django.db.models import Q
 from django.utils import timezone
 
+from huxiao.core import calendar
 from huxiao.core.choices import Setting
 from huxiao.core.models import Region, School
 from huxiao.core.regions import in_region
-from huxiao.patrols import duty
+from huxiao.patrols import duty, missing
 from huxiao.patrols.choices import POLICE_KINDS, VOLUNTEER_KINDS, CheckKind
-from huxiao.patrols.models import CheckIn, Person, Post, Timetable
+from huxiao.patrols.models import CheckIn, Person, Post, Roster, RosterException, Timetable
 
 PATROLS_PER_DAY = 2
 LIAISON_VISITS_PER_MONTH = 2
@@ -69,20 +72,55 @@ def windows_due(posts, date, now) -> list:
     return due
 
 
+def roster_lines(post_ids, date) -> dict:
+    """``{(post id, window): [person id, …]}``: who is rostered at each post and window on ``date``. A line
+    cancelled that day (an exception without a substitute) is left out, a substitute stands for the
+    person; a window whose every line is cancelled maps to ``[]`` (not due). Windows nobody is rostered
+    for are absent."""
+    lines = Roster.objects.filter(post_id__in=post_ids, weekday=date.weekday(), valid_from__lte=date).filter(
+        Q(valid_to__isnull=True) | Q(valid_to__gte=date))
+    exceptions = dict(RosterException.objects.filter(roster__in=lines, date=date).values_list(
+        "roster_id", "substitute_id"))
+    out: dict = {}
+    for pk, post_id, window, person_id in lines.values_list("pk", "post_id", "window", "person_id"):
+        people = out.setdefault((post_id, window), [])
+        if pk not in exceptions:
+            people.append(person_id)
+        elif exceptions[pk] is not None:
+            people.append(exceptions[pk])
+    return out
+
+
 def attendance(posts, date, now=None) -> dict:
-    """到岗率 of ``posts`` on ``date`` up to ``now``, and the windows still unmanned (缺岗)."""
+    """到岗率 of ``posts`` on ``date`` up to ``now``, and the windows nobody checked in to (缺岗).
+
+    Counted per duty slot: each rostered person (or their substitute) of a window due, or the window
+    itself when nobody is rostered for it (then anyone's check-in mans it). A cancelled roster line is not
+    due. ``missing`` lists the windows with no check-in at all."""
     now = now or timezone.now()
     due = windows_due(posts.select_related("school"), date, now)
-    arrivals = {}
-    for post_id, window, late in CheckIn.objects.filter(
+    lines = roster_lines({w.post_id for w in due}, date)
+    arrivals: dict = {}  # (post, window) -> {person: on time}
+    for post_id, window, person_id, late in CheckIn.objects.filter(
             post_id__in={w.post_id for w in due}, duty_date=date, kind=CheckKind.CHECK_IN).values_list(
-            "post_id", "window", "late"):
-        key = (post_id, window)
-        arrivals[key] = arrivals.get(key, False) or not late  # on time if any arrival was
-    on_time = sum(1 for w in due if arrivals.get((w.post_id, w.kind)))
-    missing = [w for w in due if (w.post_id, w.kind) not in arrivals]
-    return {"due": len(due), "on_time": on_time, "late": len(due) - on_time - len(missing),
-            "missing": missing, "rate": _rate(on_time, len(due))}
+            "post_id", "window", "person_id", "late"):
+        came = arrivals.setdefault((post_id, window), {})
+        came[person_id] = came.get(person_id, False) or not late  # on time if any arrival was
+    slots = on_time = late = 0
+    missing = []
+    for w in due:
+        key = (w.post_id, w.kind)
+        expected, came = lines.get(key), arrivals.get(key, {})
+        if expected == []:
+            continue  # every line of it cancelled today
+        if not came:
+            missing.append(w)
+        marks = [any(came.values())] if expected is None and came else [came[p] for p in expected or () if p in came]
+        slots += len(expected) if expected is not None else 1
+        on_time += sum(marks)
+        late += len(marks) - sum(marks)
+    return {"due": slots, "on_time": on_time, "late": late, "absent": slots - on_time - late,
+            "missing": missing, "rate": _rate(on_time, slots)}
 
 
 def patrol_counts(schools, date) -> dict:
@@ -119,22 +157,8 @@ def liaison_visits(schools, month: datetime.date) -> list:
 
 
 def _school_days(region_code: str, first, last) -> int:
-    try:
-        from huxiao.core import calendar
-    except ImportError:
-        calendar = None
-    if calendar is not None:
-        return sum(1 for d in calendar.days(region_code, first, last) if d.school_day)
-    import chinese_calendar
-
-    n = 0
-    for i in range((last - first).days + 1):
-        day = first + datetime.timedelta(i)
-        try:
-            n += chinese_calendar.is_workday(day)
-        except NotImplementedError:
-            n += day.weekday() < 5
-    return n
+    """School days of ``[first, last]`` in the region, from the one school calendar (core.calendar)."""
+    return sum(1 for day in calendar.days(region_code, first, last) if day.school_day)
 
 
 def monthly_form(region, month: datetime.date) -> dict:
@@ -178,7 +202,7 @@ def dashboard(user, region, date=None, now=None) -> dict:
     total = _figures(region.code, region.name, schools, posts, date, now)
     total["lacking"] = lacking_patrols(schools, date)
     total["missing"] = [{"post_id": w.post_id, "window": w.kind, "window_label": w.label, "start": w.start}
-                        for w in attendance(posts, date, now)["missing"]]
+                        for w in missing.unmanned(posts, date, now)]
     return {"region": region.code, "region_name": region.name, "date": date, "rows": rows, "total": total}
 
 

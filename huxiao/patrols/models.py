@@ -16,7 +16,16 @@ from django.utils.translation import gettext_lazy as _
 
 from huxiao.core.crypto import EncryptedCharField
 from huxiao.core.models import SchoolRecord
-from huxiao.patrols.choices import WEEKDAYS, CheckKind, PatrolMode, PersonKind, PostKind, Season, WindowKind
+from huxiao.patrols.choices import (
+    WEEKDAYS,
+    CheckKind,
+    Evidence,
+    PatrolMode,
+    PersonKind,
+    PostKind,
+    Season,
+    WindowKind,
+)
 from huxiao.patrols.geo import Datum
 
 LAT = [MinValueValidator(-90), MaxValueValidator(90)]
@@ -69,6 +78,8 @@ class Post(SchoolRecord):
                                    related_name="+", verbose_name=_("登记人"))
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # the gate QR code's version: raising it refuses every code printed before (gate_codes.py)
+    gate_code_version = models.PositiveIntegerField(_("校门二维码版本"), default=1, editable=False)
 
     class Meta:
         ordering = ["region_code", "school_id", "name"]
@@ -170,6 +181,7 @@ class CheckIn(SchoolRecord):
     note = models.CharField(_("备注"), max_length=200, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+",
                                     verbose_name=_("提交账号"))
+    evidence = models.CharField(_("到岗凭据"), max_length=8, choices=Evidence.choices, blank=True)
 
     class Meta:
         ordering = ["-device_time", "-id"]

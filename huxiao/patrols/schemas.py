@@ -148,6 +148,7 @@ class CheckInIn(Schema):
     longitude: float | None = Field(None, description="WGS-84 经度，-180 至 180")
     accuracy_m: float | None = Field(None, description="定位精度（米），不小于 0")
     note: str = Field("", max_length=200)
+    gate_token: str | None = Field(None, max_length=64, description="扫描校门二维码所得的凭据（扫码签到，无需定位）")
 
 
 class CheckInOut(Schema):
@@ -174,6 +175,7 @@ class CheckInOut(Schema):
     outside_fence: bool
     large_skew: bool
     flags: list[str]
+    evidence: str = Field("", description="到岗凭据：position 定位、qr 扫码，空为无")
 
 
 class SyncIn(Schema):

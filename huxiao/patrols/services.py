@@ -10,23 +10,21 @@ large difference between the phone's clock and the server's is flagged.
 
 import datetime
 import decimal
-import hashlib
-import json
-import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from huxiao.core import audit
 from huxiao.core.actions import require
 from huxiao.core.audit import snapshot
 from huxiao.core.choices import AuditAction
-from huxiao.patrols import duty, geo
+from huxiao.patrols import checkins, gate_codes, geo
 from huxiao.patrols.audit_events import PatrolAudit
-from huxiao.patrols.choices import POLICE_KINDS, WEEKDAYS, CheckKind, WindowKind
+from huxiao.patrols.checkins import SKEW_LIMIT, KeyConflict, body_hash  # noqa: F401 - the check-in API
+from huxiao.patrols.choices import POLICE_KINDS, WEEKDAYS, WindowKind
 from huxiao.patrols.models import CheckIn, Person, PhoneContact, Post, Roster, RosterException, Timetable
 
 MANAGE_POST = "patrols.manage_post"
@@ -36,13 +34,8 @@ MANAGE_TIMETABLE = "patrols.manage_timetable"
 DAILY_BELL_FIELDS = ("gate_open_time", "noon_dismissal_time", "afternoon_dismissal_time")
 BOARDING_FIELDS = ("boarding_leave_time", "boarding_return_time")
 TIMETABLE_FIELDS = ("starts_on_month", "starts_on_day", *DAILY_BELL_FIELDS, *BOARDING_FIELDS)
-SKEW_LIMIT = datetime.timedelta(minutes=5)
 SYNC_LIMIT = 100
 POST_FIELDS = ("name", "kind", "datum", "radius_m", "lead_minutes", "tail_minutes", "grace_minutes", "windows")
-
-
-class KeyConflict(Exception):
-    """The idempotency key was used before for a different check-in."""
 
 
 def _saved(obj, actor, event, *, action=AuditAction.CREATE):
@@ -209,108 +202,42 @@ def do_delete_roster_exception(entry: RosterException, *, actor) -> None:
     entry.delete()
 
 
-# --- check-ins --------------------------------------------------------------------------------------
-
-RESEND_FIELDS = {"sent_at"}  # what changes each time a phone sends the same check-in again
+# --- check-ins (the batch path: checkins.py) ---------------------------------------------------------
 
 
-def body_hash(body: dict) -> str:
-    """A stable digest of a check-in as the phone made it (keys sorted, times as text), leaving out what
-    differs between sends of the same check-in."""
-    kept = {k: v for k, v in body.items() if k not in RESEND_FIELDS}
-    text = json.dumps(kept, sort_keys=True, default=str, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _replayed(key, digest, actor) -> CheckIn:
-    existing = CheckIn.objects.filter(client_key=key).first()
-    if existing is None:
-        return None
-    if existing.body_hash != digest or existing.recorded_by_id != getattr(actor, "pk", None):
-        raise KeyConflict(_("编号 %(k)s 已用于另一条签到记录") % {"k": key})
-    return existing
-
-
-def _person_for(post, actor, person_id):
-    people = Person.objects.filter(active=True)
-    if person_id is not None:
-        person = people.filter(pk=person_id).first()
-        if person is None or not (person.school_id == post.school_id or person.kind in POLICE_KINDS):
-            raise ValidationError({"person_id": _("签到人员不存在或不属于此护学岗所在学校")})
-        return person
-    person = people.filter(user_id=getattr(actor, "pk", None)).order_by(
-        "-school_id").first() if getattr(actor, "pk", None) else None
-    if person is None:
-        raise ValidationError({"person_id": _("当前账号未登记为护学岗人员，请选择签到人员")})
-    return person
-
-
-def _aware(value, name):
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    if not isinstance(value, datetime.datetime):
-        raise ValidationError({name: _("请填写时间")})
-    return value if timezone.is_aware(value) else timezone.make_aware(value)
+def _one(post, body, actor) -> checkins.Item:
+    item = checkins.Item(body=body, post=post)
+    checkins.ingest([item], actor=actor)
+    return item
 
 
 def do_check_in(post, body: dict, *, actor) -> tuple[CheckIn, bool]:
     """Store one check-in from a phone (``body`` as sent). Returns ``(record, created)``: a replay of the
     same body returns the stored record with ``created=False``."""
     require(actor, CHECK_IN, post)
-    key = body.get("client_key")
-    try:
-        key = uuid.UUID(str(key))
-    except (TypeError, ValueError):
-        raise ValidationError({"client_key": _("客户端编号须为 UUID")}) from None
-    digest = body_hash(body)
+    checkins.client_key(body)  # a malformed key is refused before anything is read
     with transaction.atomic():
-        existing = _replayed(key, digest, actor)
-        if existing is not None:
-            return existing, False
-        try:
-            with transaction.atomic():
-                return _store(post, body, key, digest, actor), True
-        except IntegrityError:  # the same key stored meanwhile by a parallel request
-            existing = _replayed(key, digest, actor)
-            if existing is None:
-                raise
-            return existing, False
+        item = _one(post, body, actor)
+    if item.error is not None:
+        raise item.error
+    return item.record, item.created
 
 
-def _store(post, body, key, digest, actor) -> CheckIn:
-    kind = body.get("kind") or CheckKind.CHECK_IN
-    if kind not in CheckKind.values:
-        raise ValidationError({"kind": _("未知的签到类型")})
-    device_time = _aware(body.get("device_time"), "device_time")
-    now = timezone.now()
-    sent_at = _aware(body["sent_at"], "sent_at") if body.get("sent_at") else None
-    lat, lng, accuracy = body.get("latitude"), body.get("longitude"), body.get("accuracy_m")
-    if lat is not None or lng is not None:
-        _check_position(lat, lng)
-    if accuracy is not None and accuracy < 0:
-        raise ValidationError({"accuracy_m": _("定位精度不能为负数")})
-    person = _person_for(post, actor, body.get("person_id"))
-    day = timezone.localdate(device_time)
-    window = duty.window_for(duty.windows_of(post, day), device_time)
-    record = CheckIn(school=post.school, post=post, person=person, kind=kind, mode=body.get("mode") or "fixed",
-                     duty_date=day, window=window.kind if window else "", device_time=device_time,
-                     latitude=lat, longitude=lng, accuracy_m=accuracy, client_key=key, body_hash=digest,
-                     note=(body.get("note") or "")[:200], recorded_by=actor)
-    if kind == CheckKind.CHECK_OUT:
-        opened = CheckIn.objects.filter(post=post, person=person, duty_date=day, kind=CheckKind.CHECK_IN,
-                                        device_time__lte=device_time)
-        if window is not None:
-            opened = opened.filter(window=window.kind)
-        if not opened.exists():
-            raise ValidationError({"kind": _("尚未签到，不能签退")})
-    if lat is not None:
-        record.distance_m = round(geo.distance_m(lat, lng, post.latitude, post.longitude), 1)
-    record.outside_fence = record.distance_m is None or record.distance_m > post.radius_m
-    record.late = kind == CheckKind.CHECK_IN and window is not None and device_time > window.start
-    clock = (now - sent_at) if sent_at else min(now - device_time, datetime.timedelta(0))
-    record.large_skew = abs(clock) > SKEW_LIMIT
-    _saved(record, actor, PatrolAudit.CHECK_IN)
-    return record
+def _result(item: checkins.Item) -> dict:
+    key = str(item.body.get("client_key") or "")
+    exc = item.error
+    if exc is None:
+        return {"client_key": key, "status": 201 if item.created else 200, "id": item.record.pk,
+                "flags": item.record.flags}
+    if isinstance(exc, KeyConflict):
+        return {"client_key": key, "status": 409, "detail": str(exc)}
+    if isinstance(exc, ValidationError):
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+        status = 422 if isinstance(exc, gate_codes.InvalidGateCode) else 400
+        return {"client_key": key, "status": status, "detail": next(iter(errors.values()))[0], "errors": errors}
+    if isinstance(exc, Http404):
+        return {"client_key": key, "status": 404, "detail": _("护学岗不存在或不在您的管辖范围内")}
+    return {"client_key": key, "status": 403, "detail": str(exc)}
 
 
 @transaction.atomic
@@ -318,40 +245,24 @@ def do_sync(items: list, *, actor, post_for) -> list[dict]:
     """Store up to :data:`SYNC_LIMIT` queued check-ins, each on its own: one item's refusal leaves the
     others stored. ``post_for(post_id)`` gives the post (Http404 / PermissionDenied when not reachable).
     Returns one result per item, in order: ``{client_key, status, id?, detail?, errors?}``."""
-    from django.core.exceptions import PermissionDenied
-    from django.http import Http404
-
     if len(items) > SYNC_LIMIT:
         raise ValidationError({"items": _("一次最多上传 %(n)d 条") % {"n": SYNC_LIMIT}})
-    results = []
-    for body in items:
-        key = str(body.get("client_key") or "")
-        try:
-            with transaction.atomic():
-                record, created = do_check_in(post_for(body.get("post_id")), body, actor=actor)
-            results.append({"client_key": key, "status": 201 if created else 200, "id": record.pk,
-                            "flags": record.flags})
-        except KeyConflict as exc:
-            results.append({"client_key": key, "status": 409, "detail": str(exc)})
-        except ValidationError as exc:
-            errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-            results.append({"client_key": key, "status": 400, "detail": next(iter(errors.values()))[0],
-                            "errors": errors})
-        except Http404:
-            results.append({"client_key": key, "status": 404, "detail": _("护学岗不存在或不在您的管辖范围内")})
-        except PermissionDenied as exc:
-            results.append({"client_key": key, "status": 403, "detail": str(exc)})
-    return results
+    batch = [checkins.Item(body=body) for body in items]
+    checkins.resolve_posts(batch, post_for)
+    checkins.ingest(batch, actor=actor)
+    return [_result(item) for item in batch]
 
 
 def note_phone_contact(*, actor, device, post, pending: int, results: list) -> PhoneContact | None:
     """Remember that ``device`` (the phone's own id) of ``actor`` sent its queue now: what it still holds
-    unsent after this batch. Bookkeeping like a heartbeat: not audited."""
+    unsent after this batch. Bookkeeping like a heartbeat: not audited. One UPDATE, an INSERT only for a
+    phone not seen before."""
     if device is None or post is None or not getattr(actor, "pk", None):
         return None
-    taken = sum(1 for r in results if r["status"] in (200, 201, 400, 404, 409))
-    contact, _created = PhoneContact.objects.update_or_create(
-        user=actor, device=device,
-        defaults={"school": post.school, "post": post, "last_contact": timezone.now(),
-                  "pending": max(0, (pending or 0) - taken), "sent": taken})
+    taken = sum(1 for r in results if r["status"] in (200, 201, 400, 404, 409, 422))
+    values = {"school": post.school, "region_code": post.school.region_code, "post": post,
+              "last_contact": timezone.now(), "pending": max(0, (pending or 0) - taken), "sent": taken}
+    if PhoneContact.objects.filter(user=actor, device=device).update(**values):
+        return PhoneContact(user=actor, device=device, **values)
+    contact, _created = PhoneContact.objects.update_or_create(user=actor, device=device, defaults=values)
     return contact

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from huxiao.patrols import views, views_phone
+from huxiao.patrols import views, views_gate, views_phone
 
 urlpatterns = [
     path("", views.post_list, name="patrol-post-list"),
@@ -16,4 +16,9 @@ urlpatterns = [
     path("phones/", views.phone_list, name="patrol-phone-list"),
     path("sw.js", views_phone.service_worker, name="patrol-sw"),
     path("manifest.webmanifest", views_phone.manifest, name="patrol-manifest"),
+]
+urlpatterns += [
+    path("posts/<int:pk>/gate-code/", views_gate.post_gate_code, name="patrol-gate-code"),
+    path("posts/<int:pk>/gate-code/rotate/", views_gate.rotate_gate_code, name="patrol-gate-code-rotate"),
+    path("schools/<int:school_id>/gate-codes/", views_gate.school_gate_codes, name="patrol-school-gate-codes"),
 ]

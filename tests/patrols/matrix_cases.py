@@ -128,3 +128,15 @@ CASES = [
     Case(f"GET {API}/dashboard", lambda w: f"{API}/dashboard", perm=DASHBOARD),
     Case(f"GET {API}/monthly-form", lambda w: f"{API}/monthly-form?month=2026-03", perm=DASHBOARD),
 ]
+
+# the gate QR codes (print, re-issue) and the alarm console's feed
+CASES += [
+    Case("patrol-gate-code", lambda w: f"/patrols/posts/{post_a1(w)}/gate-code/", perm=MANAGE_POST, reach="a1"),
+    Case("patrol-gate-code-rotate", lambda w: f"/patrols/posts/{post_a1(w)}/gate-code/rotate/", perm=MANAGE_POST,
+         reach="a1", method="POST", data=lambda w: {}),
+    Case("patrol-school-gate-codes", lambda w: f"/patrols/schools/{w.schools['a1'].pk}/gate-codes/", perm=MANAGE_POST,
+         reach="a1"),
+    Case(f"POST {API}/posts/{{post_id}}/gate-code/rotate", lambda w: f"{API}/posts/{post_a1(w)}/gate-code/rotate",
+         perm=MANAGE_POST, reach="a1", method="POST", data=lambda w: {}),
+    Case(f"GET {API}/near", lambda w: f"{API}/near?school_id={w.schools['a1'].pk}", perm=VIEW_CHECKIN, reach="a1"),
+]

@@ -136,3 +136,132 @@ def test_dashboard_api_and_page(cw, client_for):
     assert page.status_code == 200 and "patrol-chart-data" in page.content.decode()
     assert "金坛区" in page.content.decode()  # the breadcrumb back up
     assert edu.get("/patrols/dashboard/?region=320481").status_code == 404
+
+
+# --- a day of simulated duty with rosters and their exceptions, against hand-computed figures ----------
+
+ROSTERED_FROM = datetime.date(2026, 3, 1)
+
+
+def _line(w, post, person, window, weekday=2):
+    from huxiao.core.actions import SYSTEM
+
+    return services.do_add_roster(post, person, {"weekday": weekday, "window": window, "valid_from": ROSTERED_FROM},
+                                  actor=SYSTEM)
+
+
+@pytest.fixture
+def duty_day(pw):
+    """DAY (Wednesday 2026-03-11); bells 7:20 / 11:40 / 16:30, windows from 15 minutes before each.
+
+    a1's post: gate — the guard (rostered) at 7:04, on time; noon — the officer's line cancelled today
+    (not due); afternoon — the officer (late, 16:20) and the guard (on time, 16:10) both rostered, and an
+    activist nobody rostered at 16:05 (mans no slot). a2's post (no noon dismissal): gate — nobody
+    rostered, nobody came (缺岗); afternoon — the militiaman rostered, his substitute came at 16:12.
+    Patrols: a1 (city) twice, a3 (乡镇中心学校, no post) once."""
+    from huxiao.patrols.models import RosterException
+
+    w = pw
+    w.schools["a3"] = make_school("2132413003", "金城中心小学", w.regions["town_a2"], w.units["station_a2"],
+                                  setting=Setting.RURAL, township_central=True)
+    p1, p2 = w.extra["post_a1"], w.extra["post_a2"]
+    officer, guard = w.extra["person_a1"], w.extra["guard_person_a1"]
+    militia = person_at(w, "a2", name="村民兵", kind="militia", unit_name="金城村")
+    substitute = person_at(w, "a2", name="替班积极分子", kind="activist", unit_name="金城村")
+    activist = person_at(w, "a1", name="未排班积极分子", kind="activist", unit_name="东城社区")
+    _line(w, p1, guard, "gate_open")
+    noon = _line(w, p1, officer, "noon")
+    _line(w, p1, officer, "afternoon")
+    _line(w, p1, guard, "afternoon")
+    village = _line(w, p2, militia, "afternoon")
+    RosterException.objects.create(school=p1.school, roster=noon, date=DAY, note="开会")
+    RosterException.objects.create(school=p2.school, roster=village, date=DAY, substitute=substitute)
+    checks = [(p1, guard, "check_in", at(DAY, 7, 4)), (p1, activist, "check_in", at(DAY, 16, 5)),
+              (p1, guard, "check_in", at(DAY, 16, 10)), (p1, officer, "check_in", at(DAY, 16, 20)),
+              (p2, substitute, "check_in", at(DAY, 16, 12)),
+              (p1, officer, "patrol", at(DAY, 9, 0)), (p1, officer, "patrol", at(DAY, 14, 0))]
+    a3_post = post_at(w, "a2", name="临时岗")  # a post to carry a3's patrol check (police serve any school)
+    Post.objects.filter(pk=a3_post.pk).update(school=w.schools["a3"], region_code=w.schools["a3"].region_code,
+                                              active=False)
+    a3_post.refresh_from_db()
+    checks.append((a3_post, officer, "patrol", at(DAY, 10, 0)))
+    for post, person, kind, when in checks:
+        services.do_check_in(post, body(post, person, when=when, kind=kind), actor=w.users["police_a"])
+    w.extra["duty_posts"] = Post.objects.filter(pk__in=[p1.pk, p2.pk])
+    return w
+
+
+def test_a_day_of_duty_matches_the_hand_count(duty_day):
+    from huxiao.core.models import School
+    from huxiao.patrols import missing
+
+    w, posts = duty_day, duty_day.extra["duty_posts"]
+    figures = counts.attendance(posts, DAY, at(DAY, 18, 0))
+    # slots: a1 gate 1 + a1 afternoon 2 + a2 gate 1 + a2 afternoon 1 = 5 (a1 noon cancelled)
+    # on time: a1 gate (guard), a1 afternoon (guard), a2 afternoon (substitute) = 3; late: the officer
+    assert (figures["due"], figures["on_time"], figures["late"], figures["absent"]) == (5, 3, 1, 1)
+    assert figures["rate"] == 60.0
+    assert [(m.post_id, m.kind) for m in figures["missing"]] == [(w.extra["post_a2"].pk, "gate_open")]
+    assert [(m.post_id, m.kind) for m in missing.unmanned(posts, DAY, at(DAY, 18, 0))] == \
+        [(w.extra["post_a2"].pk, "gate_open")]
+    schools = School.objects.filter(pk__in=[w.schools[k].pk for k in ("a1", "a2", "a3")])
+    assert counts.setting_rate(schools) == {"required": 2, "with_post": 1, "rate": 50.0}  # a1 yes, a3 no
+    assert counts.patrol_counts(schools, DAY) == {w.schools["a1"].pk: 2, w.schools["a3"].pk: 1}
+    assert [s["school_name"] for s in counts.lacking_patrols(schools, DAY)] == ["金城中心小学"]
+    # at 11:00 only the gate windows are due: a1's on time, a2's nobody
+    early = counts.attendance(posts, DAY, at(DAY, 11, 0))
+    assert (early["due"], early["on_time"], len(early["missing"])) == (2, 1, 1)
+
+
+def test_the_calendar_decides_the_duty_day(duty_day):
+    from huxiao.patrols import missing
+
+    posts = duty_day.extra["duty_posts"]
+    assert counts.attendance(posts, HOLIDAY, at(HOLIDAY, 18, 0))["due"] == 0  # 国庆节: no duty
+    assert missing.unmanned(posts, HOLIDAY, at(HOLIDAY, 18, 0)) == []
+    # the 调休 Saturday is a school day; nobody is rostered on Saturdays: each window is one slot, unmanned
+    saturday = counts.attendance(posts, SHIFTED_SATURDAY, at(SHIFTED_SATURDAY, 18, 0))
+    assert (saturday["due"], len(saturday["missing"])) == (5, 5)
+    assert len(missing.unmanned(posts, SHIFTED_SATURDAY, at(SHIFTED_SATURDAY, 18, 0))) == 5
+    assert counts.attendance(posts, datetime.date(2026, 3, 14), at(datetime.date(2026, 3, 14), 18, 0))["due"] == 0
+
+
+def test_school_days_come_from_the_school_calendar(duty_day):
+    from huxiao.core.models.calendar import CalendarDay, CalendarDayKind
+
+    # 22 school days in March 2026; a district 停课 day and an exam Saturday move the count
+    assert counts._school_days("320413", datetime.date(2026, 3, 1), datetime.date(2026, 3, 31)) == 22
+    region = duty_day.regions["district_a"]
+    CalendarDay.objects.create(region=region, date=datetime.date(2026, 3, 12), kind=CalendarDayKind.CLOSURE, name="停课")
+    CalendarDay.objects.create(region=region, date=datetime.date(2026, 3, 14), kind=CalendarDayKind.EXAM, name="统考")
+    assert counts._school_days("320413", datetime.date(2026, 3, 1), datetime.date(2026, 3, 31)) == 22
+    assert counts._school_days("320413", datetime.date(2026, 3, 12), datetime.date(2026, 3, 14)) == 2  # 13th, 14th
+    from huxiao.patrols import missing
+
+    posts = duty_day.extra["duty_posts"]
+    closed = datetime.date(2026, 3, 12)
+    assert missing.unmanned(posts, closed, at(closed, 18, 0)) == [] and counts.attendance(
+        posts, closed, at(closed, 18, 0))["due"] == 0
+
+
+def test_unmanned_follows_the_timetable_season(duty_day):
+    from huxiao.core.actions import SYSTEM
+    from huxiao.patrols import missing
+
+    w, posts = duty_day, duty_day.extra["duty_posts"]
+    a1 = w.schools["a1"]
+    services.do_set_timetable(a1, "summer", {"starts_on_month": 5, "starts_on_day": 1,
+                                             "afternoon_dismissal_time": datetime.time(17, 30)}, actor=SYSTEM)
+    services.do_set_timetable(a1, "winter", {"starts_on_month": 10, "starts_on_day": 1,
+                                             "gate_open_time": datetime.time(7, 50),
+                                             "afternoon_dismissal_time": datetime.time(16, 0)}, actor=SYSTEM)
+    for day, now in ((DAY, at(DAY, 16, 0)), (datetime.date(2026, 6, 10), at(datetime.date(2026, 6, 10), 17, 20)),
+                     (datetime.date(2026, 6, 10), at(datetime.date(2026, 6, 10), 17, 40))):
+        fast = [(m.post_id, m.kind) for m in missing.unmanned(posts, day, now)]
+        slow = [(m.post_id, m.kind) for m in counts.attendance(posts, day, now)["missing"]]
+        assert sorted(fast) == sorted(slow), (day, now)
+    p1 = w.extra["post_a1"].pk
+    # summer in June: a1 has only an afternoon bell, 17:30 (缺岗 at 17:25)
+    june = datetime.date(2026, 6, 10)
+    assert [m for m in missing.unmanned(posts, june, at(june, 17, 20)) if m.post_id == p1] == []
+    assert [m.kind for m in missing.unmanned(posts, june, at(june, 17, 40)) if m.post_id == p1] == ["afternoon"]

@@ -72,3 +72,44 @@ def test_offline_check_ins_arrive_exactly_once(live_server, signed_in_cookie, wo
     assert (again["stored"], again["replayed"]) == (0, 3)
     assert CheckIn.objects.count() == 3
     context.close()
+
+
+def test_a_gate_code_scanned_offline_arrives_once_with_its_proof(live_server, signed_in_cookie, world, browser):
+    """The camera opens the page's address from the gate's code; offline, the kept page queues a check-in
+    carrying the code (no position: geolocation is not granted), a reload does not add a second, and
+    the server verifies the code when it arrives. A forged code, online, is refused on the page."""
+    from playwright.sync_api import expect
+
+    from huxiao.patrols import gate_codes
+
+    post = world.extra["post_a1"]
+    token = gate_codes.token_for(post)
+    host = live_server.url.split("//", 1)[1].split(":")[0]
+    context = browser.new_context(locale="zh-CN")
+    context.add_cookies([{"name": "sessionid", "value": signed_in_cookie, "domain": host, "path": "/"}])
+    page = context.new_page()
+    page.goto(f"{live_server.url}/patrols/phone/")
+    expect(page.locator("#phone[data-offline=ready]")).to_be_attached(timeout=20000)
+    page.select_option("#scan-kind", "patrol")  # remembered on the phone for later scans
+
+    context.set_offline(True)
+    page.goto(f"{live_server.url}/patrols/phone/?gate={token}")
+    expect(page.locator("#pending-count")).to_have_text("1", timeout=20000)
+    expect(page.locator("#gate-offline")).to_be_visible()
+    assert "gate=" not in page.url  # the code left the address: a reload is not a second scan
+    page.reload()
+    expect(page.locator("#pending-count")).to_have_text("1", timeout=20000)
+    assert CheckIn.objects.count() == 0
+
+    context.set_offline(False)
+    page.locator("#sync-now").click()
+    expect(page.locator("#pending-count")).to_have_text("0", timeout=30000)
+    record = CheckIn.objects.get()
+    assert (record.evidence, record.kind, record.latitude, record.outside_fence) == ("qr", "patrol", None, False)
+
+    bad = token[:-1] + ("A" if token[-1] != "A" else "B")
+    page.goto(f"{live_server.url}/patrols/phone/?gate={bad}")
+    expect(page.locator("#gate-scan[data-status=error]")).to_contain_text("二维码无效，未签到")
+    expect(page.locator("#pending-count")).to_have_text("0")
+    assert CheckIn.objects.count() == 1
+    context.close()

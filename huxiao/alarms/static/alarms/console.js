@@ -62,6 +62,7 @@
       card.querySelectorAll("[data-step]").forEach(function (btn) {
         btn.addEventListener("click", function () { step(a.id, btn.dataset.step, card); });
       });
+      card.querySelector(".hx-near-btn").addEventListener("click", function () { near(card); });
       list.prepend(card);
       cards.set(a.id, card);
     }
@@ -100,7 +101,42 @@
     card.querySelector('[data-field="disposition"]').classList.toggle("d-none", a.steps.indexOf("close") < 0);
     card.querySelector('[data-field="notes"]').classList.toggle("d-none", a.steps.indexOf("close") < 0);
     card.dataset.status = a.status;
+    card.dataset.schoolId = a.school.id;
+    card.dataset.receivedAt = a.received_at;
     refreshCount();
+  }
+
+  // Selecting an alarm asks the patrols app, on its own request, for the nearest manned 护学岗 and the
+  // patrols near the school at the alarm's time (the alarm path itself never waits for patrols).
+  function near(card) {
+    const box = card.querySelector(".hx-near");
+    box.classList.remove("d-none");
+    box.textContent = box.dataset.loading;
+    const url = "/api/v1/patrols/near?school_id=" + encodeURIComponent(card.dataset.schoolId) +
+      "&at=" + encodeURIComponent(card.dataset.receivedAt);
+    fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error(String(r.status));
+      return r.json();
+    }).then(function (data) {
+      box.textContent = "";
+      const metres = function (d) { return d === null ? "" : "（" + Math.round(d) + " " + box.dataset.metres + "）"; };
+      const head = document.createElement("div");
+      head.className = "hx-near-post";
+      if (data.nearest) {
+        const n = data.nearest;
+        head.textContent = box.dataset.nearest + "：" + n.school_name + " · " + n.post_name + metres(n.distance_m) + " " +
+          n.people.map(function (p) { return p.name + "（" + p.kind_label + "）"; }).join("、");
+      } else {
+        head.textContent = box.dataset.none;
+      }
+      box.appendChild(head);
+      const patrols = document.createElement("div");
+      patrols.className = "hx-near-patrols";
+      patrols.textContent = data.patrols.length ? box.dataset.patrols + "：" + data.patrols.map(function (p) {
+        return beijing(p.at).slice(11, 16) + " " + p.person_name + " " + p.mode_label + " " + p.school_name + metres(p.distance_m);
+      }).join("；") : box.dataset.noPatrols;
+      box.appendChild(patrols);
+    }).catch(function () { box.textContent = root.dataset.msgNetwork; });
   }
 
   function refreshCount() {

@@ -94,13 +94,14 @@
     });
   }
 
-  function checkIn(kind) {
+  function checkIn(kind, gateToken) {
     var made = new Date();
     return position().then(function (coords) {
       var item = {
         client_key: uuid7(), post_id: parseInt($("post").value, 10), kind: kind, mode: $("mode").value,
         device_time: made.toISOString()
       };
+      if (gateToken) { item.gate_token = gateToken; }
       if (coords) {
         item.latitude = coords.latitude; item.longitude = coords.longitude;
         item.accuracy_m = Math.max(0, coords.accuracy || 0);
@@ -123,7 +124,7 @@
           if (!r) { return; }  // no answer for it: it stays queued
           if (r.status === 200 || r.status === 201) {
             t.objectStore("queue").delete(item.client_key);
-          } else if (r.status === 400 || r.status === 404 || r.status === 409) {
+          } else if (r.status === 400 || r.status === 404 || r.status === 409 || r.status === 422) {
             t.objectStore("rejected").put({ client_key: item.client_key, item: item, status: r.status, detail: r.detail });
             t.objectStore("queue").delete(item.client_key);
           }
@@ -180,6 +181,44 @@
       });
   }
 
+  // A gate QR code scanned with the camera opens this page with ?gate=<token>: queue a check-in carrying
+  // it (the server verifies it on arrival). The server's verdict is on the page when it was online; a kept
+  // offline copy has none for this token. The token leaves the address at once, so a reload does not
+  // check in again, and the same code within two minutes on this phone is not a second check.
+  var SCAN_REPEAT_MS = 120000;
+  function scanned() {
+    var token = new URLSearchParams(window.location.search).get("gate");
+    if (!token) { return; }
+    window.history.replaceState(null, "", window.location.pathname);
+    var box = $("gate-scan");
+    var verdict = box && box.dataset.token === token ? box.dataset.status : "unchecked";
+    if (verdict === "error") { return; }
+    var match = /^G1\.([1-9][0-9]{0,18})\.[1-9][0-9]{0,9}\.[A-Za-z0-9_-]{22}$/.exec(token);
+    if (!match) {
+      var bad = $("gate-offline");
+      bad.textContent = bad.dataset.msgBad;
+      bad.className = "alert alert-danger";
+      return;
+    }
+    var last = JSON.parse(localStorage.getItem("huxiao-patrols-last-scan") || "null");
+    if (last && last.token === token && Date.now() - last.at < SCAN_REPEAT_MS) {
+      if (box) { box.querySelector(".gate-repeat").classList.remove("d-none"); }
+      return;
+    }
+    localStorage.setItem("huxiao-patrols-last-scan", JSON.stringify({ token: token, at: Date.now() }));
+    var select = $("post");
+    if (!select.querySelector('option[value="' + match[1] + '"]')) {
+      var option = document.createElement("option");
+      option.value = match[1];
+      option.textContent = token.slice(0, 12);
+      select.prepend(option);
+    }
+    select.value = match[1];
+    if (verdict === "ok") { box.querySelector(".gate-recorded").classList.remove("d-none"); }
+    else { $("gate-offline").classList.remove("d-none"); }
+    checkIn($("scan-kind").value, token);
+  }
+
   function showNetwork() { $("net-offline").classList.toggle("d-none", navigator.onLine); }
 
   var secure = window.isSecureContext && "serviceWorker" in navigator;
@@ -198,9 +237,13 @@
     btn.addEventListener("click", function () { checkIn(btn.dataset.kind); });
   });
   $("sync-now").addEventListener("click", send);
+  var scanKind = localStorage.getItem("huxiao-patrols-scan-kind");
+  if (scanKind && $("scan-kind").querySelector('option[value="' + scanKind + '"]')) { $("scan-kind").value = scanKind; }
+  $("scan-kind").addEventListener("change", function () { localStorage.setItem("huxiao-patrols-scan-kind", $("scan-kind").value); });
   window.addEventListener("online", function () { showNetwork(); send(); });
   window.addEventListener("offline", showNetwork);
   setInterval(send, TIMER_MS);
   showNetwork();
+  scanned();
   refresh().then(send);
 })();

@@ -22,7 +22,7 @@ self.addEventListener("fetch", (event) => {
   if (request.mode === "navigate" && url.pathname === PAGE) {
     // the page: fresh from the network when there is one (and kept), the kept copy when there is not
     event.respondWith(fetch(request).then((response) => {
-      if (response.ok && !response.redirected) {
+      if (response.ok && !response.redirected && !url.search) {  // a scanned code's page is not the kept copy
         const copy = response.clone();
         caches.open(CACHE).then((cache) => cache.put(PAGE, copy));
       }
