@@ -91,28 +91,33 @@
     else { map.setView([32.0, 119.5], 8); }
   }
 
+  // the legend on the map is short (a phone has little room); what each colour means is written under it
   function addLegend(items, campaign) {
     var control = L.control({ position: "bottomright" });
     control.onAdd = function () {
-      var box = node("div", "bg-white border rounded shadow-sm p-2 small");
+      var box = node("div", "bg-white border rounded shadow-sm px-2 py-1 small");
       box.id = "region-map-legend";
-      box.appendChild(node("div", "fw-semibold", label("legend")));
+      box.setAttribute("aria-label", label("legend"));
       items.forEach(function (item) {
-        var row = node("div", "d-flex align-items-center gap-1");
+        var row = node("div", "d-flex align-items-center gap-1 text-nowrap");
         row.title = item.note;
-        var dot = node("span", "d-inline-block rounded-circle border border-white");
-        dot.style.width = "12px";
-        dot.style.height = "12px";
+        var dot = node("span", "d-inline-block rounded-circle");
+        dot.style.width = "10px";
+        dot.style.height = "10px";
         dot.style.background = COLOURS[item.key];
         row.appendChild(dot);
-        row.appendChild(node("span", "", item.label + "：" + item.note));
+        row.appendChild(node("span", "", item.label));
         box.appendChild(row);
       });
-      if (campaign) { box.appendChild(node("div", "text-muted mt-1", label("campaign") + campaign)); }
       L.DomEvent.disableClickPropagation(box);
       return box;
     };
     control.addTo(map);
+    var note = document.getElementById("region-map-note");
+    if (note) {
+      note.textContent = items.map(function (item) { return item.label + "：" + item.note; }).join("；") +
+        (campaign ? "。" + label("campaign") + campaign : "");
+    }
   }
 
   fit(draw(JSON.parse(data.textContent)));
