@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from pydantic import BaseModel
 
-from huxiao.compliance import asof, rates
+from huxiao.compliance import asof, rates, schoolmap
 from huxiao.compliance.checklist import school_checklist
 from huxiao.compliance.filters import COLUMNS, RuleStatusFilterSet, resolved, school_results
 from huxiao.compliance.models import Campaign
@@ -231,3 +231,47 @@ def get_trend(request, campaign: str | None = None, region: RegionCode | None = 
     series = rates.trend(camp, reg, [rule] if rule else None, days=days)
     return {"campaign": camp.code, "region_code": reg.code,
             "rules": {rid: [{"day": d, "rate": r} for d, r in points] for rid, points in series.items()}}
+
+
+class MapCardOut(Schema):
+    key: str = Field(description="closed 封闭化管理；networked 一键式报警和视频监控联网；urban_guards 专职保安员配备")
+    label: str
+    status: str = Field(description="met / not_met / na；空：未评估或本专项行动未设此指标")
+    status_label: str
+
+
+class MapPointOut(Schema):
+    id: int
+    name: str
+    lat: float
+    lon: float
+    type: str
+    state: str = Field(description="alarm 报警中；not_met 未达标；met 达标；unknown 未评估")
+    three: list[MapCardOut]
+    open_hazards: int | None = Field(description="未销号隐患数（无隐患查看权限为 null）")
+    open_alarms: int | None = Field(description="未处置完毕的报警数（无报警查看权限为 null）")
+    url: str
+    checklist_url: str
+    hazards_url: str
+    alarms_url: str
+
+
+class MapLegendOut(Schema):
+    key: str
+    label: str
+    note: str
+
+
+class MapOut(Schema):
+    campaign: str
+    campaign_name: str
+    region_code: str
+    legend: list[MapLegendOut]
+    points: list[MapPointOut]
+    truncated: bool = Field(description="学校多于地图可显示的数量，只返回了前一部分")
+
+
+@router.get("/map", response=MapOut, summary="区划地图：学校位置、三个100%结果、未销号隐患与未处置报警")
+def school_map(request, region: RegionCode | None = None):
+    need(request, rates.PERM)
+    return schoolmap.region_map(request, rates.resolve_region(request.user, region))

@@ -99,7 +99,9 @@ def regions_on(school_ids, day) -> dict:
     return {**first, **out}
 
 
-def _record_counts(table, user, campaign, region, children, child_len, day, rule_ids) -> None:
+def schools_on(user, campaign, region, day) -> list[tuple[School, str]]:
+    """``(school, region code that day)`` of the schools registered by the end of ``day`` that were then in
+    ``region``, in the campaign's region and in the user's dashboard jurisdiction."""
     end = end_of(day)
     scope = scope_for(user, rates.PERM)
     moved_in = SchoolRegionPeriod.objects.filter(regions.q_within(region)).values("school_id")
@@ -111,20 +113,39 @@ def _record_counts(table, user, campaign, region, children, child_len, day, rule
         code = codes.get(s.pk, s.region_code)
         if regions.within(code, region) and regions.within(code, campaign.region_code) and scope.covers(code):
             schools.append((s, code))
+    return schools
+
+
+def _evaluated(user, campaign, region, day, rules):
+    """``(school, code, rule, status, reason)`` for every school of the day (``schools_on``) and rule."""
+    schools = schools_on(user, campaign, region, day)
     facts = facts_as_of([s for s, _code in schools], day, {s.pk: code for s, code in schools})
+    for school, code in schools:
+        for rule in rules:
+            status, reason = rule.evaluate(facts[school.pk])
+            yield school, code, rule, status, reason
+
+
+def failing_as_of(user, campaign, region, day) -> list[tuple[School, str, object, str]]:
+    """The schools not meeting each rule at the end of ``day``, re-evaluated from the records' dates:
+    ``(school, region code that day, rule, reason)`` ordered as the live drill-down (region, school, rule)."""
+    rows = [(school, code, rule, reason) for school, code, rule, status, reason
+            in _evaluated(user, campaign, region, day, campaign.ruleset.rules) if status == Status.NOT_MET]
+    return sorted(rows, key=lambda r: (r[1], r[0].name, r[2].id))
+
+
+def _record_counts(table, user, campaign, region, children, child_len, day, rule_ids) -> None:
     rules = [table[rule_id].rule for rule_id in rule_ids]
     counts = {}
     child_prefixes = {c.prefix for c in children}
-    for school, code in schools:
+    for _school, code, rule, status, _reason in _evaluated(user, campaign, region, day, rules):
         sub = code[:child_len] if child_len else ""
         sub = sub if sub in child_prefixes else ""
-        for rule in rules:
-            status, _reason = rule.evaluate(facts[school.pk])
-            if status == Status.NOT_APPLICABLE:
-                continue
-            cell = counts.setdefault((sub, rule.id), [0, 0])
-            cell[0] += 1
-            cell[1] += status == Status.MET
+        if status == Status.NOT_APPLICABLE:
+            continue
+        cell = counts.setdefault((sub, rule.id), [0, 0])
+        cell[0] += 1
+        cell[1] += status == Status.MET
     rates.add_counts(table, [(sub, rule_id, a, m) for (sub, rule_id), (a, m) in counts.items()], children, child_len)
 
 

@@ -127,12 +127,26 @@ failing = SchoolResultListView.as_view()
 
 @require_perm(rates.PERM)
 def export(request):
+    """The dashboard's figures as a workbook: now, or as of the day the dashboard shows (``as_of``); a bad
+    day is refused by name (400), never exported as today's figures."""
     region, campaign = _context(request)
-    data = workbook(request.user, campaign, region)
+    form = AsOfForm(request.GET or None)
+    day = form.cleaned_data.get("as_of") if form.is_valid() else None
+    try:
+        if form.errors:
+            raise ValidationError({"as_of": form.errors["as_of"]})
+        data = workbook(request.user, campaign, region, day)
+    except ValidationError as exc:
+        message = "；".join(exc.message_dict.get("as_of") or exc.messages)
+        return render(request, "compliance/no_school.html", {"message": f"{form.fields['as_of'].label}：{message}",
+                                                                "title": _("导出 Excel")},
+                      status=400)
+    when = f"截至{day.isoformat()}" if day else _("实时")
     audit.record(AuditAction.EXPORT, None, actor=request.user, model="compliance.RuleStatus",
-                 object_repr=f"{campaign.name}·{region.name}", region_code=region.code, event=ExportAudit.EXPORT)
+                 object_repr=f"{campaign.name}·{region.name}·{when}", region_code=region.code,
+                 event=ExportAudit.EXPORT)
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    filename = f"compliance-{campaign.code}-{region.code}-{timezone.localdate():%Y%m%d}.xlsx"
+    filename = f"compliance-{campaign.code}-{region.code}-{(day or timezone.localdate()):%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -96,4 +96,5 @@ def heartbeat_history(device, days: int, now=None) -> dict:
                        "short": count < int(expected) and at >= registered and at + step <= now})
         at += step  # wall-clock arithmetic in the local zone (a day stays midnight to midnight)
     return {"bucket": "hour" if hourly else "day", "days": days, "points": points, "expected": round(expected, 2),
-            "short": sum(1 for p in points if p["short"])}
+            "short": sum(1 for p in points if p["short"]),
+            "registered_within": registered if first < registered <= now else None}  # earlier buckets not counted

@@ -17,6 +17,7 @@ from huxiao.devices.models import Device
 YES_NO = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
 NETWORKED = [("", _("全部")), ("true", _("联网")), ("false", _("离线"))]
 ACTIVE = [("", _("全部")), ("true", _("在用")), ("false", _("停用"))]
+TESTED = [("", _("全部")), ("true", _("从未测试的报警设备")), ("false", _("已测试的报警设备"))]
 
 
 class DeviceFilterSet(RecordFilterSet):
@@ -27,6 +28,7 @@ class DeviceFilterSet(RecordFilterSet):
     networked = df.BooleanFilter(label=_("联网状态"), method="by_networked", widget=forms.Select(choices=NETWORKED))
     active = df.BooleanFilter(label=_("在用"), widget=forms.Select(choices=ACTIVE))
     police_built = df.BooleanFilter(label=_("公安自建"), widget=forms.Select(choices=YES_NO))
+    never_tested = df.BooleanFilter(label=_("报警测试"), method="by_never_tested", widget=forms.Select(choices=TESTED))
     installed_on = df.DateFromToRangeFilter(label=_("安装日期"))
     # the API's earlier name of the school filter, still accepted (not shown on the page)
     school_id = SchoolFilter(field_name="school_id", label=_("学校编号"), widget=forms.HiddenInput)
@@ -37,8 +39,8 @@ class DeviceFilterSet(RecordFilterSet):
 
     class Meta:
         model = Device
-        fields = ["q", "kind", "location", "networked", "active", "police_built", "region", "school", "installed_on",
-                  "school_id", "sort"]
+        fields = ["q", "kind", "location", "networked", "active", "police_built", "never_tested", "region", "school",
+                  "installed_on", "school_id", "sort"]
 
     def search(self, qs, name, value):
         return qs.filter(Q(name__icontains=value) | Q(serial__icontains=value) |
@@ -49,6 +51,12 @@ class DeviceFilterSet(RecordFilterSet):
             return qs
         now = timezone.now()
         return qs.networked(now) if value else qs.offline(now)
+
+    def by_never_tested(self, qs, name, value):
+        """true: alarm panels and buttons in use that never sent a test alarm; false: those that did."""
+        if value is None:
+            return qs
+        return qs.never_tested() if value else qs.tested()
 
 
 def _state_badge(device):

@@ -14,6 +14,8 @@ from huxiao.core.models import SchoolRecord
 from huxiao.core.scoping import ScopedQuerySet
 from huxiao.devices.choices import Dc09KeyForm, DeviceKind, DeviceLocation, HeartbeatSource
 
+ALARM_KINDS = (DeviceKind.ALARM_PANEL, DeviceKind.ALARM_BUTTON)
+
 
 class DeviceQuerySet(ScopedQuerySet):
     def networked(self, now=None):
@@ -25,6 +27,17 @@ class DeviceQuerySet(ScopedQuerySet):
     def offline(self, now=None):
         now = now or timezone.now()
         return self.filter(active=True).exclude(pk__in=self.networked(now).values("pk"))
+
+    def alarm_devices(self):
+        """One-button alarm panels and buttons in use: the devices a test alarm is expected from."""
+        return self.filter(active=True, kind__in=ALARM_KINDS)
+
+    def never_tested(self):
+        """Alarm devices in use with no test alarm on record (the alarms' ``device`` link, reverse ``alarms``)."""
+        return self.alarm_devices().exclude(alarms__is_test=True)
+
+    def tested(self):
+        return self.alarm_devices().filter(alarms__is_test=True).distinct()
 
 
 class Device(SchoolRecord):

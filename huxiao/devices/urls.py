@@ -8,4 +8,5 @@ urlpatterns = [
     path("schools/<int:pk>/new/", views.register, name="device-register"),
     path("<int:pk>/", views.detail, name="device-detail"),
     path("<int:pk>/active/", views.set_active, name="device-set-active"),
+    path("<int:pk>/secret/", views.rotate_secret, name="device-rotate-secret"),
 ]

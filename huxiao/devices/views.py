@@ -1,6 +1,6 @@
 """Device pages: the registry list (filters, export), a device's page (state, last heard, heartbeat chart,
-alarms, video link, DC-09 settings, forged frames), registering a device (its secret shown once), taking
-one out of use."""
+alarms, video link, DC-09 settings, forged frames), registering a device (its secret shown once), rotating
+its secret (重置密钥, the new one shown once), taking one out of use."""
 
 import datetime
 
@@ -95,6 +95,20 @@ def register(request, pk):
             return redirect("defense-school", pk=school.pk)
     mark_invalid(form)
     return render(request, "devices/register.html", {"school": school, "form": form})
+
+
+@require_perm(PERM)
+def rotate_secret(request, pk):
+    """重置密钥: a confirmation page (GET), then the rotation (POST) and the new secret shown once, on a page
+    no cache keeps; the old secret stops working at once."""
+    device = get_visible_or_404(request, Device.objects.select_related("school"), pk, perm=PERM)
+    if request.method != "POST":
+        return render(request, "devices/rotate_secret.html", {"device": device})
+    secret = services.do_rotate_device_secret(device, actor=request.user)
+    # 201: a new secret was made (a form shown again would be 200); not a redirect, so it is never stored
+    response = render(request, "devices/rotate_secret.html", {"device": device, "secret": secret}, status=201)
+    response["Cache-Control"] = "no-store"  # the secret is shown once, never again
+    return response
 
 
 @require_POST

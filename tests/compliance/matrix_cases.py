@@ -33,6 +33,8 @@ CASES = [
          reach="district_a"),
     Case("GET /api/v1/compliance/failing", lambda w: "/api/v1/compliance/failing?region=320413", perm=DASHBOARD,
          reach="district_a"),
+    Case("GET /api/v1/compliance/map", lambda w: "/api/v1/compliance/map?region=320413", perm=DASHBOARD,
+         reach="district_a"),
     Case("GET /api/v1/compliance/schools/{school_id}/checklist",
          lambda w: f"/api/v1/compliance/schools/{a1(w)}/checklist", perm=CHECKLIST, reach="a1"),
 ]

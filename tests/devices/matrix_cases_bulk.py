@@ -1,4 +1,4 @@
-"""Permission matrix of registering devices in bulk and of rotating a device's secret."""
+"""Permission matrix of registering devices in bulk and of rotating a device's secret (API and page)."""
 
 from tests.defense.fixtures import ensure_records
 from tests.matrix import Case
@@ -23,4 +23,7 @@ CASES = [
          audit_entries=2),  # the device's own registration and the bulk's summary
     Case("POST /api/v1/devices/{device_id}/secret", lambda w: f"/api/v1/devices/{w.extra['device_a1'].pk}/secret",
          perm=REGISTER, reach="a1", method="POST", data=lambda w: {}, content_type="json"),
+    Case("device-rotate-secret", lambda w: f"/devices/{w.extra['device_a1'].pk}/secret/", perm=REGISTER, reach="a1"),
+    Case("device-rotate-secret", lambda w: f"/devices/{w.extra['device_a1'].pk}/secret/", perm=REGISTER, reach="a1",
+         method="POST", data=lambda w: {}),
 ]

@@ -172,6 +172,9 @@ def test_heartbeat_history_counts_per_hour_and_marks_short_hours(world, client_f
     # hours before registration are not counted
     assert [p["short"] for p in points[-6:]] == [False, True, True, True, True, False]
     assert history["short"] == 4
+    assert history["registered_within"] == device.created_at  # the page says the earlier hours do not count
+    page = client_for(world.users["edu_a"]).get(f"/devices/{device.pk}/?days=1").content.decode()
+    assert "登记，此前的时段不计" in page
     r = client_for(world.users["edu_a"]).get(f"/api/v1/devices/{device.pk}/heartbeats?days=1")
     assert r.status_code == 200 and sum(p["count"] for p in r.json()["points"]) == 6
     assert r.json()["bucket"] == "hour" and r.json()["expected"] == 6

@@ -30,6 +30,8 @@ def _open(page, watch, server, path, where, shot):
     start = time.monotonic()
     # charts are drawn from the page's own data once it has loaded; nothing is fetched later
     response = page.goto(server.url + path, wait_until="load")
+    if page.locator("#region-map:not([data-figures-url=''])").count():  # the map's figures arrive after load
+        page.wait_for_selector("#region-map[data-figures]", timeout=15000)
     loaded = time.monotonic()
     problems = []
     if response is None or response.status >= 400:

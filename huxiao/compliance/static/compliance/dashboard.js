@@ -50,10 +50,11 @@
                     data: axis.map(function (d) { return byDay[d] === undefined ? null : byDay[d]; }) });
     });
     trend.setOption({
-      // the legend scrolls below the chart (long rule names cut with an ellipsis, whole in its tooltip)
-      grid: { left: 8, right: 24, top: 20, bottom: 44, containLabel: true },
-      legend: { bottom: 0, left: "center", type: "scroll", tooltip: { show: true },
-                textStyle: { width: Math.max(80, Math.round(trendEl.clientWidth * 0.3)), overflow: "truncate", ellipsis: "…" } },
+      // the legend lists the rules one a line below the chart, each name whole (cut only past the chart's
+      // width, whole in its tooltip): three names side by side did not fit and the last was cut
+      grid: { left: 8, right: 24, top: 20, bottom: 22 * Math.max(series.length, 1) + 16, containLabel: true },
+      legend: { bottom: 0, left: 8, orient: "vertical", itemGap: 6, tooltip: { show: true },
+                textStyle: { width: Math.max(120, trendEl.clientWidth - 48), overflow: "truncate", ellipsis: "…" } },
       tooltip: { trigger: "axis", confine: true },
       xAxis: { type: "category", data: axis },
       yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
