@@ -13,13 +13,12 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from huxiao.core import crypto
-from huxiao.core.records.columns import Column
+from huxiao.core.records.columns import Badge, Column, Linked
 from huxiao.core.records.filters import RecordFilterSet
 from huxiao.core.scoping import can, has_perm, scope_for
 from huxiao.defense import services
 from huxiao.defense.choices import BackgroundResult, EnclosureType, EquipmentKind, GuardCategory, HealthStatus
 from huxiao.defense.models import Equipment, Facility, Guard
-from huxiao.devices.cells import Badge, Linked
 
 PERSONAL = "defense.view_personal"
 YES_NO = [("", _("全部")), ("true", _("是")), ("false", _("否"))]

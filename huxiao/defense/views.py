@@ -31,7 +31,6 @@ from huxiao.defense.filters import (
 )
 from huxiao.defense.forms import EquipmentForm, FacilityForm, GuardForm, ReleaseForm, TrainingForm
 from huxiao.defense.models import Equipment, Facility, Guard, GuardTraining
-from huxiao.devices.cells import PageColumns
 from huxiao.devices.display import window_text
 from huxiao.devices.models import Device
 
@@ -39,7 +38,7 @@ VIEW, CHANGE = "defense.view_records", "defense.change_records"
 GUARD_LABELS = {f.name: f.verbose_name for f in Guard._meta.fields}
 
 
-class DefenseListView(PageColumns, RecordListView):
+class DefenseListView(RecordListView):
     perm = VIEW
     template_name = "defense/record_list.html"
     select_related = ("school",)

@@ -7,9 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from huxiao.core.records.columns import Column
+from huxiao.core.records.columns import Badge, Column, Linked
 from huxiao.core.records.filters import RecordFilterSet, SchoolFilter
-from huxiao.devices.cells import Badge, Linked
 from huxiao.devices.choices import DeviceKind, DeviceLocation
 from huxiao.devices.display import TONES, state, window_text
 from huxiao.devices.models import Device

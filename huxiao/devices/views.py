@@ -18,7 +18,6 @@ from huxiao.core.records.views import RecordListView, get_visible_or_404, mark_i
 from huxiao.core.scoping import can, has_perm
 from huxiao.core.views import require_perm
 from huxiao.devices import services
-from huxiao.devices.cells import PageColumns
 from huxiao.devices.display import heartbeat_history, state, video_url, window_text
 from huxiao.devices.filters import COLUMNS, PAGE_COLUMNS, DeviceFilterSet
 from huxiao.devices.forms import DeviceForm, HistoryForm
@@ -29,7 +28,7 @@ VIEW = "devices.view_device"
 ALARMS = "alarms.view_alarm"
 
 
-class DeviceListView(PageColumns, RecordListView):
+class DeviceListView(RecordListView):
     model, filterset_class, columns, perm = Device, DeviceFilterSet, COLUMNS, VIEW
     title = _lazy("技防设备")
     template_name = "devices/device_list.html"

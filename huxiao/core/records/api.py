@@ -1,16 +1,24 @@
-"""The API side of the record layer: a paged list and an Excel export per record type, both driven by
-the record's one filterset (the same rows as its page), registered on the app's ninja router."""
+"""The API side of the record layer, registered on the app's ninja router: a paged list and an Excel
+export per record type, both driven by the record's one filterset (the same rows as its page), and the
+operations on one record — detail (read audit), create through a service (201), an action or a life-cycle
+transition, 作废 — declared instead of written out per app."""
+
+import inspect
+import re
 
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query
+from ninja import Query, Status
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
 
+from huxiao.core.audit import record_read
 from huxiao.core.pagination import CountedPagination
 from huxiao.core.records.export import XLSX, export_response
 from huxiao.core.records.filters import InvalidFilters, filtered, query_schema
 from huxiao.core.records.paging import DeferredRows
+from huxiao.core.records.views import get_visible_or_404
 from huxiao.core.scoping import has_perm
 
 CONTROL_PARAMS = ("page", "page_size")
@@ -109,3 +117,122 @@ def _schema_name(name: str) -> str:
 def export_summary(summary: str) -> str:
     head = summary.split("（", 1)[0]
     return f"导出 Excel：{head}（与列表相同的筛选条件，全部行）"
+
+
+# --- one record: detail, create, actions, transitions, 作废 ---------------------------------------------
+
+def _path_params(path: str) -> list[str]:
+    return re.findall(r"{(\w+)}", path)
+
+
+def add_operation(router, method: str, path: str, *, name: str, summary: str, response, handler, payload=None,
+                  status: int | None = None):
+    """Register ``handler(request, payload, **path_params)`` as ``method path`` (``operation_id`` and
+    ``url_name`` = ``name``; path parameters are integers; ``payload`` the body schema). With ``status``
+    the answer is ``{status: response}`` (201 for a creation)."""
+    params = [inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    params += [inspect.Parameter(p, inspect.Parameter.KEYWORD_ONLY, annotation=int) for p in _path_params(path)]
+    if payload is not None:
+        params.append(inspect.Parameter("payload", inspect.Parameter.KEYWORD_ONLY, annotation=payload))
+
+    def operation(request, **kwargs):
+        body = kwargs.pop("payload", None)
+        out = handler(request, body, **kwargs)
+        return Status(status, out) if status else out
+
+    operation.__signature__ = inspect.Signature(params)
+    operation.__name__ = operation.__qualname__ = name
+    register = getattr(router, method.lower())
+    register(path, response={status: response} if status else response, summary=summary, operation_id=name,
+             url_name=name.replace("_", "-"))(operation)
+    return operation
+
+
+def _rows(queryset, request):
+    return queryset(request) if callable(queryset) and not isinstance(queryset, type) else queryset
+
+
+def fetch_record(request, queryset, ids: dict, perm: str | None = None, action: str = "view", scoped: bool = False):
+    """The record named by the (one) path parameter: 403 without the role, 404 out of reach.
+    ``scoped``: ``queryset(request)`` is already what the user may see (e.g. shared templates)."""
+    (pk,) = ids.values()
+    if scoped:
+        need(request, perm)
+        return get_object_or_404(_rows(queryset, request), pk=pk)
+    return get_visible_or_404(request, _rows(queryset, request), pk, perm, action)
+
+
+def add_detail_operation(router, path: str, *, name: str, queryset, convert, response, summary: str,
+                         perm: str | None = None, read_what: str | None = None, audit_if=None,
+                         scoped: bool = False):
+    """``GET path``: the record (``queryset`` is a model, a queryset or ``request -> queryset``) as
+    ``convert(obj, request)``. With ``read_what`` each read is audited (``core.audit.record_read``) —
+    only when ``audit_if(out)`` holds, if given (e.g. when personal fields were shown)."""
+
+    def handler(request, _body, **ids):
+        obj = fetch_record(request, queryset, ids, perm, scoped=scoped)
+        out = convert(obj, request)
+        if read_what is not None and (audit_if is None or audit_if(out)):
+            record_read(obj, actor=request.user, request=request, what=read_what)
+        return out
+
+    return add_operation(router, "get", path, name=name, summary=summary, response=response, handler=handler)
+
+
+def add_create_operation(router, path: str, *, name: str, payload, create, convert, response, summary: str,
+                         perm: str | None = None, target=None, target_perm: str | None = None,
+                         target_key: str = "school_id"):
+    """``POST path`` → 201 and ``convert(create(request, target, body), request)``. ``target`` is the model
+    the record is made under (a school), fetched in the jurisdiction of ``target_perm`` from the path
+    parameter or the body's field ``target_key`` (403 without the role, 404 out of reach); ``perm`` is
+    checked first when there is no target. The service refuses bad values with 400 naming the field."""
+
+    def handler(request, body, **ids):
+        obj = None
+        if perm:
+            need(request, perm)
+        if target is not None:
+            pk = ids[target_key] if target_key in ids else getattr(body, target_key)
+            obj = get_visible_or_404(request, target, pk, target_perm)
+        return convert(create(request, obj, body), request)
+
+    return add_operation(router, "post", path, name=name, summary=summary, response=response, handler=handler,
+                         payload=payload, status=201)
+
+
+def add_record_operation(router, method: str, path: str, *, name: str, queryset, act, convert, response,
+                         summary: str, payload=None, perm: str | None = None, action: str = "view",
+                         status: int | None = None):
+    """``method path`` on one record (fetched for ``perm`` / the model's ``action`` permission):
+    ``act(request, obj, body)`` calls the service and returns the record, answered as ``convert``."""
+
+    def handler(request, body, **ids):
+        obj = fetch_record(request, queryset, ids, perm, action)
+        return convert(act(request, obj, body), request)
+
+    return add_operation(router, method, path, name=name, summary=summary, response=response, handler=handler,
+                         payload=payload, status=status)
+
+
+def add_transition_operation(router, path: str, *, name: str, queryset, services: dict, payload, convert,
+                             response, summary: str, perm: str | None = None):
+    """``POST path`` with ``{"action": …, …}``: ``services[action](obj, actor=…, **the rest of the body)``;
+    the life cycle's ``TransitionTable`` (inside the service) refuses in Chinese: 403 without the
+    action's permission, 400 naming ``status`` / ``note`` / ``evidence``."""
+
+    def act(request, obj, body):
+        return services[body.action](obj, actor=request.user, **body.dict(exclude={"action"}))
+
+    return add_record_operation(router, "post", path, name=name, queryset=queryset, act=act, convert=convert,
+                                response=response, summary=summary, payload=payload, perm=perm)
+
+
+def add_void_operation(router, path: str, *, name: str, model, convert, response, summary: str):
+    """``POST path`` with ``{"reason": …}``: 作废 the record (``<app>.void_<model>`` on its reach; 400 naming
+    ``reason`` when blank or when already voided)."""
+    from huxiao.core.records.voiding import VoidIn, void_record
+
+    return add_record_operation(
+        router, "post", path, name=name, queryset=model, action="void", payload=VoidIn, response=response,
+        act=lambda request, obj, body: void_record(obj, body.reason, actor=request.user), convert=convert,
+        summary=summary)

@@ -1,8 +1,16 @@
-"""Columns of a record list: one declaration for the page table and the Excel export."""
+"""Columns of a record list: one declaration for the page table and the Excel export.
+
+A column shows on the page (``page=True``) and is written to the export (``export=True``) unless told
+otherwise, so a list declares one tuple: the export carries every field in its own column, the page the
+fewer, combined cells that fit a screen. A cell value may be a :class:`Linked` or a :class:`Badge`: the
+page shows the link or the badge, the export their plain text (a ``str`` subclass whose ``__html__`` gives
+the markup; Django's escaping honours it)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from django.utils.html import format_html
 
 
 @dataclass(frozen=True)
@@ -15,7 +23,8 @@ class Column:
     value: Callable | None = None
     sort: str = ""
     link: bool = False  # the cell links to the row's detail page (``get_absolute_url``)
-    export: bool = True
+    export: bool = True  # written to the Excel export
+    page: bool = True  # shown in the page's table
 
     def get(self, row):
         if self.value is not None:
@@ -30,3 +39,40 @@ class Column:
         display = getattr(obj, f"get_{last}_display", None)
         value = display() if callable(display) else getattr(obj, last, "")
         return "" if value is None else value
+
+
+def page_only(columns) -> tuple:
+    return tuple(c for c in columns if c.page)
+
+
+def export_only(columns) -> tuple:
+    return tuple(c for c in columns if c.export)
+
+
+class Linked(str):
+    """Text shown as a link to ``url`` on the page; the text alone in the export."""
+
+    url: str
+
+    def __new__(cls, text, url: str = ""):
+        obj = super().__new__(cls, "" if text is None else str(text))
+        obj.url = url
+        return obj
+
+    def __html__(self):
+        text = str.__str__(self)
+        return format_html('<a href="{}">{}</a>', self.url, text) if self.url else format_html("{}", text)
+
+
+class Badge(str):
+    """Text shown as a Bootstrap badge of ``tone`` (success, danger, secondary…)."""
+
+    tone: str
+
+    def __new__(cls, text, tone: str = "secondary"):
+        obj = super().__new__(cls, "" if text is None else str(text))
+        obj.tone = tone
+        return obj
+
+    def __html__(self):
+        return format_html('<span class="badge text-bg-{}">{}</span>', self.tone, str.__str__(self))

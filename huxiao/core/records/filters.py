@@ -118,6 +118,8 @@ class RecordFilterSet(df.FilterSet):
             else:
                 field.widget = forms.Select(choices=[("", _("全部学校")), *schools])
         for name, field in form_fields.items():
+            if isinstance(self.filters.get(name), df.OrderingFilter):  # not django-filter's "---------"
+                field.choices = [("", _("默认排序")) if value == "" else (value, label) for value, label in field.choices]
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from huxiao.core.forms import field_label
+from huxiao.core.records.columns import export_only, page_only
 from huxiao.core.records.export import export_response
 from huxiao.core.records.paging import DeferredRows
 from huxiao.core.scoping import has_perm, perm_for
@@ -80,6 +81,14 @@ class RecordListView(LoginRequiredMixin, View):
     def extra_context(self, filterset) -> dict:
         return {}
 
+    def page_columns(self, request) -> tuple:
+        """The page's table: the columns flagged ``page`` (override for columns that depend on the user)."""
+        return page_only(self.columns)
+
+    def export_columns(self, request) -> tuple:
+        """The "导出 Excel" workbook: the columns flagged ``export``, every field in its own column."""
+        return export_only(self.columns)
+
     def export_title(self) -> str:
         return str(self.title)
 
@@ -97,8 +106,9 @@ class RecordListView(LoginRequiredMixin, View):
         if not sorted_by:
             qs = qs.order_by(*self.ordering)
         if request.GET.get("export") == "xlsx" and valid:
-            return export_response(qs, self.columns, title=self.export_title(), request=request,
+            return export_response(qs, self.export_columns(request), title=self.export_title(), request=request,
                                    filters={k: data.getlist(k) for k in data})
+        columns = self.page_columns(request)
         page = Paginator(DeferredRows(qs), self.paginate_by).get_page(request.GET.get("page"))
         query = request.GET.copy()
         query.pop("page", None)
@@ -106,11 +116,11 @@ class RecordListView(LoginRequiredMixin, View):
         sort = (sorted_by or [""])[0] if sorted_by else ""
         context = {
             "view": self, "title": self.title, "filter": fs, "form": fs.form, "page": page,
-            "rows": [(row, [(c, c.get(row)) for c in self.columns]) for row in page.object_list],
-            "columns": self.columns, "query": query.urlencode(), "sort": sort,
+            "rows": [(row, [(c, c.get(row)) for c in columns]) for row in page.object_list],
+            "columns": columns, "query": query.urlencode(), "sort": sort,
             "export_query": _with(query, export="xlsx"),
             "sort_links": {c.sort: _with(query, sort=("-" + c.sort) if sort == c.sort else c.sort)
-                           for c in self.columns if c.sort},
+                           for c in columns if c.sort},
             "can_create": bool(self.create_url_name) and has_perm(request.user, self.create_perm or self.get_perm()),
             "row_template": self.row_template, "empty_text": self.empty_text or _("没有符合条件的记录"),
         }

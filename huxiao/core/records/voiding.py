@@ -14,7 +14,7 @@ from ninja import Field, Schema
 from huxiao.core.forms import form_errors
 from huxiao.core.records.columns import Column
 from huxiao.core.records.filters import RecordFilterSet
-from huxiao.core.records.views import get_visible_or_404, mark_invalid
+from huxiao.core.records.views import mark_invalid
 from huxiao.core.scoping import can, perm_for
 from huxiao.core.void import do_void
 
@@ -75,12 +75,10 @@ class VoidIn(Schema):
     reason: str = Field(..., min_length=1, max_length=500, description="作废原因（必填）")
 
 
-def void_from_api(request, queryset, pk, reason: str):
-    """The record ``pk`` of ``queryset`` voided: 403 without the permission, 404 out of reach, 400 naming
-    ``reason`` when it is blank, 400 when already voided."""
-    record = get_visible_or_404(request, queryset, pk, action="void")
+def void_record(record, reason: str, *, actor):
+    """``do_void`` for the API: a blank reason is refused naming ``reason`` (the body's field)."""
     try:
-        return do_void(record, reason, actor=request.user)
+        return do_void(record, reason, actor=actor)
     except ValidationError as exc:
         if hasattr(exc, "error_dict") and "void_reason" in exc.error_dict:
             raise ValidationError({"reason": exc.error_dict["void_reason"]}) from None
