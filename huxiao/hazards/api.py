@@ -12,11 +12,18 @@ from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
 from huxiao.core.attachments import do_store_attachment
-from huxiao.core.audit import record_read
 from huxiao.core.models import Attachment, School, User
-from huxiao.core.records.api import add_export_operation, add_list_operations, add_plain_list, need
+from huxiao.core.records.api import (
+    add_create_operation,
+    add_detail_operation,
+    add_export_operation,
+    add_list_operations,
+    add_plain_list,
+    add_transition_operation,
+    add_void_operation,
+    need,
+)
 from huxiao.core.records.views import get_visible_or_404
-from huxiao.core.records.voiding import VoidIn, void_from_api
 from huxiao.core.validators import RegionCode
 from huxiao.hazards import schemas as sc
 from huxiao.hazards import services
@@ -87,15 +94,17 @@ add_list_operations(
     summary="隐患台账（管辖范围内，可按状态/逾期/等级/类别/区划/学校/来源/发现日期/整改时限筛选、排序）")
 
 
-@router.post("/", response={201: sc.HazardDetailOut}, summary="登记隐患（挂账）")
-def report_hazard(request, payload: sc.HazardIn):
-    school = get_visible_or_404(request, School, payload.school_id, "hazards.report_hazard")
-    data = payload.dict(exclude={"school_id", "photos", "policy_id"})
+def _report(request, school, payload):
     policy = None
     if payload.policy_id is not None:
         policy = get_object_or_404(services.policies_for(request.user), pk=payload.policy_id)
-    hazard = services.do_report_hazard(school, data, actor=request.user, photos=payload.photos, policy=policy)
-    return Status(201, detail_out(hazard, request.user))
+    data = payload.dict(exclude={"school_id", "photos", "policy_id"})
+    return services.do_report_hazard(school, data, actor=request.user, photos=payload.photos, policy=policy)
+
+
+add_create_operation(router, "/", name="hazards_report", payload=sc.HazardIn, create=_report, target=School,
+                     target_perm="hazards.report_hazard", convert=lambda h, r: detail_out(h, r.user),
+                     response=sc.HazardDetailOut, summary="登记隐患（挂账）")
 
 
 def detail_out(hazard, user) -> dict:
@@ -217,24 +226,16 @@ add_export_operation(router, name="hazard_notices", path="/notices/export", perm
            summary="已签发的整改通知书（与列表相同的筛选条件，全部行）")
 
 
-@router.get("/{hazard_id}", response=sc.HazardDetailOut, summary="隐患详情及流转时间线")
-def get_hazard(request, hazard_id: int):
-    hazard = get_visible_or_404(request, _hazards(), hazard_id, VIEW)
-    out = detail_out(hazard, request.user)
-    record_read(hazard, actor=request.user, request=request, what="隐患详情")
-    return out
-
-
-@router.post("/{hazard_id}/transitions", response=sc.HazardDetailOut,
-             summary="流转：start 开始整改 / submit 提交验收 / close 验收销号 / rework 退回返工")
-def transition(request, hazard_id: int, payload: sc.TransitionIn):
-    hazard = get_visible_or_404(request, _hazards(), hazard_id, VIEW)
-    hazard = services.DO[payload.action](hazard, actor=request.user, note=payload.note, evidence=payload.evidence)
+def _detail(hazard, request):
     return detail_out(hazard, request.user)
 
 
-@router.post("/{hazard_id}/void", response=sc.HazardDetailOut,
-             summary="作废（录入有误的隐患，须填写原因；作废后不再计入任何统计，不能撤销）")
-def void_hazard(request, hazard_id: int, payload: VoidIn):
-    hazard = void_from_api(request, Hazard.objects.all(), hazard_id, payload.reason)
-    return detail_out(hazard, request.user)
+add_detail_operation(router, "/{hazard_id}", name="hazards_detail", queryset=lambda r: _hazards(), perm=VIEW,
+                     convert=_detail, read_what="隐患详情", response=sc.HazardDetailOut, summary="隐患详情及流转时间线")
+add_transition_operation(router, "/{hazard_id}/transitions", name="hazards_transition", queryset=lambda r: _hazards(),
+                         perm=VIEW, services=services.DO, payload=sc.TransitionIn, convert=_detail,
+                         response=sc.HazardDetailOut,
+                         summary="流转：start 开始整改 / submit 提交验收 / close 验收销号 / rework 退回返工")
+add_void_operation(router, "/{hazard_id}/void", name="hazards_void", model=Hazard, convert=_detail,
+                   response=sc.HazardDetailOut,
+                   summary="作废（录入有误的隐患，须填写原因；作废后不再计入任何统计，不能撤销）")

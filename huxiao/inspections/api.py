@@ -5,13 +5,19 @@ of its page (inspections/filters.py) and has an Excel export."""
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Router, Status
+from ninja import Router
 
-from huxiao.core.audit import record_read
 from huxiao.core.models import Attachment, Region, School
-from huxiao.core.records.api import add_export_operation, add_list_operations, add_plain_list, need
+from huxiao.core.records.api import (
+    add_create_operation,
+    add_detail_operation,
+    add_export_operation,
+    add_list_operations,
+    add_plain_list,
+    add_void_operation,
+    need,
+)
 from huxiao.core.records.views import get_visible_or_404
-from huxiao.core.records.voiding import VoidIn, void_from_api
 from huxiao.core.validators import RegionCode
 from huxiao.hazards.stats import dashboard_region
 from huxiao.inspections import schemas as sc
@@ -54,19 +60,19 @@ add_export_operation(router, name="templates", path="/templates/export", perm=VI
            summary="检查表模板（与列表相同的筛选条件，全部行）")
 
 
-@router.get("/templates/{template_id}", response=sc.TemplateOut, summary="检查表模板详情")
-def get_template(request, template_id: int):
-    need(request, VIEW_TEMPLATE)
-    return template_out(get_object_or_404(_templates(request), pk=template_id))
+add_detail_operation(router, "/templates/{template_id}", name="templates_detail", queryset=_templates, perm=VIEW_TEMPLATE,
+                     scoped=True, convert=lambda t, r: template_out(t), response=sc.TemplateOut, summary="检查表模板详情")
 
 
-@router.post("/templates", response={201: sc.TemplateOut}, summary="新建检查表模板")
-def create_template(request, payload: sc.TemplateIn):
-    need(request, "inspections.manage_template")
+def _create_template(request, _target, payload):
     region = Region.objects.filter(pk=payload.region).first()
-    template = services.do_create_template(payload.name, [i.dict() for i in payload.items], actor=request.user,
-                                           region=region, source=payload.source)
-    return Status(201, template_out(template))
+    return services.do_create_template(payload.name, [i.dict() for i in payload.items], actor=request.user,
+                                       region=region, source=payload.source)
+
+
+add_create_operation(router, "/templates", name="templates_create", payload=sc.TemplateIn, create=_create_template,
+                     perm="inspections.manage_template", convert=lambda t, r: template_out(t),
+                     response=sc.TemplateOut, summary="新建检查表模板")
 
 
 # --- plans -----------------------------------------------------------------------------------
@@ -93,9 +99,7 @@ add_export_operation(router, name="plans", path="/plans/export", perm=VIEW_PLAN,
            summary="检查督导计划（与列表相同的筛选条件，全部行，含完成轮次）")
 
 
-@router.post("/plans", response={201: sc.PlanOut}, summary="新建检查督导计划（校验频次下限）")
-def create_plan(request, payload: sc.PlanIn):
-    need(request, "inspections.manage_plan")
+def _create_plan(request, _target, payload):
     template = get_object_or_404(ChecklistTemplate.objects.available_to(request.user), pk=payload.template_id)
     policy = None
     if payload.policy_id is not None:
@@ -103,7 +107,12 @@ def create_plan(request, payload: sc.PlanIn):
 
         policy = get_object_or_404(policies_for(request.user), pk=payload.policy_id)
     plan = services.do_create_plan(dict(payload.dict(), template=template, policy=policy), actor=request.user)
-    return Status(201, plan_out(InspectionPlan.objects.select_related("semester", "region").get(pk=plan.pk)))
+    return InspectionPlan.objects.select_related("semester", "region").get(pk=plan.pk)
+
+
+add_create_operation(router, "/plans", name="plans_create", payload=sc.PlanIn, create=_create_plan,
+                     perm="inspections.manage_plan", convert=lambda p, r: plan_out(p), response=sc.PlanOut,
+                     summary="新建检查督导计划（校验频次下限）")
 
 
 # --- inspections -----------------------------------------------------------------------------
@@ -139,18 +148,19 @@ add_list_operations(
     summary="检查记录（管辖范围内，可按学校/区划/检查日期/方式/联合/不合格/计划/检查表筛选、排序）")
 
 
-@router.post("/", response={201: sc.InspectionOut}, summary="录入检查结果（不合格项自动生成隐患）")
-def record_inspection(request, payload: sc.InspectionIn):
-    school = get_visible_or_404(request, School, payload.school_id, "inspections.record_inspection")
+def _record(request, school, payload):
     template = get_object_or_404(ChecklistTemplate.objects.available_to(request.user), pk=payload.template_id)
     plan = None
     if payload.plan_id is not None:
         plan = get_visible_or_404(request, InspectionPlan, payload.plan_id, VIEW_PLAN)
-    inspection = services.do_record_inspection(
-        school, template=template, plan=plan, actor=request.user, inspected_on=payload.inspected_on,
-        joint=payload.joint, mode=payload.mode, inspectors=payload.inspectors, summary=payload.summary,
-        results=[r.dict() for r in payload.results])
-    return Status(201, inspection_out(_one(inspection.pk)))
+    return services.do_record_inspection(
+        school, template=template, plan=plan, actor=request.user, results=[r.dict() for r in payload.results],
+        **payload.dict(include={"inspected_on", "joint", "mode", "inspectors", "summary"}))
+
+
+add_create_operation(router, "/", name="inspections_record", payload=sc.InspectionIn, create=_record, target=School,
+                     target_perm="inspections.record_inspection", convert=lambda i, r: inspection_out(_one(i.pk)),
+                     response=sc.InspectionOut, summary="录入检查结果（不合格项自动生成隐患）")
 
 
 @router.get("/coverage", response=sc.CoverageOut, summary="本学期检查覆盖（农村、城乡结合部、民办学校优先）")
@@ -169,17 +179,9 @@ def get_coverage(request, region: RegionCode | None = None):
                          "last_inspected_on": r["last"]} for r in data["rows"]]}
 
 
-@router.get("/{inspection_id}", response=sc.InspectionOut, summary="检查记录详情")
-def get_inspection(request, inspection_id: int):
-    inspection = get_visible_or_404(request, Inspection.objects.select_related("school").prefetch_related(RESULTS),
-                                    inspection_id, VIEW)
-    out = inspection_out(inspection)
-    record_read(inspection, actor=request.user, request=request, what="检查记录详情")
-    return out
-
-
-@router.post("/{inspection_id}/void", response=sc.InspectionOut,
-             summary="作废（录入有误的检查记录，须填写原因；其生成的隐患一并作废，不再计入任何统计，不能撤销）")
-def void_inspection(request, inspection_id: int, payload: VoidIn):
-    inspection = void_from_api(request, Inspection.objects.all(), inspection_id, payload.reason)
-    return inspection_out(_one(inspection.pk))
+add_detail_operation(router, "/{inspection_id}", name="inspections_detail", perm=VIEW, read_what="检查记录详情",
+                     queryset=Inspection.objects.select_related("school").prefetch_related(RESULTS),
+                     convert=lambda i, r: inspection_out(i), response=sc.InspectionOut, summary="检查记录详情")
+add_void_operation(router, "/{inspection_id}/void", name="inspections_void", model=Inspection,
+                   convert=lambda i, r: inspection_out(_one(i.pk)), response=sc.InspectionOut,
+                   summary="作废（录入有误的检查记录，须填写原因；其生成的隐患一并作废，不再计入任何统计，不能撤销）")
