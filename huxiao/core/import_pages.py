@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 
 from huxiao.core.forms import ImportForm
 from huxiao.core.import_rows import FileRejected, RowsRejected, read_workbook, summary, template_workbook
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from huxiao.core.records.export import XLSX
 
 
 @dataclass

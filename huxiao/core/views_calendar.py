@@ -218,19 +218,19 @@ def _manage_context(request, term_form, day_form):
             "warning": cal.coverage_warning(timezone.localdate().year + 1)}
 
 
-@require_POST
-@require_perm(cal.MANAGE)
-def term_delete(request, pk):
-    term = get_object_or_404(Term.objects.visible_to(request.user, cal.MANAGE), pk=pk)
-    cal.do_delete_term(term, actor=request.user)
-    messages.success(request, _("已删除学期设定"))
-    return redirect("calendar-manage")
+def _delete_view(model, service, done):
+    """POST: delete one entry of the calendar within the user's jurisdiction (404 outside), back to the
+    management page with ``done``."""
+
+    @require_POST
+    @require_perm(cal.MANAGE)
+    def view(request, pk):
+        service(get_object_or_404(model.objects.visible_to(request.user, cal.MANAGE), pk=pk), actor=request.user)
+        messages.success(request, str(done))
+        return redirect("calendar-manage")
+
+    return view
 
 
-@require_POST
-@require_perm(cal.MANAGE)
-def day_delete(request, pk):
-    entry = get_object_or_404(CalendarDay.objects.visible_to(request.user, cal.MANAGE), pk=pk)
-    cal.do_delete_calendar_day(entry, actor=request.user)
-    messages.success(request, _("已删除校历日期"))
-    return redirect("calendar-manage")
+term_delete = _delete_view(Term, cal.do_delete_term, gettext_lazy("已删除学期设定"))
+day_delete = _delete_view(CalendarDay, cal.do_delete_calendar_day, gettext_lazy("已删除校历日期"))
