@@ -1,5 +1,7 @@
 """Pages of the school registry: home, region navigation, school list/detail/edit."""
 
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,13 +31,12 @@ def require_perm(perm):
 
     def decorator(view):
         @login_required
+        @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
             if not has_perm(request.user, perm):
                 raise PermissionDenied(_("您的角色无权访问此页面"))
             return view(request, *args, **kwargs)
 
-        wrapped.__name__ = view.__name__
-        wrapped.__doc__ = view.__doc__
         wrapped.required_perm = perm
         return wrapped
 
@@ -47,13 +48,8 @@ def visible_schools(request, perm="core.view_school"):
 
 
 def top_regions(user):
-    """The regions a user's jurisdiction starts at (their units' regions), for navigation."""
-    scope = scope_for(user)
-    if scope.everything:
-        return list(Region.objects.filter(level="province"))
-    codes = {a.unit.region_id for a in user.role_assignments.select_related("unit") if a.unit.kind != "school"}
-    regions = [r for r in Region.objects.filter(pk__in=codes) if r.prefix in scope.region_prefixes]
-    return sorted(regions, key=lambda r: r.code)
+    """The regions a user's jurisdiction starts at, for navigation."""
+    return list(scope_for(user).top_regions())
 
 
 @require_perm("core.view_school")
