@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from huxiao.core.audit import record_read
 from huxiao.core.forms import ImportForm
-from huxiao.core.import_pages import upload_problem
+from huxiao.core.import_pages import posted_upload
 from huxiao.core.importing import reap_stale_imports, template_workbook
 from huxiao.core.models import ImportJob
 from huxiao.core.records.export import XLSX
@@ -28,21 +28,17 @@ def import_template(request):
 @require_perm("core.import_school")
 def import_page(request):
     form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        problem = upload_problem(upload)
-        if problem:
-            form.add_error("file", problem)
-        else:
-            folder = settings.VAR_DIR / "imports"
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"{uuid.uuid4().hex}.xlsx"
-            with open(path, "wb") as fh:
-                for chunk in upload.chunks():
-                    fh.write(chunk)
-            job = ImportJob.objects.create(original_name=upload.name[:255], path=str(path), created_by=request.user)
-            import_schools_task(job.pk)
-            return redirect("school-import-job", pk=job.pk)
+    upload = posted_upload(request, form)
+    if upload is not None:
+        folder = settings.VAR_DIR / "imports"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{uuid.uuid4().hex}.xlsx"
+        with open(path, "wb") as fh:
+            for chunk in upload.chunks():
+                fh.write(chunk)
+        job = ImportJob.objects.create(original_name=upload.name[:255], path=str(path), created_by=request.user)
+        import_schools_task(job.pk)
+        return redirect("school-import-job", pk=job.pk)
     jobs = ImportJob.objects.filter(created_by=request.user)[:10]
     return render(request, "core/import.html", {"form": form, "jobs": jobs})
 
