@@ -13,29 +13,34 @@ from ninja.security import APIKeyHeader, HttpBearer, django_auth
 from ninja.utils import normalize_path, replace_path_param_notation
 
 from huxiao.core import api_worklist, apierrors
+from huxiao.core.api_tokens import raw_token
 from huxiao.core.discovery import app_modules
 from huxiao.core.inputs import InputParser
 from huxiao.core.services import user_for_token
 
 
+def _signed_in_by_token(request, raw: str):
+    """The user of a per-user token (stored hashed), set as the request's user; None for an unknown one."""
+    user = user_for_token(raw)
+    if user is not None:
+        request.user = user
+    return user
+
+
 class BearerToken(HttpBearer):
-    """``Authorization: Bearer hx_…`` with a per-user token (stored hashed)."""
+    """``Authorization: Bearer hx_…``."""
 
     def authenticate(self, request, token):
-        user = user_for_token(token)
-        if user is not None:
-            request.user = user
-        return user
+        return _signed_in_by_token(request, token)
 
 
 class HeaderToken(APIKeyHeader):
+    """``X-API-Token: hx_…``."""
+
     param_name = "X-API-Token"
 
     def authenticate(self, request, key):
-        user = user_for_token(key)
-        if user is not None:
-            request.user = user
-        return user
+        return _signed_in_by_token(request, key)
 
 
 def docs_guard(view):
@@ -57,9 +62,7 @@ def docs_guard(view):
 def _signed_in(request) -> bool:
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
         return True
-    header = request.headers.get("Authorization", "")
-    raw = header[7:].strip() if header.lower().startswith("bearer ") else request.headers.get("X-API-Token", "")
-    return user_for_token(raw) is not None
+    return user_for_token(raw_token(request)) is not None
 
 
 def _json_default(value):

@@ -1,26 +1,21 @@
 """Alarm API: signed device intake, the alarm list and life-cycle steps, the console feed, statistics."""
 
 import datetime
-from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from huxiao.alarms import feed, services, sessions, stats
-from huxiao.alarms.choices import Disposition
+from huxiao.alarms import schemas as sc
 from huxiao.alarms.filters import COLUMNS, AlarmFilterSet
 from huxiao.alarms.intake import Incoming, receive_alarms
 from huxiao.alarms.models import Alarm
-from huxiao.core import audit
 from huxiao.core.middleware import client_ip
 from huxiao.core.models import User
-from huxiao.core.records.api import add_list_operations
+from huxiao.core.records.api import add_detail_operation, add_list_operations, add_record_operation
 from huxiao.core.records.api import need as _require
 from huxiao.core.records.paging import DeferredRows
-from huxiao.core.scoping import can
 from huxiao.devices.choices import DeviceKind
 from huxiao.devices.models import Device
 from huxiao.devices.signing import SignatureError, verify_device_request
@@ -72,30 +67,20 @@ def device_alarm(request, payload: DeviceAlarmIn):
     return Status(201 if created else 200, {"alarm_id": alarm_id, "duplicate": not created})
 
 
-class Dc09In(Schema):
-    account: str = Field(..., min_length=3, max_length=16, description="DC-09 账号，与主机中设置的完全一致（3–16 位十六进制数字）")
-    key: str = Field("", max_length=64, description="AES 密钥，留空为不加密：十六进制 32/48/64 位（AES-128/192/256）"
-                     "，或 key_form=chars 时 16/24/32 个字符")
-    key_form: Literal["hex", "chars"] = Field("hex", description="密钥格式：hex 十六进制（标准）；chars 字符（旧式主机）")
-    timestamp_optional: bool = Field(False, description="允许不带时间戳的报文（仅限不加密的旧式主机，有重放风险）")
-
-
-class Dc09Out(Schema):
-    device_id: int
-    account: str
-    encrypted: bool
-    key_form: str
-    timestamp_optional: bool
-
-
-@router.put("/devices/{device_id}/dc09", response=Dc09Out, summary="设置报警主机的 DC-09 账号与密钥")
-def set_dc09(request, device_id: int, payload: Dc09In):
-    _require(request, "alarms.manage_dc09")
-    device = get_object_or_404(Device.objects.visible_to(request.user, "alarms.manage_dc09"), pk=device_id)
-    services.do_set_dc09_account(device, payload.account, payload.key, actor=request.user, key_form=payload.key_form,
-                                 timestamp_optional=payload.timestamp_optional)
+def _dc09_out(device: Device, request) -> dict:
     return {"device_id": device.pk, "account": device.dc09_account, "encrypted": bool(device.dc09_key_encrypted),
             "key_form": device.dc09_key_form, "timestamp_optional": device.dc09_timestamp_optional}
+
+
+def _set_dc09(request, device, payload):
+    services.do_set_dc09_account(device, payload.account, payload.key, actor=request.user, key_form=payload.key_form,
+                                 timestamp_optional=payload.timestamp_optional)
+    return device
+
+
+add_record_operation(router, "put", "/devices/{device_id}/dc09", name="alarms_set_dc09", queryset=Device,
+                     perm="alarms.manage_dc09", payload=sc.Dc09In, act=_set_dc09, convert=_dc09_out,
+                     response=sc.Dc09Out, summary="设置报警主机的 DC-09 账号与密钥")
 
 
 # --- alarms ---------------------------------------------------------------------------------------
@@ -129,67 +114,50 @@ add_list_operations(
     summary="报警记录（管辖范围内，最新在前；可按状态/类别/处置结果/接警日期/区划/学校筛选）")
 
 
-def _alarm(request, alarm_id, perm=VIEW) -> Alarm:
-    _require(request, perm)
-    alarm = Alarm.objects.visible_to(request.user, VIEW).select_related(
-        "school__police_station", "device", "dispatch_unit").filter(pk=alarm_id).first()
-    if alarm is None:
-        raise Http404(_("报警不存在"))
-    if not can(request.user, perm, alarm):
-        raise Http404(_("报警不存在"))
-    return alarm
-
-
-@router.get("/alarms/{alarm_id}", summary="报警详情（含处置记录与接收记录）")
-def get_alarm(request, alarm_id: int):
-    alarm = _alarm(request, alarm_id)
-    data = _with_dispatch(feed.alarm_dict(alarm, request.user), alarm)
-    data["events"] = [{"id": e.id, "kind": e.kind, "kind_label": e.get_kind_display(), "at": feed._iso(e.at),
-                       "actor": e.actor.display_name if e.actor_id else "", "detail": e.detail}
-                      for e in alarm.events.select_related("actor")]
-    data["receipts"] = [{"at": feed._iso(r.at), "path": r.path, "sequence": r.sequence, "duplicate": r.duplicate}
-                        for r in alarm.receptions()]
-    audit.record_read(alarm, actor=request.user, request=request)
-    return data
-
-
-def _with_dispatch(data: dict, alarm: Alarm) -> dict:
-    """The alarm's answer with the unit and officer sent (the console's serialisation names the officer only)."""
+def _alarm_out(alarm: Alarm, request) -> dict:
+    """The alarm as the console shows it, with the unit and officer sent (the console's serialisation
+    names the officer only)."""
+    data = feed.alarm_dict(alarm, request.user)
     data["dispatch_unit"] = ({"id": alarm.dispatch_unit_id, "name": alarm.dispatch_unit.name}
                              if alarm.dispatch_unit_id else None)
     data["dispatched_officer_id"] = alarm.dispatched_officer_id
     return data
 
 
-def _step_result(request, alarm):
-    alarm = _alarm(request, alarm.pk)
-    return _with_dispatch(feed.alarm_dict(alarm, request.user), alarm)
+def _detail_out(alarm: Alarm, request) -> dict:
+    data = _alarm_out(alarm, request)
+    data["events"] = [{"id": e.id, "kind": e.kind, "kind_label": e.get_kind_display(), "at": feed._iso(e.at),
+                       "actor": e.actor.display_name if e.actor_id else "", "detail": e.detail}
+                      for e in alarm.events.select_related("actor")]
+    data["receipts"] = [{"at": feed._iso(r.at), "path": r.path, "sequence": r.sequence, "duplicate": r.duplicate}
+                        for r in alarm.receptions()]
+    return data
 
 
-@router.post("/alarms/{alarm_id}/acknowledge", summary="确认报警")
-def acknowledge(request, alarm_id: int):
-    alarm = _alarm(request, alarm_id, services.HANDLE)
-    return _step_result(request, services.do_acknowledge_alarm(alarm, actor=request.user))
+def _step_out(alarm: Alarm, request) -> dict:
+    """The alarm after a step, read again with its relations."""
+    return _alarm_out(_history(request).get(pk=alarm.pk), request)
 
 
-class DispatchIn(Schema):
-    unit_id: int | None = Field(None, description="出警单位（公安单位）：该校属地派出所或您辖区内的公安单位；"
-                                "不填为该校属地派出所")
-    officer_id: int | None = Field(None, description="出警民警（出警单位的用户）；本单位出警时必填")
-
-
-class AssignIn(Schema):
-    officer_id: int = Field(..., description="出警民警（出警单位的用户）")
+add_detail_operation(router, "/alarms/{alarm_id}", name="alarms_detail", queryset=_history, perm=VIEW,
+                     convert=_detail_out, read_what="", response=dict, summary="报警详情（含处置记录与接收记录）")
 
 
 API_FIELDS = {"unit": "unit_id", "officer": "officer_id"}
 
 
-def _as_api_fields(exc: ValidationError) -> ValidationError:
-    """A service refusal with the API's field names (unit → unit_id, officer → officer_id)."""
-    if not hasattr(exc, "error_dict"):
-        return exc
-    return ValidationError({API_FIELDS.get(k, k): v for k, v in exc.message_dict.items()})
+def _api_fields(service):
+    """``service`` refusing with the API's field names (unit → unit_id, officer → officer_id)."""
+
+    def act(request, alarm, payload):
+        try:
+            return service(request, alarm, payload)
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                raise
+            raise ValidationError({API_FIELDS.get(k, k): v for k, v in exc.message_dict.items()}) from None
+
+    return act
 
 
 def _officer(officer_id):
@@ -201,48 +169,34 @@ def _officer(officer_id):
     return officer
 
 
-@router.post("/alarms/{alarm_id}/dispatch", summary="派警（出警单位从管辖范围内的公安单位中选择）")
-def dispatch(request, alarm_id: int, payload: DispatchIn):
-    alarm = _alarm(request, alarm_id, services.HANDLE)
+@_api_fields
+def _dispatch(request, alarm, payload):
     unit = None
     if payload.unit_id is not None:  # a unit out of reach is refused as one that does not exist
         unit = services.dispatch_units(alarm, request.user).filter(pk=payload.unit_id).first()
         if unit is None:
             raise ValidationError({"unit_id": _("出警单位须为该校属地派出所或您辖区内的公安单位")})
-    try:
-        alarm = services.do_dispatch_alarm(alarm, unit=unit, officer=_officer(payload.officer_id),
-                                           actor=request.user)
-    except ValidationError as exc:
-        raise _as_api_fields(exc) from None
-    return _step_result(request, alarm)
+    return services.do_dispatch_alarm(alarm, unit=unit, officer=_officer(payload.officer_id), actor=request.user)
 
 
-@router.post("/alarms/{alarm_id}/assign", summary="指派出警民警（由出警单位指派）")
-def assign(request, alarm_id: int, payload: AssignIn):
-    alarm = _alarm(request, alarm_id, services.HANDLE)
-    try:
-        alarm = services.do_assign_alarm_officer(alarm, officer=_officer(payload.officer_id), actor=request.user)
-    except ValidationError as exc:
-        raise _as_api_fields(exc) from None
-    return _step_result(request, alarm)
+@_api_fields
+def _assign(request, alarm, payload):
+    return services.do_assign_alarm_officer(alarm, officer=_officer(payload.officer_id), actor=request.user)
 
 
-@router.post("/alarms/{alarm_id}/arrive", summary="登记到场")
-def arrive(request, alarm_id: int):
-    alarm = _alarm(request, alarm_id, services.HANDLE)
-    return _step_result(request, services.do_arrive_alarm(alarm, actor=request.user))
-
-
-class CloseIn(Schema):
-    disposition: Disposition
-    notes: str = Field("", max_length=2000)
-
-
-@router.post("/alarms/{alarm_id}/close", summary="处置完毕")
-def close(request, alarm_id: int, payload: CloseIn):
-    alarm = _alarm(request, alarm_id, services.HANDLE)
-    return _step_result(request, services.do_close_alarm(alarm, disposition=payload.disposition, notes=payload.notes,
-                                                         actor=request.user))
+STEPS = (  # (path, summary, body, act)
+    ("acknowledge", "确认报警", None,
+     lambda request, alarm, _body: services.do_acknowledge_alarm(alarm, actor=request.user)),
+    ("dispatch", "派警（出警单位从管辖范围内的公安单位中选择）", sc.DispatchIn, _dispatch),
+    ("assign", "指派出警民警（由出警单位指派）", sc.AssignIn, _assign),
+    ("arrive", "登记到场", None, lambda request, alarm, _body: services.do_arrive_alarm(alarm, actor=request.user)),
+    ("close", "处置完毕", sc.CloseIn, lambda request, alarm, body: services.do_close_alarm(
+        alarm, disposition=body.disposition, notes=body.notes, actor=request.user)),
+)
+for step, summary, body, act in STEPS:
+    add_record_operation(router, "post", f"/alarms/{{alarm_id}}/{step}", name=f"alarms_{step}", queryset=_history,
+                         perm=services.HANDLE, payload=body, act=act, convert=_step_out, response=dict,
+                         summary=summary)
 
 
 @router.get("/feed", summary="报警动态（断线补推/轮询）：after 之后的全部事件")

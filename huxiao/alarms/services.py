@@ -84,11 +84,19 @@ def _step(alarm: Alarm, kind, before, *, actor, now, event, detail=""):
 @transaction.atomic
 def do_acknowledge_alarm(alarm: Alarm, *, actor, now=None) -> Alarm:
     """确认: the console operator has seen the alarm and takes it."""
-    alarm = _locked(alarm, ACKNOWLEDGE, actor)
+    return _stamped_step(alarm, ACKNOWLEDGE, "acknowledged", EventKind.ACKNOWLEDGED, AlarmAudit.ACKNOWLEDGE,
+                         actor=actor, now=now)
+
+
+def _stamped_step(alarm: Alarm, action, stamp: str, kind, event, *, actor, now) -> Alarm:
+    """A step that moves the alarm on and stamps when and by whom (``<stamp>_at``, ``<stamp>_by``)."""
+    alarm = _locked(alarm, action, actor)
     before = audit.snapshot(alarm, exclude=("raw",))
     now = now or timezone.now()
-    alarm.status, alarm.acknowledged_at, alarm.acknowledged_by = AlarmStatus.ACKNOWLEDGED, now, acting_user(actor)
-    return _step(alarm, EventKind.ACKNOWLEDGED, before, actor=actor, now=now, event=AlarmAudit.ACKNOWLEDGE)
+    alarm.status = LIFE_CYCLE[action].target
+    setattr(alarm, f"{stamp}_at", now)
+    setattr(alarm, f"{stamp}_by", acting_user(actor))
+    return _step(alarm, kind, before, actor=actor, now=now, event=event)
 
 
 def dispatch_units(alarm: Alarm, actor):
@@ -173,11 +181,7 @@ def do_assign_alarm_officer(alarm: Alarm, *, officer: User | None, actor, now=No
 @transaction.atomic
 def do_arrive_alarm(alarm: Alarm, *, actor, now=None) -> Alarm:
     """到场: the dispatched officers are at the school."""
-    alarm = _locked(alarm, ARRIVE, actor)
-    before = audit.snapshot(alarm, exclude=("raw",))
-    now = now or timezone.now()
-    alarm.status, alarm.arrived_at, alarm.arrived_by = AlarmStatus.ARRIVED, now, acting_user(actor)
-    return _step(alarm, EventKind.ARRIVED, before, actor=actor, now=now, event=AlarmAudit.ARRIVE)
+    return _stamped_step(alarm, ARRIVE, "arrived", EventKind.ARRIVED, AlarmAudit.ARRIVE, actor=actor, now=now)
 
 
 @transaction.atomic

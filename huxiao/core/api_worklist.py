@@ -1,32 +1,11 @@
 """``GET /api/v1/me/worklist``: the signed-in user's 工作台 items (core.worklist), for scripts and phones."""
 
-from ninja import Router, Schema
+from ninja import Router
 
 from huxiao.core import worklist
+from huxiao.core.schemas import WorklistOut
 
 router = Router(tags=["core"])
-
-
-class LineOut(Schema):
-    text: str
-    url: str
-    count: int | None = None
-    note: str
-    level: str
-
-
-class WorklistItemOut(Schema):
-    key: str
-    title: str
-    count: int
-    url: str
-    detail: str
-    level: str
-    lines: list[LineOut]
-
-
-class WorklistOut(Schema):
-    items: list[WorklistItemOut]
 
 
 @router.get("/me/worklist", response=WorklistOut, summary="我的待办（工作台）")

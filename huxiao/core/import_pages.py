@@ -15,8 +15,7 @@ from django.utils.translation import gettext as _
 
 from huxiao.core.forms import ImportForm
 from huxiao.core.import_rows import FileRejected, RowsRejected, read_workbook, summary, template_workbook
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from huxiao.core.records.export import XLSX
 
 
 @dataclass
@@ -40,6 +39,19 @@ def upload_problem(upload) -> str | None:
     return None
 
 
+def posted_upload(request, form):
+    """The file a POST uploaded, once the form and the file are acceptable (else None, the problem on
+    the form's ``file``)."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    upload = form.cleaned_data["file"]
+    problem = upload_problem(upload)
+    if problem:
+        form.add_error("file", problem)
+        return None
+    return upload
+
+
 def import_page(request, spec: ImportSpec, template_name: str):
     """GET: the form (``?template=1``: the template workbook); POST: import the uploaded file."""
     if request.method == "GET" and request.GET.get("template"):
@@ -48,22 +60,18 @@ def import_page(request, spec: ImportSpec, template_name: str):
         return response
     form = ImportForm(request.POST or None, request.FILES or None)
     context = {"spec": spec, "form": form, "errors": None, "outcomes": None}
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        problem = upload_problem(upload)
-        if problem:
-            form.add_error("file", problem)
+    upload = posted_upload(request, form)
+    if upload is not None:
+        try:
+            rows = read_workbook(upload, spec.fields, spec.what)
+            outcomes = spec.run(rows, request.user, f"excel:{upload.name[:100]}")
+        except FileRejected as exc:
+            form.add_error("file", str(exc))
+        except RowsRejected as exc:
+            context["errors"] = exc.errors
         else:
-            try:
-                rows = read_workbook(upload, spec.fields, spec.what)
-                outcomes = spec.run(rows, request.user, f"excel:{upload.name[:100]}")
-            except FileRejected as exc:
-                form.add_error("file", str(exc))
-            except RowsRejected as exc:
-                context["errors"] = exc.errors
-            else:
-                context["outcomes"] = outcomes
-                context["counts"] = summary(outcomes)
+            context["outcomes"] = outcomes
+            context["counts"] = summary(outcomes)
     if form.errors:
         form.fields["file"].widget.attrs["class"] = "form-control is-invalid"
     status = 400 if request.method == "POST" and (context["errors"] or form.errors) else 200

@@ -1,5 +1,7 @@
 """Pages of the school registry: home, region navigation, school list/detail/edit."""
 
+import functools
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,11 +13,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from huxiao.core import audit, services, worklist
+from huxiao.core import services, worklist
 from huxiao.core.choices import SchoolType
 from huxiao.core.forms import SchoolForm
 from huxiao.core.models import Region, School
-from huxiao.core.records.views import RecordListView
+from huxiao.core.records.pages import RecordDetailView, RecordFormView, model_labels
+from huxiao.core.records.views import RecordListView, get_visible_or_404
 from huxiao.core.school_filters import COLUMNS as SCHOOL_COLUMNS
 from huxiao.core.school_filters import SchoolFilterSet
 from huxiao.core.scoping import can, has_perm, scope_for
@@ -28,13 +31,12 @@ def require_perm(perm):
 
     def decorator(view):
         @login_required
+        @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
             if not has_perm(request.user, perm):
                 raise PermissionDenied(_("您的角色无权访问此页面"))
             return view(request, *args, **kwargs)
 
-        wrapped.__name__ = view.__name__
-        wrapped.__doc__ = view.__doc__
         wrapped.required_perm = perm
         return wrapped
 
@@ -46,13 +48,8 @@ def visible_schools(request, perm="core.view_school"):
 
 
 def top_regions(user):
-    """The regions a user's jurisdiction starts at (their units' regions), for navigation."""
-    scope = scope_for(user)
-    if scope.everything:
-        return list(Region.objects.filter(level="province"))
-    codes = {a.unit.region_id for a in user.role_assignments.select_related("unit") if a.unit.kind != "school"}
-    regions = [r for r in Region.objects.filter(pk__in=codes) if r.prefix in scope.region_prefixes]
-    return sorted(regions, key=lambda r: r.code)
+    """The regions a user's jurisdiction starts at, for navigation."""
+    return list(scope_for(user).top_regions())
 
 
 @require_perm("core.view_school")
@@ -127,71 +124,72 @@ class SchoolListView(RecordListView):
 school_list = SchoolListView.as_view()
 
 
-@require_perm("core.view_school")
-def school_detail(request, pk):
-    school = get_object_or_404(visible_schools(request).select_related("region", "district", "police_station"),
-                               pk=pk)
-    from huxiao.core.panels import school_panels
+class SchoolDetailView(RecordDetailView):
+    """A school's page: its record, contacts (in full only to its security staff and the supervising
+    officials; every view audited as a read) and the panels every app adds."""
 
-    audit.record_read(school, actor=request.user, request=request)  # contact names and phones
-    return render(request, "core/school_detail.html", {
-        "school": school, "contacts": school.contacts_for(request.user),
-        "can_edit": can(request.user, "core.change_school", school),
-        "can_delete": can(request.user, "core.delete_school", school),
-        "panels": school_panels(request, school)})
+    model, perm, template_name, read_what = School, "core.view_school", "core/school_detail.html", ""
+    select_related = ("region", "district", "police_station")
 
+    def get_context(self, school):
+        from huxiao.core.panels import school_panels
 
-def _school_form_page(request, school, form, title):
-    return render(request, "core/school_form.html", {"form": form, "school": school, "title": title})
+        user = self.request.user
+        return {"contacts": school.contacts_for(user), "can_edit": can(user, "core.change_school", school),
+                "can_delete": can(user, "core.delete_school", school), "panels": school_panels(self.request, school)}
 
 
-def _form_data(form):
-    data = dict(form.cleaned_data)
-    return data
+school_detail = SchoolDetailView.as_view()
 
 
-@require_perm("core.change_school")
-def school_edit(request, pk):
-    school = get_object_or_404(visible_schools(request, "core.change_school"), pk=pk)
-    scope = scope_for(request.user, "core.change_school")
-    form = SchoolForm(request.POST or None, instance=school, scope=scope)
-    if not scope.region_prefixes:
-        form.fields["code"].disabled = True
-        form.fields["region"].disabled = True
-        form.fields["police_station"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        fresh = School.objects.get(pk=school.pk)
+class SchoolCreateView(RecordFormView):
+    form_class, template_name, perm = SchoolForm, "core/school_form.html", "core.add_school"
+    title, success_message, success_url_name = _lazy("新增学校"), _lazy("已新增学校"), "school-detail"
+    def error_labels(self):
+        return model_labels(School)
+
+    def scope(self):
+        return scope_for(self.request.user, self.perm)
+
+    def get_form_kwargs(self):
+        return {"scope": self.scope()}
+
+    def get_context(self, form):
+        return {"school": self.target, "title": self.title}
+
+    def save(self, form):
         try:
-            services.do_update_school(fresh, _form_data(form), actor=request.user)
-        except ValidationError as exc:
-            _attach_errors(form, exc)
-        else:
-            messages.success(request, _("已保存学校信息"))
-            return redirect("school-detail", pk=school.pk)
-    return _school_form_page(request, school, form, _("编辑学校"))
-
-
-@require_perm("core.add_school")
-def school_create(request):
-    scope = scope_for(request.user, "core.add_school")
-    form = SchoolForm(request.POST or None, scope=scope)
-    if request.method == "POST" and form.is_valid():
-        try:
-            school = services.do_create_school(_form_data(form), actor=request.user)
-        except ValidationError as exc:
-            _attach_errors(form, exc)
+            return services.do_create_school(dict(form.cleaned_data), actor=self.request.user)
         except PermissionDenied:
-            form.add_error("region", _("该区划不在您的管辖范围内"))
-        else:
-            messages.success(request, _("已新增学校"))
-            return redirect("school-detail", pk=school.pk)
-    return _school_form_page(request, None, form, _("新增学校"))
+            raise ValidationError({"region": _("该区划不在您的管辖范围内")}) from None
+
+
+class SchoolEditView(SchoolCreateView):
+    perm, target_model, title, success_message = "core.change_school", School, _lazy("编辑学校"), _lazy("已保存学校信息")
+
+    def get_form_kwargs(self):
+        return {"scope": self.scope(), "instance": self.target}
+
+    def make_form(self, data=None, files=None):
+        form = super().make_form(data, files)
+        if not self.scope().region_prefixes:  # a school's own staff keep its code, region and station
+            for name in ("code", "region", "police_station"):
+                form.fields[name].disabled = True
+        return form
+
+    def save(self, form):
+        fresh = School.objects.get(pk=self.target.pk)
+        return services.do_update_school(fresh, dict(form.cleaned_data), actor=self.request.user)
+
+
+school_create = SchoolCreateView.as_view()
+school_edit = SchoolEditView.as_view()
 
 
 @require_POST
 @require_perm("core.delete_school")
 def school_delete(request, pk):
-    school = get_object_or_404(visible_schools(request, "core.delete_school"), pk=pk)
+    school = get_visible_or_404(request, School, pk, "core.delete_school")
     try:
         services.do_delete_school(school, actor=request.user)
     except ValidationError as exc:
@@ -199,11 +197,3 @@ def school_delete(request, pk):
         return redirect("school-detail", pk=pk)
     messages.success(request, _("已删除学校 %(n)s") % {"n": school.name})
     return redirect("school-list")
-
-
-def _attach_errors(form, exc: ValidationError):
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_POST
 
 from huxiao.core import passwords, services, signin, twofactor
 from huxiao.core.auth_views import NewPasswordForm, attach
+from huxiao.core.managed import MANAGE_USERS, managed_users
 from huxiao.core.views import require_perm
-from huxiao.core.views_admin import _managed_users
 
 TOKEN_DAYS = (30, 90, 180, 365)
 
@@ -122,19 +122,29 @@ def sign_out_everywhere(request):
 
 # --- administrator's buttons on a user's page ---------------------------------------------------
 
-@require_POST
-@require_perm("core.manage_users")
-def user_unlock(request, pk):
-    subject = get_object_or_404(_managed_users(request), pk=pk)
-    signin.do_lift_delay(subject, actor=request.user)
-    messages.success(request, _("已解除 %(u)s 的登录限制") % {"u": subject.username})
-    return redirect("user-detail", pk=pk)
+def _user_action(service, done):
+    """A button on a managed user's page: ``service(subject, actor=…)``, then ``done`` (naming the user)."""
+
+    @require_POST
+    @require_perm(MANAGE_USERS)
+    def view(request, pk):
+        subject = get_object_or_404(managed_users(request.user), pk=pk)
+        service(subject, actor=request.user)
+        messages.success(request, str(done) % {"u": subject.username})
+        return redirect("user-detail", pk=pk)
+
+    return view
 
 
-@require_perm("core.manage_users")
+user_unlock = _user_action(signin.do_lift_delay, gettext_lazy("已解除 %(u)s 的登录限制"))
+user_reset_otp = _user_action(twofactor.do_reset_second_factor,
+                              gettext_lazy("已重置 %(u)s 的双因素认证，下次登录时须重新绑定"))
+
+
+@require_perm(MANAGE_USERS)
 def user_reset_password(request, pk):
     """POST resets and redirects here; the GET that follows shows the one-time password once."""
-    subject = get_object_or_404(_managed_users(request), pk=pk)
+    subject = get_object_or_404(managed_users(request.user), pk=pk)
     key = f"hx_temporary_password_{subject.pk}"
     if request.method == "POST":
         request.session[key] = passwords.do_reset_password(subject, actor=request.user)
@@ -146,11 +156,3 @@ def user_reset_password(request, pk):
     response["Cache-Control"] = "no-store"
     return response
 
-
-@require_POST
-@require_perm("core.manage_users")
-def user_reset_otp(request, pk):
-    subject = get_object_or_404(_managed_users(request), pk=pk)
-    twofactor.do_reset_second_factor(subject, actor=request.user)
-    messages.success(request, _("已重置 %(u)s 的双因素认证，下次登录时须重新绑定") % {"u": subject.username})
-    return redirect("user-detail", pk=pk)

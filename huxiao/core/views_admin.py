@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,27 +15,22 @@ from huxiao.core.audit import record_read
 from huxiao.core.audit_filters import COLUMNS as AUDIT_COLUMNS
 from huxiao.core.audit_filters import AuditFilterSet
 from huxiao.core.forms import RoleAssignForm, UserCreateForm
-from huxiao.core.models import AuditLog, Unit, User
-from huxiao.core.records.views import RecordListView, mark_invalid
-from huxiao.core.scoping import scope_for
-from huxiao.core.views import _attach_errors, require_perm
+from huxiao.core.managed import MANAGE_USERS, managed_units, managed_users
+from huxiao.core.models import AuditLog
+from huxiao.core.records.pages import RecordFormView
+from huxiao.core.records.views import RecordListView
+from huxiao.core.views import require_perm
 from huxiao.core.worklist import notifications_of_kind
 
 
 def _managed_units(request):
-    scope = scope_for(request.user, "core.manage_users")
-    return Unit.objects.filter(scope.q("region_code", "school__id")).select_related("region")
+    return managed_units(request.user).select_related("region")
 
 
-def _managed_users(request):
-    units = _managed_units(request)
-    return User.objects.filter(Q(role_assignments__unit__in=units) | Q(role_assignments__isnull=True)).distinct()
-
-
-@require_perm("core.manage_users")
+@require_perm(MANAGE_USERS)
 def user_list(request):
     q = request.GET.get("q", "").strip()
-    users = _managed_users(request).prefetch_related("role_assignments__unit").order_by("username")
+    users = managed_users(request.user).prefetch_related("role_assignments__unit").order_by("username")
     if q:
         users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
     page = Paginator(users, 30).get_page(request.GET.get("page"))
@@ -45,46 +39,50 @@ def user_list(request):
     return render(request, "core/user_list.html", {"page": page, "q": q})
 
 
-@require_perm("core.manage_users")
-def user_create(request):
-    form = UserCreateForm(request.POST or None, units=_managed_units(request))
-    if request.method == "POST" and form.is_valid():
+class UserCreateView(RecordFormView):
+    form_class, template_name, perm, success_url_name = UserCreateForm, "core/user_form.html", MANAGE_USERS, "user-detail"
+
+    def get_form_kwargs(self):
+        return {"units": _managed_units(self.request)}
+
+    def save(self, form):
         d = form.cleaned_data
-        try:
-            user = services.do_create_user(username=d["username"], password=d["password"],
-                                           full_name=d["full_name"], phone=d["phone"],
-                                           roles=[(d["role"], d["unit"])], actor=request.user)
-        except ValidationError as exc:
-            _attach_errors(form, exc)
-        else:
-            messages.success(request, _("已创建用户 %(u)s") % {"u": user.username})
-            return redirect("user-detail", pk=user.pk)
-    mark_invalid(form)
-    return render(request, "core/user_form.html", {"form": form})
+        return services.do_create_user(roles=[(d["role"], d["unit"])], actor=self.request.user,
+                                       **{k: d[k] for k in ("username", "password", "full_name", "phone")})
+
+    def success_text(self, user):
+        return _("已创建用户 %(u)s") % {"u": user.username}
 
 
-@require_perm("core.manage_users")
-def user_detail(request, pk):
-    user = get_object_or_404(_managed_users(request), pk=pk)
-    form = RoleAssignForm(request.POST or None, units=_managed_units(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.do_assign_role(user, form.cleaned_data["role"], form.cleaned_data["unit"], actor=request.user)
-        except ValidationError as exc:
-            _attach_errors(form, exc)
-        else:
-            messages.success(request, _("已授予角色"))
-            return redirect("user-detail", pk=pk)
-    mark_invalid(form)
-    record_read(user, actor=request.user, request=request, what=_("用户信息"))  # shown, not redirected
-    return render(request, "core/user_detail.html", {
-        "subject": user, "form": form, "assignments": user.role_assignments.select_related("unit__region")})
+class UserDetailView(UserCreateView):
+    """A managed user's page (its read audited) with the form granting a role."""
+
+    form_class, template_name, success_message = RoleAssignForm, "core/user_detail.html", _lazy("已授予角色")
+
+    def get_target(self):
+        return get_object_or_404(managed_users(self.request.user), pk=self.kwargs["pk"])
+
+    def save(self, form):
+        services.do_assign_role(self.target, form.cleaned_data["role"], form.cleaned_data["unit"],
+                                actor=self.request.user)
+        return self.target
+
+    def success_text(self, user):
+        return str(self.success_message)
+
+    def get_context(self, form):
+        record_read(self.target, actor=self.request.user, request=self.request, what=_("用户信息"))  # shown
+        return {"subject": self.target, "assignments": self.target.role_assignments.select_related("unit__region")}
+
+
+user_create = UserCreateView.as_view()
+user_detail = UserDetailView.as_view()
 
 
 @require_POST
-@require_perm("core.manage_users")
+@require_perm(MANAGE_USERS)
 def user_revoke_role(request, pk, assignment_id):
-    user = get_object_or_404(_managed_users(request), pk=pk)
+    user = get_object_or_404(managed_users(request.user), pk=pk)
     assignment = get_object_or_404(user.role_assignments.filter(unit__in=_managed_units(request)), pk=assignment_id)
     services.do_revoke_role(assignment, actor=request.user)
     messages.success(request, _("已撤销角色"))
@@ -92,9 +90,9 @@ def user_revoke_role(request, pk, assignment_id):
 
 
 @require_POST
-@require_perm("core.manage_users")
+@require_perm(MANAGE_USERS)
 def user_toggle_active(request, pk):
-    user = get_object_or_404(_managed_users(request), pk=pk)
+    user = get_object_or_404(managed_users(request.user), pk=pk)
     if user == request.user:
         messages.error(request, _("不能停用自己的账号"))
     else:

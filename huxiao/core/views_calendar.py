@@ -168,38 +168,34 @@ def _nearby_schools(user, place, limit=300):
         "region_code", "name").only("pk", "name")[:limit]
 
 
+MANAGE_FORMS = {"term": (TermForm, cal.do_add_term), "day": (CalendarDayForm, cal.do_add_calendar_day)}
+PLACE_KEYS = ("region", "school_code", "school", "region_obj")
+
+
 @require_perm(cal.MANAGE)
 def calendar_manage(request):
+    """Terms and dated entries: two forms on one page, the posted one named by ``form``."""
     user = request.user
-    national = True
-    term_form = TermForm(prefix="term", user=user, perm=cal.MANAGE, national=national)
-    day_form = CalendarDayForm(prefix="day", user=user, perm=cal.MANAGE, national=national)
-    if request.method == "POST":
-        which = request.POST.get("form")
-        form_class, service = {"term": (TermForm, cal.do_add_term),
-                               "day": (CalendarDayForm, cal.do_add_calendar_day)}.get(which, (None, None))
-        if form_class is None:
-            messages.error(request, _("表单类型无效"))
-            return render(request, "core/calendar_manage.html", _manage_context(request, term_form, day_form),
-                          status=400)
-        form = form_class(request.POST, prefix=which, user=user, perm=cal.MANAGE, national=national)
-        if form.is_valid():
-            data = {k: v for k, v in form.cleaned_data.items() if k not in ("region", "school_code", "school",
-                                                                              "region_obj")}
-            try:
-                service({**data, **form.place()}, actor=user)
-            except ValidationError as exc:
-                _attach(form, exc)
-            else:
-                messages.success(request, _("已保存"))
-                return redirect("calendar-manage")
-        if which == "term":
-            term_form = form
+    forms_ = {key: form_class(prefix=key, user=user, perm=cal.MANAGE, national=True)
+              for key, (form_class, _service) in MANAGE_FORMS.items()}
+    if request.method != "POST":
+        return render(request, "core/calendar_manage.html", _manage_context(request, forms_))
+    which = request.POST.get("form")
+    if which not in MANAGE_FORMS:
+        messages.error(request, _("表单类型无效"))
+        return render(request, "core/calendar_manage.html", _manage_context(request, forms_), status=400)
+    form_class, service = MANAGE_FORMS[which]
+    form = forms_[which] = form_class(request.POST, prefix=which, user=user, perm=cal.MANAGE, national=True)
+    if form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in PLACE_KEYS}
+        try:
+            service({**data, **form.place()}, actor=user)
+        except ValidationError as exc:
+            _attach(form, exc)
         else:
-            day_form = form
-        return render(request, "core/calendar_manage.html", _manage_context(request, term_form, day_form),
-                      status=400)
-    return render(request, "core/calendar_manage.html", _manage_context(request, term_form, day_form))
+            messages.success(request, _("已保存"))
+            return redirect("calendar-manage")
+    return render(request, "core/calendar_manage.html", _manage_context(request, forms_), status=400)
 
 
 def _attach(form, exc: ValidationError):
@@ -208,29 +204,29 @@ def _attach(form, exc: ValidationError):
     form_errors(form, ValidationError({("school_code" if k == "school" else k): v for k, v in errors.items()}))
 
 
-def _manage_context(request, term_form, day_form):
+def _manage_context(request, forms_):
     user = request.user
     terms = Term.objects.visible_to(user, cal.MANAGE).select_related("region", "school")
     entries = CalendarDay.objects.visible_to(user, cal.MANAGE).select_related("region", "school").filter(
         date__gte=timezone.localdate() - datetime.timedelta(days=60))
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return {"term_form": term_form, "day_form": day_form, "terms": terms[:200], "page": page,
+    return {"term_form": forms_["term"], "day_form": forms_["day"], "terms": terms[:200], "page": page,
             "warning": cal.coverage_warning(timezone.localdate().year + 1)}
 
 
-@require_POST
-@require_perm(cal.MANAGE)
-def term_delete(request, pk):
-    term = get_object_or_404(Term.objects.visible_to(request.user, cal.MANAGE), pk=pk)
-    cal.do_delete_term(term, actor=request.user)
-    messages.success(request, _("已删除学期设定"))
-    return redirect("calendar-manage")
+def _delete_view(model, service, done):
+    """POST: delete one entry of the calendar within the user's jurisdiction (404 outside), back to the
+    management page with ``done``."""
+
+    @require_POST
+    @require_perm(cal.MANAGE)
+    def view(request, pk):
+        service(get_object_or_404(model.objects.visible_to(request.user, cal.MANAGE), pk=pk), actor=request.user)
+        messages.success(request, str(done))
+        return redirect("calendar-manage")
+
+    return view
 
 
-@require_POST
-@require_perm(cal.MANAGE)
-def day_delete(request, pk):
-    entry = get_object_or_404(CalendarDay.objects.visible_to(request.user, cal.MANAGE), pk=pk)
-    cal.do_delete_calendar_day(entry, actor=request.user)
-    messages.success(request, _("已删除校历日期"))
-    return redirect("calendar-manage")
+term_delete = _delete_view(Term, cal.do_delete_term, gettext_lazy("已删除学期设定"))
+day_delete = _delete_view(CalendarDay, cal.do_delete_calendar_day, gettext_lazy("已删除校历日期"))

@@ -10,12 +10,12 @@ from django.utils.translation import gettext as _
 
 from huxiao.core.audit import record_read
 from huxiao.core.forms import ImportForm
+from huxiao.core.import_pages import posted_upload
 from huxiao.core.importing import reap_stale_imports, template_workbook
 from huxiao.core.models import ImportJob
+from huxiao.core.records.export import XLSX
 from huxiao.core.tasks import import_schools_task
 from huxiao.core.views import require_perm
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @require_perm("core.import_school")
@@ -25,36 +25,20 @@ def import_template(request):
     return response
 
 
-def _upload_problem(upload) -> str | None:
-    if upload.size == 0:
-        return _("文件为空：%(n)s") % {"n": upload.name}
-    if upload.size > settings.IMPORT_MAX_BYTES:
-        return _("文件过大：%(n)s 超过 %(m)d MB") % {"n": upload.name, "m": settings.IMPORT_MAX_BYTES // 1048576}
-    head = upload.read(4)
-    upload.seek(0)
-    if not upload.name.lower().endswith(".xlsx") or head != b"PK\x03\x04":
-        return _("文件类型不正确：%(n)s 不是 Excel（.xlsx）文件") % {"n": upload.name}
-    return None
-
-
 @require_perm("core.import_school")
 def import_page(request):
     form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        problem = _upload_problem(upload)
-        if problem:
-            form.add_error("file", problem)
-        else:
-            folder = settings.VAR_DIR / "imports"
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"{uuid.uuid4().hex}.xlsx"
-            with open(path, "wb") as fh:
-                for chunk in upload.chunks():
-                    fh.write(chunk)
-            job = ImportJob.objects.create(original_name=upload.name[:255], path=str(path), created_by=request.user)
-            import_schools_task(job.pk)
-            return redirect("school-import-job", pk=job.pk)
+    upload = posted_upload(request, form)
+    if upload is not None:
+        folder = settings.VAR_DIR / "imports"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{uuid.uuid4().hex}.xlsx"
+        with open(path, "wb") as fh:
+            for chunk in upload.chunks():
+                fh.write(chunk)
+        job = ImportJob.objects.create(original_name=upload.name[:255], path=str(path), created_by=request.user)
+        import_schools_task(job.pk)
+        return redirect("school-import-job", pk=job.pk)
     jobs = ImportJob.objects.filter(created_by=request.user)[:10]
     return render(request, "core/import.html", {"form": form, "jobs": jobs})
 
