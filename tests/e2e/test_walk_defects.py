@@ -80,8 +80,9 @@ def _school_only(server, usernames) -> list:
         f"names = {list(usernames)!r}\n"
         "other = set(RoleAssignment.objects.filter(user__username__in=names).exclude(unit__kind='school')"
         ".values_list('user__username', flat=True))\n"
-        "print(' '.join(n for n in names if n not in other))"))
-    return out.stdout.split()
+        "print('school-only:', *(n for n in names if n not in other))"))
+    line = next(ln for ln in out.stdout.splitlines() if ln.startswith("school-only:"))  # the shell says more
+    return line.split()[1:]
 
 
 def test_school_users_menus(demo_server, new_page):
