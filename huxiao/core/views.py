@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from huxiao.core import services, worklist
 from huxiao.core.choices import SchoolType
+from huxiao.core.discovery import app_modules
 from huxiao.core.forms import SchoolForm
 from huxiao.core.models import Region, School
 from huxiao.core.records.pages import RecordDetailView, RecordFormView, model_labels
@@ -79,6 +80,11 @@ def region_root(request):
     return render(request, "core/region_root.html", {"regions": regions})
 
 
+def _map_figures_url(user, region) -> str:
+    """Where the map reads its schools' figures: the first app that offers them to this user."""
+    return next((url for _app, module in app_modules("region_map") if (url := module.figures_url(user, region))), "")
+
+
 @require_perm("core.view_school")
 def region_detail(request, code):
     region = get_object_or_404(Region, pk=code)
@@ -100,7 +106,7 @@ def region_detail(request, code):
               for p in schools.filter(latitude__isnull=False).values("id", "name", "latitude", "longitude",
                                                                      "school_type")[:MAP_POINT_LIMIT]]
     return render(request, "core/region_detail.html", {
-        "map_points": points, "map_tile_url": settings.MAP_TILE_URL,
+        "map_points": points, "map_tile_url": settings.MAP_TILE_URL, "figures_url": _map_figures_url(request.user, region),
         "region": region, "ancestors": [a for a in region.ancestors() if scope.covers_region(a)],
         "child_rows": child_rows, "total": schools.count()})
 
