@@ -119,17 +119,20 @@ def own_self_checks(request, today, policy) -> list[Item]:
 
 
 def schools_without_self_check(request, today, policy) -> list[Item]:
-    """Officials: the schools in reach that have not filed this month's self-check, and last month's flags."""
+    """Officials: the schools in reach that have not filed the self-check due next (last month's until its
+    deadline on the policy's day of this month, then this month's), and last month's flags."""
     this, last = today.replace(day=1), previous_month(today)
+    month = last if today <= _due(last, policy) else this
     schools = School.objects.visible_to(request.user, VIEW_CHECKS).exclude(
-        pk__in=SelfCheck.objects.filter(month=this).values("school_id"))
+        pk__in=SelfCheck.objects.filter(month=month).values("school_id"))
     names = list(schools.order_by("region_code", "name").values_list("pk", "name")[:LINES])
     count = schools.count()
-    due = _due(this, policy)
-    items = [Item("hazards.schools_without_self_check", _("本月（%(m)s）未填报自查的学校") % {"m": _ym(this)}, count,
-                  list_url("selfcheck-list", {"month": f"{this:%Y-%m}"}),
+    due = _due(month, policy)
+    title = _("上月（%(m)s）未填报自查的学校") if month == last else _("本月（%(m)s）未填报自查的学校")
+    items = [Item("hazards.schools_without_self_check", title % {"m": _ym(month)}, count,
+                  list_url("selfcheck-list", {"month": f"{month:%Y-%m}"}),
                   detail=_("截止 %(d)s；到期未报的将标记缺报并通知教育部门") % {"d": _md(due)},
-                  level=INFO, order=40,
+                  level=WARNING if month == last else INFO, order=40,
                   lines=[Line(name, reverse("school-detail", args=[pk])) for pk, name in names])]
     params = {"month": f"{last:%Y-%m}", "resolved": "false"}
     flags = listed(SelfCheckFlagFilterSet, params, SelfCheckFlag.objects.visible_to(request.user, VIEW_CHECKS),

@@ -149,13 +149,29 @@ def test_district_official_sees_acceptance_overdue_by_school_and_missing_self_ch
         assert ("东侧围墙" in page) == (line["text"] == "东城实验小学") and "溧阳" not in page
     without = items["hazards.schools_without_self_check"]
     assert without["count"] == 2 and {ln["text"] for ln in without["lines"]} == {"东城实验小学", "金城中心幼儿园"}
-    SelfCheck.objects.create(school=w.schools["a2"], month=timezone.localdate().replace(day=1), no_hazards=True,
-                             filed_by=w.users["principal_a2"])
+    month = datetime.date.fromisoformat(without["url"].split("month=")[1][:7] + "-01")  # the month due next
+    SelfCheck.objects.create(school=w.schools["a2"], month=month, no_hazards=True, filed_by=w.users["principal_a2"])
     assert items_of(client)["hazards.schools_without_self_check"]["count"] == 1
     # 溧阳's official sees 溧阳's only
     b_items = items_of(client_for(w.users["edu_b"]))
     assert b_items["hazards.overdue"]["count"] == 1 and b_items["hazards.to_accept"]["count"] == 1
     assert [ln["text"] for ln in b_items["hazards.schools_without_self_check"]["lines"]] == ["溧阳南渡初级中学"]
+
+
+@pytest.mark.parametrize(("day", "shown", "title"), [
+    (datetime.date(2026, 12, 2), "2026-11", "上月（2026年11月）未填报自查的学校"),  # November's is due on 12-05
+    (datetime.date(2026, 12, 5), "2026-11", "上月（2026年11月）未填报自查的学校"),
+    (datetime.date(2026, 12, 6), "2026-12", "本月（2026年12月）未填报自查的学校"),  # then December's, due 01-05
+])
+def test_officials_see_the_self_check_due_next(ledger, client_for, monkeypatch, day, shown, title):
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: day)
+    w = ledger
+    SelfCheck.objects.create(school=w.schools["a1"], month=datetime.date(2026, 11, 1), no_hazards=True,
+                             filed_by=w.users["principal_a1"])
+    without = items_of(client_for(w.users["edu_a"]))["hazards.schools_without_self_check"]
+    assert without["title"] == title and f"month={shown}" in without["url"]
+    names = {ln["text"] for ln in without["lines"]}
+    assert names == ({"金城中心幼儿园"} if shown == "2026-11" else {"东城实验小学", "金城中心幼儿园"})
 
 
 def test_unread_notifications_grouped_by_kind_each_opening_its_own(world, client_for):
