@@ -57,7 +57,7 @@ def start_receiver(port: int, extra_env=None) -> subprocess.Popen:
     return wait_for_port(proc, port, "receiver")
 
 
-def wait_for_port(proc: subprocess.Popen, port: int, what: str, timeout=30) -> subprocess.Popen:
+def wait_for_port(proc: subprocess.Popen, port: int, what: str, timeout=90) -> subprocess.Popen:
     """Return ``proc`` once something accepts connections on ``port``; raise if it exits or times out."""
     deadline = time.time() + timeout
     while time.time() < deadline:

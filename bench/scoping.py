@@ -21,6 +21,7 @@ print("database:", use_database("huxiao_bench_scoping"))
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from huxiao.core import services  # noqa: E402
 from huxiao.core.demo import demo_loaded, seed_demo  # noqa: E402
@@ -38,6 +39,8 @@ with connection.cursor() as cur:
 print(f"schools in the province: {School.objects.filter(region_code__startswith='32').count()}")
 
 official = User.objects.get(username="shiju")  # 常州市公安局
+# police tokens need a confirmed second factor first
+TOTPDevice.objects.get_or_create(user=official, name="bench", defaults={"confirmed": True})
 _token, raw = services.do_issue_token(official, "bench", actor=official)
 client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 url = "/api/v1/schools?page=1&page_size=50"
