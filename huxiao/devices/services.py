@@ -208,7 +208,7 @@ def catch_up_network_states(now=None) -> list[int]:
     ``devices.network_changed`` handlers may be queued for a worker that is not running)."""
     now = now or timezone.now()
     online = _online(now)
-    changed = sorted(set(Device.objects.filter((Q(network_state=True) & ~online) | (Q(network_state=False) & online))
+    changed = sorted(set(Device.objects.order_by().filter((Q(network_state=True) & ~online) | (Q(network_state=False) & online))
                          .values_list("school_id", flat=True)))
     if changed:
         sweep_network_states(now)
