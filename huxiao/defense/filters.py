@@ -92,6 +92,17 @@ class GuardFilterSet(SchoolSearch):
         return qs
 
 
+def record_roster_read(request) -> bool:
+    """A list of guards read by someone who may see personal fields somewhere: audited as a read of the
+    roster (who read it, when). Whether they may."""
+    from huxiao.core.audit import record_read
+
+    personal = has_perm(request.user, PERSONAL)
+    if personal:
+        record_read(actor=request.user, request=request, what=str(_("安保人员名册")), model="defense.Guard")
+    return personal
+
+
 def guard_columns(user, *, page: bool = False) -> tuple:
     """The guard list's columns for ``user``: the personal ones only for a user who may see personal fields
     somewhere, and on each row only where they may see that guard's. ``page``: fewer, combined cells that
@@ -195,24 +206,21 @@ def _anti_ramming(f):
 
 
 SCHOOL = Column("school.name", _("学校"), sort="school", value=_school_link)
-REGION = Column("region_code", _("区划代码"))
+REGION = Column("region_code", _("区划代码"), page=False)
 UPDATED = Column("updated_at", _("更新时间"), sort="updated_at")
-_FACILITY_CHECKS = (
+FACILITY_COLUMNS = (
+    SCHOOL, REGION, Column("enclosure_type", _("围墙/护栏"), page=False),
+    Column("enclosure_height_m", _("围墙高度(米)"), page=False),
+    Column("enclosure", _("围墙/护栏"), export=False, value=lambda f: _("%(t)s，%(h)s 米") % {
+        "t": f.get_enclosure_type_display(), "h": f.enclosure_height_m} if f.enclosure_height_m else
+        f.get_enclosure_type_display()),
     Column("gate_duty_room", _("门卫值班室")),
     Column("closed_management", _("封闭化管理"),
            value=lambda f: True if f.closed_management else Badge(_("否"), "danger")),
     Column("anti_ramming_kinds", _("硬质防冲撞设施"), value=_anti_ramming),
-)
-_FACILITY_AROUND = (
+    Column("vehicle_access", _("校门前通行机动车"), page=False),
     Column("parent_waiting_area", _("家长等候区")),
-    Column("traffic_missing", _("周边交通设施缺口"), value=lambda f: f.traffic_missing_labels),
-)
-FACILITY_COLUMNS = (SCHOOL, REGION, Column("enclosure_type", _("围墙/护栏")),
-                    Column("enclosure_height_m", _("围墙高度(米)")), *_FACILITY_CHECKS,
-                    Column("vehicle_access", _("校门前通行机动车")), *_FACILITY_AROUND, UPDATED)
-FACILITY_PAGE_COLUMNS = (SCHOOL, Column("enclosure_type", _("围墙/护栏"), value=lambda f: _("%(t)s，%(h)s 米") % {
-    "t": f.get_enclosure_type_display(), "h": f.enclosure_height_m} if f.enclosure_height_m else
-    f.get_enclosure_type_display()), *_FACILITY_CHECKS, *_FACILITY_AROUND, UPDATED)
+    Column("traffic_missing", _("周边交通设施缺口"), value=lambda f: f.traffic_missing_labels), UPDATED)
 
 
 # --- equipment -----------------------------------------------------------------------------------
@@ -233,4 +241,3 @@ class EquipmentFilterSet(SchoolSearch):
 
 
 EQUIPMENT_COLUMNS = (SCHOOL, REGION, Column("kind", _("装备类别")), Column("count", _("数量"), sort="count"), UPDATED)
-EQUIPMENT_PAGE_COLUMNS = tuple(c for c in EQUIPMENT_COLUMNS if c is not REGION)

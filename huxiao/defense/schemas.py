@@ -80,22 +80,22 @@ class FacilityOut(Schema):
 class FacilityRowOut(FacilityOut):
     id: int
     school_id: int
-    school_name: str
+    school_name: str = Field(alias="school.name")
     region_code: str
-    enclosure_type_label: str
+    enclosure_type_label: str = Field(alias="get_enclosure_type_display")
     traffic_missing: list[str]
 
 
 class EquipmentOut(Schema):
     kind: str
-    kind_label: str
+    kind_label: str = Field(alias="get_kind_display")
     count: int
 
 
 class EquipmentRowOut(EquipmentOut):
     id: int
     school_id: int
-    school_name: str
+    school_name: str = Field(alias="school.name")
     region_code: str
     updated_at: datetime.datetime
 

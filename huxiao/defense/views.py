@@ -1,33 +1,29 @@
 """三防 pages: the lists across schools (guards, facilities, equipment; filters, export), a school's records
 (人防 with trainings, 物防, 技防 with live networked state), a guard with their trainings, and the forms."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
 
 from huxiao.core.audit import record_read
-from huxiao.core.forms import form_errors
 from huxiao.core.models import School
-from huxiao.core.records.views import RecordListView, get_visible_or_404, mark_invalid, service_errors
-from huxiao.core.scoping import can, has_perm
+from huxiao.core.records.pages import RecordActionView, RecordDetailView, RecordFormView, model_labels
+from huxiao.core.records.views import RecordListView, get_visible_or_404
+from huxiao.core.scoping import can
 from huxiao.core.views import require_perm
 from huxiao.defense import services
 from huxiao.defense.filters import (
     EQUIPMENT_COLUMNS,
-    EQUIPMENT_PAGE_COLUMNS,
     FACILITY_COLUMNS,
-    FACILITY_PAGE_COLUMNS,
-    PERSONAL,
     EquipmentFilterSet,
     FacilityFilterSet,
     GuardFilterSet,
     guard_columns,
     guard_row,
+    record_roster_read,
 )
 from huxiao.defense.forms import EquipmentForm, FacilityForm, GuardForm, ReleaseForm, TrainingForm
 from huxiao.defense.models import Equipment, Facility, Guard, GuardTraining
@@ -35,7 +31,6 @@ from huxiao.devices.display import window_text
 from huxiao.devices.models import Device
 
 VIEW, CHANGE = "defense.view_records", "defense.change_records"
-GUARD_LABELS = {f.name: f.verbose_name for f in Guard._meta.fields}
 
 
 class DefenseListView(RecordListView):
@@ -62,10 +57,7 @@ class GuardListView(DefenseListView):
         return guard_columns(request.user)
 
     def extra_context(self, filterset):
-        personal = has_perm(self.request.user, PERSONAL)
-        if personal:
-            record_read(actor=self.request.user, request=self.request, what=_("安保人员名册"), model="defense.Guard")
-        return {**super().extra_context(filterset), "names_only": not personal}
+        return {**super().extra_context(filterset), "names_only": not record_roster_read(self.request)}
 
 
 class FacilityListView(DefenseListView):
@@ -74,18 +66,12 @@ class FacilityListView(DefenseListView):
     ordering = ("school_id", "pk")
     empty_text = _lazy("没有符合条件的物防设施记录")
 
-    def page_columns(self, request):
-        return FACILITY_PAGE_COLUMNS
-
 
 class EquipmentListView(DefenseListView):
     model, filterset_class, columns, tab = Equipment, EquipmentFilterSet, EQUIPMENT_COLUMNS, "equipment"
     title = _lazy("防护装备")
     ordering = ("school_id", "kind", "pk")
     empty_text = _lazy("没有符合条件的防护装备记录")
-
-    def page_columns(self, request):
-        return EQUIPMENT_PAGE_COLUMNS
 
 
 guard_list = GuardListView.as_view()
@@ -126,118 +112,102 @@ def school_records(request, pk):
         "equipment_form": EquipmentForm(), "training_form": TrainingForm()})
 
 
-@require_perm(VIEW)
-def guard_detail(request, pk):
-    guard = get_visible_or_404(request, Guard.objects.select_related("school").prefetch_related("trainings"), pk,
-                               perm=VIEW)
-    row = guard_row(guard, request.user)
-    trainings = evidence = ()
-    if row["personal"]:
-        trainings = sorted(guard.trainings.all(), key=lambda t: (t.held_on, t.pk), reverse=True)
-        evidence = guard.evidence.all()
-        record_read(guard, actor=request.user, request=request)
-    return render(request, "defense/guard.html", {
-        "guard": guard, "g": row, "trainings": trainings, "evidence": evidence,
-        "can_change": can(request.user, CHANGE, guard) and guard.active,
-        "training_form": TrainingForm(initial={"hours": 2}), "release_form": ReleaseForm()})
+class GuardDetailView(RecordDetailView):
+    """A guard with their trainings and evidence: personal fields (and the read audit) only for who may see them."""
+
+    model, perm, template_name = Guard, VIEW, "defense/guard.html"
+    select_related, prefetch_related = ("school",), ("trainings",)
+
+    def audit_read(self, guard):
+        if services.may_see_personal(self.request.user, guard.school):
+            record_read(guard, actor=self.request.user, request=self.request)
+
+    def get_context(self, guard):
+        row = guard_row(guard, self.request.user)
+        personal = row["personal"]
+        return {"g": row, "evidence": guard.evidence.all() if personal else (),
+                "trainings": sorted(guard.trainings.all(), key=lambda t: (t.held_on, t.pk), reverse=True)
+                if personal else (), "can_change": can(self.request.user, CHANGE, guard) and guard.active,
+                "training_form": TrainingForm(initial={"hours": 2}), "release_form": ReleaseForm()}
 
 
-@require_perm(CHANGE)
-def guard_add(request, pk):
-    school = get_visible_or_404(request, School, pk, perm=CHANGE)
-    form = GuardForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+class SchoolFormView(RecordFormView):
+    """A form about one school's 三防 records (its page's ``pk``), back to the school's records."""
+
+    perm, target_model, template_name, title = CHANGE, School, "defense/form.html", ""
+
+    def success_url(self, _obj):
+        return reverse("defense-school", args=[self.target.pk])
+
+    def get_context(self, form):
+        return {"school": self.target, "title": self.title}
+
+
+class GuardAddView(SchoolFormView):
+    form_class, title, labels = GuardForm, _lazy("登记安保人员"), model_labels(Guard)
+    success_message = _lazy("已登记安保人员 %(obj)s")
+
+    def save(self, form):
         data = dict(form.cleaned_data)
         id_number = data.pop("id_number")
         data = {k: v for k, v in data.items() if v not in (None, "")} | {"license_number": data["license_number"]}
-        try:
-            guard = services.do_create_guard(school, data, id_number=id_number, actor=request.user)
-        except ValidationError as exc:
-            form_errors(form, exc, GUARD_LABELS)
-        else:
-            messages.success(request, _("已登记安保人员 %(n)s") % {"n": guard.name})
-            return redirect("defense-school", pk=school.pk)
-    mark_invalid(form)
-    return render(request, "defense/form.html", {"school": school, "form": form, "title": _("登记安保人员")})
+        return services.do_create_guard(self.target, data, id_number=id_number, actor=self.request.user)
 
 
-@require_perm(CHANGE)
-def facility_edit(request, pk):
-    school = get_visible_or_404(request, School, pk, perm=CHANGE)
-    facility = Facility.objects.filter(school=school).first()
-    initial = {f: getattr(facility, f) for f in services.FACILITY_FIELDS} if facility else {
-        "vehicle_access": True, "anti_ramming_needed": True}
-    form = FacilityForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.do_update_facility(school, dict(form.cleaned_data), actor=request.user)
-        except ValidationError as exc:
-            form_errors(form, exc, {f.name: f.verbose_name for f in Facility._meta.fields})
-        else:
-            messages.success(request, _("已保存物防设施"))
-            return redirect("defense-school", pk=school.pk)
-    mark_invalid(form)
-    return render(request, "defense/form.html", {"school": school, "form": form, "title": _("物防设施")})
+class FacilityEditView(SchoolFormView):
+    form_class, title, labels = FacilityForm, _lazy("物防设施"), model_labels(Facility)
+    success_message = _lazy("已保存物防设施")
+
+    def get_initial(self):
+        facility = Facility.objects.filter(school=self.target).first()
+        return {f: getattr(facility, f) for f in services.FACILITY_FIELDS} if facility else {
+            "vehicle_access": True, "anti_ramming_needed": True}
+
+    def save(self, form):
+        return services.do_update_facility(self.target, dict(form.cleaned_data), actor=self.request.user)
 
 
-def _back(request, guard):
-    """Back to the guard's page when the form was sent from there, else to the school's records."""
-    if request.POST.get("back") == "guard":
-        return redirect("defense-guard", pk=guard.pk)
-    return redirect("defense-school", pk=guard.school_id)
+class GuardActionView(RecordActionView):
+    """Posted from the guard's page (``back=guard``) or the school's records: back to where it came from."""
+
+    model, perm, select_related = Guard, CHANGE, ("school",)
+
+    def back_url(self, guard):
+        if self.request.POST.get("back") == "guard":
+            return reverse("defense-guard", args=[guard.pk])
+        return reverse("defense-school", args=[guard.school_id])
 
 
-def _form_refusal(request, form):
-    messages.error(request, "；".join(f"{form.fields[name].label if name in form.fields else _('提交内容')}：{e}"
-                                     for name, errors in form.errors.items() for e in errors))
+class GuardReleaseView(GuardActionView):
+    form_class = ReleaseForm
+
+    def act(self, guard, data):
+        services.do_release_guard(guard, data["left_on"], actor=self.request.user)
+        return _("%(n)s 已离岗") % {"n": guard.name}
 
 
-@require_POST
-@require_perm(CHANGE)
-def guard_release(request, pk):
-    guard = get_visible_or_404(request, Guard.objects.select_related("school"), pk, perm=CHANGE)
-    form = ReleaseForm(request.POST)
-    if not form.is_valid():
-        _form_refusal(request, form)
-        return _back(request, guard)
-    try:
-        services.do_release_guard(guard, form.cleaned_data["left_on"], actor=request.user)
-    except ValidationError as exc:
-        service_errors(request, exc, GUARD_LABELS)
-    else:
-        messages.success(request, _("%(n)s 已离岗") % {"n": guard.name})
-    return _back(request, guard)
+class GuardTrainingView(GuardActionView):
+    form_class = TrainingForm
+
+    def act(self, guard, data):
+        services.do_add_training(guard, dict(data), actor=self.request.user)
+        return _("已登记 %(n)s 的培训记录") % {"n": guard.name}
 
 
-@require_POST
-@require_perm(CHANGE)
-def equipment_set(request, pk):
-    school = get_visible_or_404(request, School, pk, perm=CHANGE)
-    form = EquipmentForm(request.POST)
-    if not form.is_valid():
-        _form_refusal(request, form)
-        return redirect("defense-school", pk=school.pk)
-    try:
-        services.do_set_equipment(school, {form.cleaned_data["kind"]: form.cleaned_data["count"]}, actor=request.user)
-    except ValidationError as exc:
-        service_errors(request, exc, {"kind": form.fields["kind"].label, "count": form.fields["count"].label})
-    else:
-        messages.success(request, _("已更新防护装备"))
-    return redirect("defense-school", pk=school.pk)
+class EquipmentSetView(RecordActionView):
+    model, perm, form_class, labels = School, CHANGE, EquipmentForm, {}
+
+    def act(self, school, data):
+        services.do_set_equipment(school, {data["kind"]: data["count"]}, actor=self.request.user)
+        return _("已更新防护装备")
+
+    def back_url(self, school):
+        return reverse("defense-school", args=[school.pk])
 
 
-@require_POST
-@require_perm(CHANGE)
-def guard_training(request, pk):
-    guard = get_visible_or_404(request, Guard.objects.select_related("school"), pk, perm=CHANGE)
-    form = TrainingForm(request.POST)
-    if not form.is_valid():
-        _form_refusal(request, form)
-        return _back(request, guard)
-    try:
-        services.do_add_training(guard, dict(form.cleaned_data), actor=request.user)
-    except ValidationError as exc:
-        service_errors(request, exc, {name: field.label for name, field in form.fields.items()})
-    else:
-        messages.success(request, _("已登记 %(n)s 的培训记录") % {"n": guard.name})
-    return _back(request, guard)
+guard_detail = GuardDetailView.as_view()
+guard_add = GuardAddView.as_view()
+facility_edit = FacilityEditView.as_view()
+guard_release = GuardReleaseView.as_view()
+guard_training = GuardTrainingView.as_view()
+equipment_set = EquipmentSetView.as_view()

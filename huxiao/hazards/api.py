@@ -6,7 +6,6 @@ import functools
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
 from django.utils.translation import get_language
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
@@ -16,9 +15,9 @@ from huxiao.core.models import Attachment, School, User
 from huxiao.core.records.api import (
     add_create_operation,
     add_detail_operation,
-    add_export_operation,
     add_list_operations,
     add_plain_list,
+    add_record_operation,
     add_transition_operation,
     add_void_operation,
     need,
@@ -94,6 +93,13 @@ add_list_operations(
     summary="隐患台账（管辖范围内，可按状态/逾期/等级/类别/区划/学校/来源/发现日期/整改时限筛选、排序）")
 
 
+def detail_out(hazard, request) -> dict:
+    hazard = Hazard.objects.select_related("school", "found_by").get(pk=hazard.pk)
+    actions = [] if hazard.voided_at else [str(a) for a in services.available_actions(hazard, request.user)]
+    return {**hazard_out(hazard), "events": list(hazard.events.select_related("actor").prefetch_related("evidence")),
+            "escalations": list(hazard.escalations.all()), "actions": actions}
+
+
 def _report(request, school, payload):
     policy = None
     if payload.policy_id is not None:
@@ -103,22 +109,8 @@ def _report(request, school, payload):
 
 
 add_create_operation(router, "/", name="hazards_report", payload=sc.HazardIn, create=_report, target=School,
-                     target_perm="hazards.report_hazard", convert=lambda h, r: detail_out(h, r.user),
-                     response=sc.HazardDetailOut, summary="登记隐患（挂账）")
-
-
-def detail_out(hazard, user) -> dict:
-    hazard = Hazard.objects.select_related("school", "found_by").get(pk=hazard.pk)
-    out = hazard_out(hazard)
-    out["events"] = [{"action": e.action, "action_label": e.get_action_display(), "from_status": e.from_status,
-                      "to_status": e.to_status, "actor": e.actor.display_name, "at": e.at, "note": e.note,
-                      "evidence": [a.pk for a in e.evidence.all()]}
-                     for e in hazard.events.select_related("actor").prefetch_related("evidence")]
-    out["escalations"] = [{"level": s.level, "level_label": s.get_level_display(), "at": s.at,
-                           "overdue_days": s.overdue_days, "supervising_region": s.supervising_region,
-                           "recipients": s.recipients} for s in hazard.escalations.all()]
-    out["actions"] = [] if hazard.voided_at else [str(a) for a in services.available_actions(hazard, user)]
-    return out
+                     target_perm="hazards.report_hazard", convert=detail_out, response=sc.HazardDetailOut,
+                     summary="登记隐患（挂账）")
 
 
 @router.get("/dashboard", response=sc.HazardDashboardOut, summary="隐患统计（按下级区划：未销号、逾期、已销号、销号率、整改用时中位数）")
@@ -136,39 +128,25 @@ def _self_checks(request):
         "school", "filed_by").prefetch_related("hazards")
 
 
-SELF_CHECK_ORDER = ("-month", "school_id", "id")
 add_list_operations(
     router, name="self_checks", path="/self-checks", perm=VIEW_SELF_CHECK, filterset=SelfCheckFilterSet,
-    queryset=_self_checks, convert=lambda c: self_check_out(c), response=sc.SelfCheckOut, ordering=SELF_CHECK_ORDER,
-    summary="月度自查记录（管辖范围内，可按月份/结果/区划/学校筛选、排序）")
-add_export_operation(router, name="self_checks", path="/self-checks/export", perm=VIEW_SELF_CHECK,
-           filterset=SelfCheckFilterSet, queryset=_self_checks, columns=SELF_CHECK_COLUMNS, export_title="月度自查",
-           ordering=SELF_CHECK_ORDER, summary="月度自查记录（与列表相同的筛选条件，全部行）")
+    queryset=_self_checks, response=sc.SelfCheckOut, ordering=("-month", "school_id", "id"),
+    columns=SELF_CHECK_COLUMNS, export_title="月度自查", summary="月度自查记录（管辖范围内，可按月份/结果/区划/学校筛选、排序）")
 
 
-def self_check_out(c) -> dict:
-    return {"id": c.pk, "school_id": c.school_id, "school_name": c.school.name, "month": f"{c.month:%Y-%m}",
-            "no_hazards": c.no_hazards, "note": c.note, "filed_by": c.filed_by.display_name,
-            "filed_at": c.filed_at, "hazards": [h.pk for h in c.hazards.all()]}
-
-
-@router.post("/self-checks", response={201: sc.SelfCheckOut}, summary="填报月度自查（含“未发现隐患”）")
-def file_self_check(request, payload: sc.SelfCheckIn):
-    school = get_visible_or_404(request, School, payload.school_id, "hazards.file_self_check")
+def _file_self_check(request, school, payload):
     hazards = [dict(h.dict(), found_on=h.found_on) for h in payload.hazards]
     check = do_file_self_check(school, payload.month, actor=request.user, no_hazards=payload.no_hazards,
                                note=payload.note, hazards=hazards)
-    return Status(201, self_check_out(SelfCheck.objects.select_related("school", "filed_by").get(pk=check.pk)))
+    return SelfCheck.objects.select_related("school", "filed_by").get(pk=check.pk)
 
 
-def flag_out(f) -> dict:
-    return {"school_id": f.school_id, "school_name": f.school.name, "month": f"{f.month:%Y-%m}",
-            "flagged_at": f.flagged_at, "resolved_at": f.resolved_at}
-
-
+add_create_operation(router, "/self-checks", name="self_checks_file", payload=sc.SelfCheckIn, create=_file_self_check,
+                     target=School, target_perm="hazards.file_self_check", response=sc.SelfCheckOut,
+                     summary="填报月度自查（含“未发现隐患”）")
 add_plain_list(
     router, name="self_check_flags", path="/self-checks/missing", perm=VIEW_SELF_CHECK,
-    filterset=SelfCheckFlagFilterSet, convert=flag_out, response=sc.FlagOut, ordering=("-month", "school_id"),
+    filterset=SelfCheckFlagFilterSet, response=sc.FlagOut, ordering=("-month", "school_id"),
     queryset=lambda r: SelfCheckFlag.objects.visible_to(r.user, VIEW_SELF_CHECK).select_related("school"),
     limit=5000, summary="月度自查缺报标记（可按月份/是否补报/区划/学校筛选）")
 
@@ -179,16 +157,12 @@ def list_policies(request):
     return list(services.policies_for(request.user))
 
 
-@router.post("/policies", response={201: sc.PolicyOut}, summary="新增督办规则")
-def create_policy(request, payload: sc.PolicyIn):
-    return Status(201, services.do_save_policy(None, payload.dict(), actor=request.user))
-
-
-@router.put("/policies/{policy_id}", response=sc.PolicyOut, summary="修改督办规则")
-def update_policy(request, policy_id: int, payload: sc.PolicyIn):
-    need(request, "hazards.manage_policy")
-    policy = get_object_or_404(services.policies_for(request.user), pk=policy_id)
-    return services.do_save_policy(policy, payload.dict(), actor=request.user)
+add_create_operation(router, "/policies", name="policies_create", payload=sc.PolicyIn, response=sc.PolicyOut,
+                     create=lambda r, _t, p: services.do_save_policy(None, p.dict(), actor=r.user), summary="新增督办规则")
+add_record_operation(router, "put", "/policies/{policy_id}", name="policies_update", payload=sc.PolicyIn,
+                     queryset=lambda r: services.policies_for(r.user), scoped=True, perm="hazards.manage_policy",
+                     act=lambda r, policy, p: services.do_save_policy(policy, p.dict(), actor=r.user),
+                     response=sc.PolicyOut, summary="修改督办规则")
 
 
 @router.post("/attachments", response={201: sc.AttachmentOut}, summary="上传照片或佐证材料（JPG/PNG/PDF/DOCX/XLSX）")
@@ -198,44 +172,30 @@ def upload_attachment(request, school_id: Form[int], file: File[UploadedFile]):
     return Status(201, {"id": att.pk, "name": att.original_name, "content_type": att.content_type, "size": att.size})
 
 
-def notice_out(doc) -> dict:
-    return {"id": doc.pk, "number": doc.number, "title": doc.title, "school_id": doc.school_id,
-            "issued_at": doc.issued_at, "issued_by": doc.issued_by.display_name,
-            "hazards": doc.content.get("hazards", []), "url": reverse("hazard-notice", args=[doc.pk])}
-
-
 @router.post("/schools/{school_id}/notices", response={200: sc.NoticeOut, 201: sc.NoticeOut},
              summary="签发整改通知书（该校未销号隐患；编定文号并留档。同日同一批隐患再次签发返回已签发的一份，200）")
 def issue_notice(request, school_id: int):
     school = get_visible_or_404(request, School, school_id, ISSUE)
     doc, created = do_issue_notice(school, actor=request.user)
-    return Status(201 if created else 200, notice_out(doc))
+    return Status(201 if created else 200, doc)
 
 
 def _notices(request):
     return notices_of(request.user).select_related("issued_by", "school")
 
 
-NOTICE_ORDER = ("-issued_at", "-id")
 add_plain_list(
     router, name="hazard_notices", path="/notices", perm=ISSUE, filterset=NoticeFilterSet, queryset=_notices,
-    convert=notice_out, response=sc.NoticeOut, ordering=NOTICE_ORDER,
+    response=sc.NoticeOut, ordering=("-issued_at", "-id"), columns=NOTICE_COLUMNS, export_title="整改通知书",
     summary="已签发的整改通知书（可按学校/区划/印发日期/关键词筛选；下载见 url）")
-add_export_operation(router, name="hazard_notices", path="/notices/export", perm=ISSUE, filterset=NoticeFilterSet,
-           queryset=_notices, columns=NOTICE_COLUMNS, export_title="整改通知书", ordering=NOTICE_ORDER,
-           summary="已签发的整改通知书（与列表相同的筛选条件，全部行）")
-
-
-def _detail(hazard, request):
-    return detail_out(hazard, request.user)
 
 
 add_detail_operation(router, "/{hazard_id}", name="hazards_detail", queryset=lambda r: _hazards(), perm=VIEW,
-                     convert=_detail, read_what="隐患详情", response=sc.HazardDetailOut, summary="隐患详情及流转时间线")
+                     convert=detail_out, read_what="隐患详情", response=sc.HazardDetailOut, summary="隐患详情及流转时间线")
 add_transition_operation(router, "/{hazard_id}/transitions", name="hazards_transition", queryset=lambda r: _hazards(),
-                         perm=VIEW, services=services.DO, payload=sc.TransitionIn, convert=_detail,
+                         perm=VIEW, services=services.DO, payload=sc.TransitionIn, convert=detail_out,
                          response=sc.HazardDetailOut,
                          summary="流转：start 开始整改 / submit 提交验收 / close 验收销号 / rework 退回返工")
-add_void_operation(router, "/{hazard_id}/void", name="hazards_void", model=Hazard, convert=_detail,
+add_void_operation(router, "/{hazard_id}/void", name="hazards_void", model=Hazard, convert=detail_out,
                    response=sc.HazardDetailOut,
                    summary="作废（录入有误的隐患，须填写原因；作废后不再计入任何统计，不能撤销）")

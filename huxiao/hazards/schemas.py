@@ -3,6 +3,7 @@
 import datetime
 from typing import Literal
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 
@@ -40,18 +41,22 @@ class HazardOut(Schema):
 
 class EventOut(Schema):
     action: str
-    action_label: str
+    action_label: str = Field(alias="get_action_display")
     from_status: str
     to_status: str
-    actor: str
+    actor: str = Field(alias="actor.display_name")
     at: datetime.datetime
     note: str
     evidence: list[int]
 
+    @staticmethod
+    def resolve_evidence(event):
+        return [a.pk for a in event.evidence.all()]
+
 
 class StepOut(Schema):
     level: str
-    level_label: str
+    level_label: str = Field(alias="get_level_display")
     at: datetime.datetime
     overdue_days: int
     supervising_region: str
@@ -104,24 +109,36 @@ class SelfCheckIn(Schema):
     hazards: list[HazardFields] = Field(default_factory=list, max_length=50)
 
 
+def _month(obj) -> str:
+    return f"{obj.month:%Y-%m}"
+
+
 class SelfCheckOut(Schema):
     id: int
     school_id: int
-    school_name: str
+    school_name: str = Field(alias="school.name")
     month: str
     no_hazards: bool
     note: str
-    filed_by: str
+    filed_by: str = Field(alias="filed_by.display_name")
     filed_at: datetime.datetime
     hazards: list[int]
+
+    resolve_month = staticmethod(_month)
+
+    @staticmethod
+    def resolve_hazards(obj):
+        return [h.pk for h in obj.hazards.all()]
 
 
 class FlagOut(Schema):
     school_id: int
-    school_name: str
+    school_name: str = Field(alias="school.name")
     month: str
     flagged_at: datetime.datetime
     resolved_at: datetime.datetime | None
+
+    resolve_month = staticmethod(_month)
 
 
 class HazardDashboardRow(Schema):
@@ -165,9 +182,17 @@ class NoticeOut(Schema):
     title: str
     school_id: int
     issued_at: datetime.datetime
-    issued_by: str
+    issued_by: str = Field(alias="issued_by.display_name")
     hazards: list[int]
     url: str
+
+    @staticmethod
+    def resolve_hazards(doc):
+        return doc.content.get("hazards", [])
+
+    @staticmethod
+    def resolve_url(doc):
+        return reverse("hazard-notice", args=[doc.pk])
 
 
 STATUS = HazardStatus

@@ -4,21 +4,19 @@ and the 整改通知书 (签发 by POST, then downloads of what was issued). Sel
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from huxiao.core.actions import require
 from huxiao.core.attachments import store_files
 from huxiao.core.audit import record_read
-from huxiao.core.forms import form_errors
 from huxiao.core.models import Attachment, School
-from huxiao.core.records.views import RecordListView, get_visible_or_404, mark_invalid, service_errors
-from huxiao.core.records.voiding import VoidForm, can_void, void_from_page
+from huxiao.core.records.pages import RecordDetailView, RecordFormView, RecordTransitionView
+from huxiao.core.records.views import RecordListView, get_visible_or_404
 from huxiao.core.views import require_perm
 from huxiao.hazards import services
 from huxiao.hazards.choices import HazardAction
@@ -63,87 +61,60 @@ class HazardListView(RecordListView):
 hazard_list = HazardListView.as_view()
 
 
-@require_perm("hazards.report_hazard")
-def hazard_create(request):
-    schools = School.objects.visible_to(request.user, "hazards.report_hazard").order_by("region_code", "name")
-    initial = {"found_on": timezone.localdate(), "severity": "general"}
-    if schools.count() == 1:
-        only = schools.first()
-        initial.update(school=only, responsible_unit=only.name, source="self_check")
-    form = HazardForm(request.POST or None, request.FILES or None, schools=schools, initial=initial,
-                      policies=services.policies_for(request.user))
-    if request.method == "POST" and form.is_valid():
+class HazardCreateView(RecordFormView):
+    form_class, template_name, perm = HazardForm, "hazards/hazard_form.html", "hazards.report_hazard"
+    success_message, success_url_name = _lazy("已登记隐患 %(obj)s"), "hazard-detail"
+
+    def get_form_kwargs(self):
+        user = self.request.user
+        self.schools = School.objects.visible_to(user, self.perm).order_by("region_code", "name")
+        return {"schools": self.schools, "policies": services.policies_for(user)}
+
+    def get_initial(self):
+        initial = {"found_on": timezone.localdate(), "severity": "general"}
+        if self.schools.count() == 1:
+            only = self.schools.first()
+            initial.update(school=only, responsible_unit=only.name, source="self_check")
+        return initial
+
+    def save(self, form):
         d = dict(form.cleaned_data)
         school, photos, policy = d.pop("school"), d.pop("photos"), d.pop("policy")
-        try:
-            with transaction.atomic():
-                ids = store_files(photos, actor=request.user, school=school)
-                hazard = services.do_report_hazard(school, d, actor=request.user, photos=ids, policy=policy)
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, _("已登记隐患 %(n)s") % {"n": hazard.number})
-            return redirect("hazard-detail", pk=hazard.pk)
-    mark_invalid(form)
-    return render(request, "hazards/hazard_form.html", {"form": form})
+        ids = store_files(photos, actor=self.request.user, school=school)
+        return services.do_report_hazard(school, d, actor=self.request.user, photos=ids, policy=policy)
 
 
-DETAIL_RELATED = ("school", "found_by", "policy", "voided_by")
+class HazardDetailView(RecordDetailView):
+    model, perm, template_name = Hazard, VIEW, "hazards/hazard_detail.html"
+    select_related = ("school", "found_by", "policy", "voided_by")
+    read_what = _lazy("隐患详情")
+
+    def get_context(self, hazard):
+        voided = hazard.voided_at is not None
+        actions = [] if voided else [(a, HazardAction(a).label)
+                                     for a in services.available_actions(hazard, self.request.user)]
+        return {"events": hazard.events.select_related("actor").prefetch_related("evidence"), "actions": actions,
+                "escalations": hazard.escalations.all(), "photos": hazard.photos.all(), "form": TransitionForm(),
+                "overdue_days": 0 if voided else hazard.overdue_days()}
 
 
-@login_required
-def hazard_detail(request, pk):
-    hazard = get_visible_or_404(request, Hazard.objects.select_related(*DETAIL_RELATED), pk, VIEW)
-    record_read(hazard, actor=request.user, request=request, what=_("隐患详情"))
-    return render(request, "hazards/hazard_detail.html", _detail_context(request, hazard))
+class HazardTransitionView(RecordTransitionView):
+    model, perm, select_related, form_class = Hazard, VIEW, ("school",), TransitionForm
+    table, services = services.TRANSITIONS, services.DO
+    labels = {"status": _lazy("状态"), "note": _lazy("说明"), "evidence": _lazy("佐证材料"), "action": _lazy("操作")}
+
+    def transition_kwargs(self, hazard, data):
+        return {"note": data["note"],
+                "evidence": store_files(data["evidence"], actor=self.request.user, school=hazard.school)}
+
+    def back_url(self, hazard):
+        return reverse("hazard-detail", args=[hazard.pk])
 
 
-def _detail_context(request, hazard, void_form=None) -> dict:
-    events = hazard.events.select_related("actor").prefetch_related("evidence")
-    voided = hazard.voided_at is not None
-    actions = [] if voided else [(a, HazardAction(a).label) for a in services.available_actions(hazard, request.user)]
-    can_void_it = can_void(request.user, hazard)
-    return {"hazard": hazard, "events": events, "escalations": hazard.escalations.all(), "actions": actions,
-            "photos": hazard.photos.all(), "overdue_days": 0 if voided else hazard.overdue_days(),
-            "form": TransitionForm(), "can_void": can_void_it,
-            "void_form": void_form or (VoidForm() if can_void_it else None)}
-
-
-@require_POST
-@login_required
-def hazard_void(request, pk):
-    """作废 a hazard entered by mistake, with the reason; refused, the detail page shows the reason marked."""
-    hazard = get_visible_or_404(request, Hazard.objects.select_related(*DETAIL_RELATED), pk,
-                                action="void")
-    form = void_from_page(request, hazard)
-    if form is None:
-        return redirect("hazard-detail", pk=pk)
-    return render(request, "hazards/hazard_detail.html", _detail_context(request, hazard, form))
-
-
-TRANSITION_LABELS = {"status": _lazy("状态"), "note": _lazy("说明"), "evidence": _lazy("佐证材料"),
-                     "action": _lazy("操作")}
-
-
-@require_POST
-@login_required
-def hazard_transition(request, pk):
-    hazard = get_visible_or_404(request, Hazard.objects.select_related("school"), pk, VIEW)
-    form = TransitionForm(request.POST, request.FILES)
-    if not form.is_valid():
-        service_errors(request, ValidationError(form.errors.as_data()), TRANSITION_LABELS)
-        return redirect("hazard-detail", pk=pk)
-    d = form.cleaned_data
-    require(request.user, services.TRANSITIONS[d["action"]].perm, hazard)  # before any file is stored
-    try:
-        with transaction.atomic():
-            ids = store_files(d["evidence"], actor=request.user, school=hazard.school)
-            services.DO[d["action"]](hazard, actor=request.user, note=d["note"], evidence=ids)
-    except ValidationError as exc:
-        service_errors(request, exc, TRANSITION_LABELS)
-    else:
-        messages.success(request, _("已%(a)s") % {"a": HazardAction(d["action"]).label})
-    return redirect("hazard-detail", pk=pk)
+hazard_create = HazardCreateView.as_view()
+hazard_detail = HazardDetailView.as_view()
+hazard_void = HazardDetailView.as_view(voiding=True)
+hazard_transition = HazardTransitionView.as_view()
 
 
 @require_perm("hazards.view_dashboard")

@@ -11,7 +11,6 @@ from huxiao.core.models import Attachment, Region, School
 from huxiao.core.records.api import (
     add_create_operation,
     add_detail_operation,
-    add_export_operation,
     add_list_operations,
     add_plain_list,
     add_void_operation,
@@ -41,27 +40,16 @@ VIEW_PLAN = "inspections.view_plan"
 
 # --- templates -------------------------------------------------------------------------------
 
-def template_out(t) -> dict:
-    return {"id": t.pk, "name": t.name, "source": t.source, "builtin": t.builtin, "region_code": t.region_code,
-            "items": list(t.items.all())}
-
-
 def _templates(request):
     return ChecklistTemplate.objects.available_to(request.user).prefetch_related("items")
 
 
-TEMPLATE_ORDER = ("-builtin", "name", "id")
 add_plain_list(
-    router, name="templates", path="/templates", perm=VIEW_TEMPLATE, filterset=TemplateFilterSet,
-    queryset=_templates, convert=template_out, response=sc.TemplateOut, ordering=TEMPLATE_ORDER,
+    router, name="templates", path="/templates", perm=VIEW_TEMPLATE, filterset=TemplateFilterSet, queryset=_templates,
+    response=sc.TemplateOut, ordering=("-builtin", "name", "id"), columns=TEMPLATE_COLUMNS, export_title="检查表",
     summary="检查表模板（内置及本辖区；可按关键词/区划/内置/检查项类别筛选）")
-add_export_operation(router, name="templates", path="/templates/export", perm=VIEW_TEMPLATE, filterset=TemplateFilterSet,
-           queryset=_templates, columns=TEMPLATE_COLUMNS, export_title="检查表", ordering=TEMPLATE_ORDER,
-           summary="检查表模板（与列表相同的筛选条件，全部行）")
-
-
 add_detail_operation(router, "/templates/{template_id}", name="templates_detail", queryset=_templates, perm=VIEW_TEMPLATE,
-                     scoped=True, convert=lambda t, r: template_out(t), response=sc.TemplateOut, summary="检查表模板详情")
+                     scoped=True, response=sc.TemplateOut, summary="检查表模板详情")
 
 
 def _create_template(request, _target, payload):
@@ -71,8 +59,7 @@ def _create_template(request, _target, payload):
 
 
 add_create_operation(router, "/templates", name="templates_create", payload=sc.TemplateIn, create=_create_template,
-                     perm="inspections.manage_template", convert=lambda t, r: template_out(t),
-                     response=sc.TemplateOut, summary="新建检查表模板")
+                     perm="inspections.manage_template", response=sc.TemplateOut, summary="新建检查表模板")
 
 
 # --- plans -----------------------------------------------------------------------------------
@@ -89,14 +76,10 @@ def _plans(request):
     return InspectionPlan.objects.visible_to(request.user, VIEW_PLAN).select_related("semester", "region", "template")
 
 
-PLAN_ORDER = ("-created_at", "-id")
 add_plain_list(
-    router, name="plans", path="/plans", perm=VIEW_PLAN, filterset=PlanFilterSet, queryset=_plans,
-    convert=plan_out, response=sc.PlanOut, ordering=PLAN_ORDER,
+    router, name="plans", path="/plans", perm=VIEW_PLAN, filterset=PlanFilterSet, queryset=_plans, convert=plan_out,
+    response=sc.PlanOut, ordering=("-created_at", "-id"), columns=PLAN_COLUMNS, export_title="检查计划",
     summary="检查督导计划（管辖范围内；可按关键词/区划/层级/类型/方式/学期筛选）")
-add_export_operation(router, name="plans", path="/plans/export", perm=VIEW_PLAN, filterset=PlanFilterSet, queryset=_plans,
-           columns=PLAN_COLUMNS, export_title="检查计划", ordering=PLAN_ORDER,
-           summary="检查督导计划（与列表相同的筛选条件，全部行，含完成轮次）")
 
 
 def _create_plan(request, _target, payload):
@@ -126,16 +109,6 @@ def _one(pk):
     return Inspection.objects.select_related("school").prefetch_related(RESULTS).get(pk=pk)
 
 
-def inspection_out(i) -> dict:
-    results = [{"item": r.item_id, "text": r.item.text, "passed": r.passed, "note": r.note,
-                "photos": [p.pk for p in r.photos.all()], "hazard_id": r.hazard_id}
-               for r in i.results.all()]
-    return {"id": i.pk, "school_id": i.school_id, "school_name": i.school.name, "template_id": i.template_id,
-            "plan_id": i.plan_id, "inspected_on": i.inspected_on, "joint": i.joint, "mode": i.mode,
-            "inspectors": i.inspectors, "summary": i.summary, "failed": sum(not r["passed"] for r in results),
-            "results": results, "voided_at": i.voided_at, "void_reason": i.void_reason}
-
-
 def _inspections(request):
     return Inspection.objects.visible_to(request.user, VIEW).select_related("school", "template", "plan") \
         .prefetch_related(RESULTS)
@@ -143,7 +116,7 @@ def _inspections(request):
 
 add_list_operations(
     router, name="inspections", path="/", perm=VIEW, filterset=InspectionFilterSet, queryset=_inspections,
-    convert=inspection_out, response=sc.InspectionOut, ordering=("-inspected_on", "-id"),
+    response=sc.InspectionOut, ordering=("-inspected_on", "-id"),
     columns=INSPECTION_COLUMNS, export_title="检查记录",
     summary="检查记录（管辖范围内，可按学校/区划/检查日期/方式/联合/不合格/计划/检查表筛选、排序）")
 
@@ -159,7 +132,7 @@ def _record(request, school, payload):
 
 
 add_create_operation(router, "/", name="inspections_record", payload=sc.InspectionIn, create=_record, target=School,
-                     target_perm="inspections.record_inspection", convert=lambda i, r: inspection_out(_one(i.pk)),
+                     target_perm="inspections.record_inspection", convert=lambda i, r: _one(i.pk),
                      response=sc.InspectionOut, summary="录入检查结果（不合格项自动生成隐患）")
 
 
@@ -181,7 +154,7 @@ def get_coverage(request, region: RegionCode | None = None):
 
 add_detail_operation(router, "/{inspection_id}", name="inspections_detail", perm=VIEW, read_what="检查记录详情",
                      queryset=Inspection.objects.select_related("school").prefetch_related(RESULTS),
-                     convert=lambda i, r: inspection_out(i), response=sc.InspectionOut, summary="检查记录详情")
+                     response=sc.InspectionOut, summary="检查记录详情")
 add_void_operation(router, "/{inspection_id}/void", name="inspections_void", model=Inspection,
-                   convert=lambda i, r: inspection_out(_one(i.pk)), response=sc.InspectionOut,
+                   convert=lambda i, r: _one(i.pk), response=sc.InspectionOut,
                    summary="作废（录入有误的检查记录，须填写原因；其生成的隐患一并作废，不再计入任何统计，不能撤销）")

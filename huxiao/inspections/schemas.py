@@ -93,18 +93,22 @@ class InspectionIn(Schema):
 
 
 class ResultOut(Schema):
-    item: int
-    text: str
+    item: int = Field(alias="item_id")
+    text: str = Field(alias="item.text")
     passed: bool
     note: str
     photos: list[int]
     hazard_id: int | None
 
+    @staticmethod
+    def resolve_photos(result):
+        return [p.pk for p in result.photos.all()]
+
 
 class InspectionOut(Schema):
     id: int
     school_id: int
-    school_name: str
+    school_name: str = Field(alias="school.name")
     template_id: int
     plan_id: int | None
     inspected_on: datetime.date
@@ -116,6 +120,10 @@ class InspectionOut(Schema):
     results: list[ResultOut]
     voided_at: datetime.datetime | None = Field(None, description="作废时间（未作废为空）")
     void_reason: str = Field("", description="作废原因")
+
+    @staticmethod
+    def resolve_failed(inspection):
+        return sum(not r.passed for r in inspection.results.all())
 
 
 class CoverageRow(Schema):

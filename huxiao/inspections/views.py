@@ -6,7 +6,6 @@ import datetime
 from urllib.parse import quote
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,8 +15,8 @@ from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from huxiao.core.audit import record_read
-from huxiao.core.records.views import RecordListView, get_visible_or_404
-from huxiao.core.records.voiding import VoidForm, can_void, void_from_page
+from huxiao.core.records.pages import RecordDetailView
+from huxiao.core.records.views import RecordListView
 from huxiao.core.scoping import has_perm
 from huxiao.core.views import require_perm
 from huxiao.hazards.documents import render_issued
@@ -32,7 +31,6 @@ from huxiao.inspections.views_record import RECORD, inspection_create  # noqa: F
 from huxiao.inspections.views_setup import plan_list, template_list  # noqa: F401
 
 VIEW = "inspections.view_inspection"
-DETAIL_RELATED = ("school", "template", "plan", "recorded_by", "voided_by")
 
 
 class InspectionListView(RecordListView):
@@ -54,30 +52,20 @@ class InspectionListView(RecordListView):
 inspection_list = InspectionListView.as_view()
 
 
-@login_required
-def inspection_detail(request, pk):
-    inspection = get_visible_or_404(request, Inspection.objects.select_related(*DETAIL_RELATED), pk, VIEW)
-    record_read(inspection, actor=request.user, request=request, what=_("检查记录详情"))
-    return render(request, "inspections/inspection_detail.html", _detail_context(request, inspection))
+class InspectionDetailView(RecordDetailView):
+    """An inspection item by item; its 作废 voids the hazards it raised too."""
+
+    model, perm, template_name = Inspection, VIEW, "inspections/inspection_detail.html"
+    select_related = ("school", "template", "plan", "recorded_by", "voided_by")
+    read_what = _lazy("检查记录详情")
+
+    def get_context(self, inspection):
+        return {"results": inspection.results.select_related("item", "hazard").prefetch_related("photos")}
 
 
-def _detail_context(request, inspection, void_form=None) -> dict:
-    results = inspection.results.select_related("item", "hazard").prefetch_related("photos")
-    can_void_it = can_void(request.user, inspection)
-    return {"inspection": inspection, "results": results, "can_void": can_void_it,
-            "void_form": void_form or (VoidForm() if can_void_it else None)}
+inspection_detail = InspectionDetailView.as_view()
+inspection_void = InspectionDetailView.as_view(voiding=True)
 
-
-@require_POST
-@login_required
-def inspection_void(request, pk):
-    """作废 an inspection entered by mistake, with the hazards it raised; refused, the detail page shows
-    the reason marked."""
-    inspection = get_visible_or_404(request, Inspection.objects.select_related(*DETAIL_RELATED), pk, action="void")
-    form = void_from_page(request, inspection)
-    if form is None:
-        return redirect("inspection-detail", pk=pk)
-    return render(request, "inspections/inspection_detail.html", _detail_context(request, inspection, form))
 
 @require_perm("inspections.view_coverage")
 def coverage_page(request):

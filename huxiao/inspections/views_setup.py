@@ -1,16 +1,11 @@
 """The checklist templates and the inspection plans: record-layer lists whose page also creates one (the
 form below the list; refused, it is shown again with the refusal on its field, marked)."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from huxiao.core.forms import form_errors
 from huxiao.core.models import Region
-from huxiao.core.records.views import RecordListView, mark_invalid
-from huxiao.core.scoping import has_perm, scope_for
+from huxiao.core.records.pages import RecordListWithFormView
+from huxiao.core.scoping import scope_for
 from huxiao.hazards.services import policies_for
 from huxiao.inspections import services
 from huxiao.inspections.filters import PLAN_COLUMNS, TEMPLATE_COLUMNS, PlanFilterSet, TemplateFilterSet
@@ -25,42 +20,7 @@ def _regions_in_reach(user, perm):
     return regions.order_by("code")
 
 
-class ListWithCreateForm(RecordListView):
-    """A record list whose page also creates one (POST): the form is shown again, marked, when refused."""
-
-    manage_perm = ""
-    created_message = ""
-
-    def make_form(self, data=None):
-        raise NotImplementedError
-
-    def create(self, form):
-        raise NotImplementedError
-
-    def post(self, request, *args, **kwargs):
-        if not (has_perm(request.user, self.get_perm()) and has_perm(request.user, self.manage_perm)):
-            raise PermissionDenied(_("您的角色无权访问此页面"))
-        form = self.make_form(request.POST)
-        if form.is_valid():
-            try:
-                created = self.create(form)
-            except ValidationError as exc:
-                form_errors(form, exc, form.LABELS)
-            else:
-                messages.success(request, self.created_message % {"n": created})
-                return redirect(request.path)
-        self.create_form = form
-        return self.get(request, *args, **kwargs)
-
-    def extra_context(self, filterset):
-        can_manage = has_perm(self.request.user, self.manage_perm)
-        form = getattr(self, "create_form", None) or (self.make_form() if can_manage else None)
-        if form is not None:
-            mark_invalid(form)
-        return {"can_manage": can_manage, "create_form": form}
-
-
-class TemplateListView(ListWithCreateForm):
+class TemplateListView(RecordListWithFormView):
     model, filterset_class, columns, perm = ChecklistTemplate, TemplateFilterSet, TEMPLATE_COLUMNS, \
         "inspections.view_template"
     title = _lazy("检查表")
@@ -84,7 +44,7 @@ class TemplateListView(ListWithCreateForm):
                                            source=d["source"]).name
 
 
-class PlanListView(ListWithCreateForm):
+class PlanListView(RecordListWithFormView):
     model, filterset_class, columns, perm = InspectionPlan, PlanFilterSet, PLAN_COLUMNS, "inspections.view_plan"
     title = _lazy("检查计划")
     template_name = "inspections/plan_list.html"

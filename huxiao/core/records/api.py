@@ -47,7 +47,8 @@ def need(request, perm: str):
 
 def add_list_operations(router, *, name: str, path: str, perm: str, filterset, queryset, response, summary: str,
                         convert=None, rows=None, ordering=("-pk",), columns=(), export_title: str = "",
-                        export_path: str | None = None, refuse_without_perm: bool = True):
+                        export_path: str | None = None, refuse_without_perm: bool = True, convert_for=None,
+                        on_list=None, export_summary_text: str = ""):
     """Register ``GET path`` (paged: ``{items, count, page, page_size}``) and, given ``columns``,
     ``GET export_path`` (default ``<path>/export``, xlsx) on ``router``.
 
@@ -55,10 +56,13 @@ def add_list_operations(router, *, name: str, path: str, perm: str, filterset, q
     ``convert(row)`` over a deferred join (ids from the index, then the page's rows) — or as a whole:
     ``rows(qs, request)`` returns a sliceable with ``count()`` whose slice is the converted page (a list
     that serialises its page with one query per relation, or validates ``values()`` rows).
-    ``refuse_without_perm=False`` keeps a list that answers an empty page, not 403, to a user without
-    the role (its export still refuses)."""
-    if (convert is None) == (rows is None):
-        raise TypeError("give exactly one of convert= or rows=")
+    Neither: the rows themselves, read by the response schema (``Field(alias=…)``, resolvers).
+    ``convert_for(request)`` gives the row converter of a list whose rows depend on the reader (personal
+    fields), ``on_list(request)`` runs before the page is answered (a read audit); ``columns`` may be
+    ``request -> columns``. ``refuse_without_perm=False`` keeps a list that answers an empty page, not
+    403, to a user without the role (its export still refuses)."""
+    if convert is not None and rows is not None:
+        raise TypeError("give convert= or rows=, not both (neither: the response schema reads the rows)")
     filters_schema = query_schema(filterset, _schema_name(name))
 
     @router.get(path, response=list[response], summary=summary, operation_id=f"{name}_list", url_name=f"{name}-list")
@@ -67,19 +71,25 @@ def add_list_operations(router, *, name: str, path: str, perm: str, filterset, q
         if refuse_without_perm:
             need(request, perm)
         qs, _data = api_filtered(request, filterset, queryset(request), ordering)
-        return rows(qs, request) if rows is not None else DeferredRows(qs, convert)
+        if on_list is not None:
+            on_list(request)
+        if rows is not None:
+            return rows(qs, request)
+        return DeferredRows(qs, convert_for(request) if convert_for else convert)
 
     if columns:
         add_export_operation(router, name=name, path=export_path or f"{path.rstrip('/')}/export", perm=perm,
                              filterset=filterset, queryset=queryset, columns=columns, summary=summary,
-                             export_title=export_title, ordering=ordering, filters_schema=filters_schema)
+                             export_title=export_title, ordering=ordering, filters_schema=filters_schema,
+                             export_summary_text=export_summary_text)
     return list_records
 
 
-def add_plain_list(router, *, name: str, path: str, perm: str, filterset, queryset, convert, response,
-                   summary: str, ordering=(), limit: int = 500):
+def add_plain_list(router, *, name: str, path: str, perm: str, filterset, queryset, response, summary: str,
+                   convert=None, ordering=(), limit: int = 500, columns=(), export_title: str = ""):
     """``GET path`` answering at most ``limit`` filtered rows as a bare JSON array: the shape of lists
-    whose clients predate paging (short lists: plans, checklists, notices)."""
+    whose clients predate paging (short lists: plans, checklists, notices); with ``columns`` also
+    ``GET <path>/export``, the workbook of every filtered row."""
     filters_schema = query_schema(filterset, _schema_name(name))
 
     @router.get(path, response=list[response], summary=summary, operation_id=f"{name}_list",
@@ -87,25 +97,29 @@ def add_plain_list(router, *, name: str, path: str, perm: str, filterset, querys
     def list_records(request, filters: filters_schema = Query(...)):
         need(request, perm)
         qs, _data = api_filtered(request, filterset, queryset(request), ordering)
-        return [convert(row) for row in qs[:limit]]
+        return [convert(row) for row in qs[:limit]] if convert else list(qs[:limit])
 
+    if columns:
+        add_export_operation(router, name=name, path=f"{path.rstrip('/')}/export", perm=perm, filterset=filterset,
+                             queryset=queryset, columns=columns, summary=summary, export_title=export_title,
+                             ordering=ordering, filters_schema=filters_schema)
     return list_records
 
 
 def add_export_operation(router, *, name: str, path: str, perm: str, filterset, queryset, columns, summary: str,
-                         export_title: str = "", ordering=("-pk",), filters_schema=None):
+                         export_title: str = "", ordering=("-pk",), filters_schema=None, export_summary_text: str = ""):
     """``GET path``: the workbook of every row the list's filters select (streamed, formula-safe, audited),
     also for a list that keeps paging of its own."""
     filters_schema = filters_schema or query_schema(filterset, _schema_name(name))
 
-    @router.get(path, summary=export_summary(summary), operation_id=f"{name}_export", url_name=f"{name}-export",
+    @router.get(path, summary=export_summary_text or export_summary(summary), operation_id=f"{name}_export", url_name=f"{name}-export",
                 openapi_extra={"responses": {200: {"description": "Excel", "content": {
                     XLSX: {"schema": {"type": "string", "format": "binary"}}}}}})
     def export_records(request, filters: filters_schema = Query(...)):
         need(request, perm)
         qs, data = api_filtered(request, filterset, queryset(request), ordering)
-        return export_response(qs, columns, title=export_title or name, request=request,
-                               filters={k: data.getlist(k) for k in data})
+        return export_response(qs, columns(request) if callable(columns) else columns, title=export_title or name,
+                               request=request, filters={k: data.getlist(k) for k in data})
 
     return export_records
 
@@ -162,7 +176,11 @@ def fetch_record(request, queryset, ids: dict, perm: str | None = None, action: 
     return get_visible_or_404(request, _rows(queryset, request), pk, perm, action)
 
 
-def add_detail_operation(router, path: str, *, name: str, queryset, convert, response, summary: str,
+def _as_is(obj, _request):
+    return obj
+
+
+def add_detail_operation(router, path: str, *, name: str, queryset, response, summary: str, convert=_as_is,
                          perm: str | None = None, read_what: str | None = None, audit_if=None,
                          scoped: bool = False):
     """``GET path``: the record (``queryset`` is a model, a queryset or ``request -> queryset``) as
@@ -179,7 +197,7 @@ def add_detail_operation(router, path: str, *, name: str, queryset, convert, res
     return add_operation(router, "get", path, name=name, summary=summary, response=response, handler=handler)
 
 
-def add_create_operation(router, path: str, *, name: str, payload, create, convert, response, summary: str,
+def add_create_operation(router, path: str, *, name: str, payload, create, response, summary: str, convert=_as_is,
                          perm: str | None = None, target=None, target_perm: str | None = None,
                          target_key: str = "school_id"):
     """``POST path`` → 201 and ``convert(create(request, target, body), request)``. ``target`` is the model
@@ -200,14 +218,15 @@ def add_create_operation(router, path: str, *, name: str, payload, create, conve
                          payload=payload, status=201)
 
 
-def add_record_operation(router, method: str, path: str, *, name: str, queryset, act, convert, response,
-                         summary: str, payload=None, perm: str | None = None, action: str = "view",
-                         status: int | None = None):
+def add_record_operation(router, method: str, path: str, *, name: str, queryset, act, response, summary: str,
+                         convert=_as_is, payload=None, perm: str | None = None, action: str = "view",
+                         status: int | None = None, scoped: bool = False):
     """``method path`` on one record (fetched for ``perm`` / the model's ``action`` permission):
-    ``act(request, obj, body)`` calls the service and returns the record, answered as ``convert``."""
+    ``act(request, obj, body)`` calls the service and returns the record, answered as ``convert``
+    (default: the record itself, read by the response schema)."""
 
     def handler(request, body, **ids):
-        obj = fetch_record(request, queryset, ids, perm, action)
+        obj = fetch_record(request, queryset, ids, perm, action, scoped=scoped)
         return convert(act(request, obj, body), request)
 
     return add_operation(router, method, path, name=name, summary=summary, response=response, handler=handler,

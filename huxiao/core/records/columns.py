@@ -49,30 +49,34 @@ def export_only(columns) -> tuple:
     return tuple(c for c in columns if c.export)
 
 
-class Linked(str):
-    """Text shown as a link to ``url`` on the page; the text alone in the export."""
+class Cell(str):
+    """Text with attributes for the page's markup (``__html__``); the export writes the text alone."""
 
-    url: str
+    def __new__(cls, text, **attrs):
+        obj = super().__new__(cls, "" if text is None else str(text))
+        obj.__dict__.update(attrs)
+        return obj
+
+    @property
+    def text(self) -> str:
+        return str.__str__(self)
+
+
+class Linked(Cell):
+    """Text shown as a link to ``url`` on the page."""
 
     def __new__(cls, text, url: str = ""):
-        obj = super().__new__(cls, "" if text is None else str(text))
-        obj.url = url
-        return obj
+        return super().__new__(cls, text, url=url)
 
     def __html__(self):
-        text = str.__str__(self)
-        return format_html('<a href="{}">{}</a>', self.url, text) if self.url else format_html("{}", text)
+        return format_html('<a href="{}">{}</a>', self.url, self.text) if self.url else format_html("{}", self.text)
 
 
-class Badge(str):
+class Badge(Cell):
     """Text shown as a Bootstrap badge of ``tone`` (success, danger, secondary…)."""
 
-    tone: str
-
     def __new__(cls, text, tone: str = "secondary"):
-        obj = super().__new__(cls, "" if text is None else str(text))
-        obj.tone = tone
-        return obj
+        return super().__new__(cls, text, tone=tone)
 
     def __html__(self):
-        return format_html('<span class="badge text-bg-{}">{}</span>', self.tone, str.__str__(self))
+        return format_html('<span class="badge text-bg-{}">{}</span>', self.tone, self.text)

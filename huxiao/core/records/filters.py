@@ -97,6 +97,10 @@ class RecordFilterSet(df.FilterSet):
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, pickers=True):
         super().__init__(data, queryset, request=request, prefix=prefix)
+        for flt in self.filters.values():  # the sort picker's empty choice: not django-filter's "---------"
+            if isinstance(flt, df.OrderingFilter) and flt.extra.get("empty_label") in (None, df.conf.settings.EMPTY_CHOICE_LABEL):
+                flt.extra["empty_label"] = _("默认排序")
+                flt.__dict__.pop("_field", None)  # built again with the label
         if pickers:  # the page's widgets; the API and the export never render them
             self.page_widgets()
             self._picker_widgets()
@@ -118,8 +122,6 @@ class RecordFilterSet(df.FilterSet):
             else:
                 field.widget = forms.Select(choices=[("", _("全部学校")), *schools])
         for name, field in form_fields.items():
-            if isinstance(self.filters.get(name), df.OrderingFilter):  # not django-filter's "---------"
-                field.choices = [("", _("默认排序")) if value == "" else (value, label) for value, label in field.choices]
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"

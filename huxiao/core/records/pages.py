@@ -21,7 +21,7 @@ from django.views import View
 from huxiao.core.actions import require
 from huxiao.core.audit import record_read
 from huxiao.core.forms import form_errors
-from huxiao.core.records.views import get_visible_or_404, mark_invalid, service_errors
+from huxiao.core.records.views import RecordListView, get_visible_or_404, mark_invalid, service_errors
 from huxiao.core.records.voiding import VoidForm, can_void, void_from_page
 from huxiao.core.scoping import has_perm
 
@@ -156,7 +156,8 @@ class RecordFormView(LoginRequiredMixin, View):
         return {**model_labels(self.target_model), **self.labels}
 
     def make_form(self, data=None, files=None):
-        return self.form_class(data, files, initial=self.get_initial(), **self.get_form_kwargs())
+        kwargs = self.get_form_kwargs()  # first: the initial values may depend on what it looked up
+        return self.form_class(data, files, initial=self.get_initial(), **kwargs)
 
     def get(self, request, *args, **kwargs):
         self.target = self.get_target()
@@ -240,3 +241,40 @@ class RecordTransitionView(RecordActionView):
         action = data["action"]
         self.services[action](obj, actor=self.request.user, **self.transition_kwargs(obj, data))
         return _("已%(a)s") % {"a": self.table.action_labels.get(action, action)}
+
+
+class RecordListWithFormView(RecordListView):
+    """A record list whose page also creates one (the form below the list, POST to the same URL): declare
+    ``manage_perm``, ``make_form(data)``, ``create(form)`` (calls the service, returns what the message
+    names) and ``created_message`` (``%(n)s``). Refused, the list is shown again with the form marked."""
+
+    manage_perm = ""
+    created_message = ""
+
+    def make_form(self, data=None):
+        raise NotImplementedError
+
+    def create(self, form):
+        raise NotImplementedError
+
+    def post(self, request, *args, **kwargs):
+        if not (has_perm(request.user, self.get_perm()) and has_perm(request.user, self.manage_perm)):
+            raise PermissionDenied(_("您的角色无权访问此页面"))
+        form = self.make_form(request.POST)
+        if form.is_valid():
+            try:
+                created = self.create(form)
+            except ValidationError as exc:
+                form_errors(form, exc, getattr(form, "LABELS", None))
+            else:
+                messages.success(request, str(self.created_message) % {"n": created})
+                return redirect(request.path)
+        self.create_form = form
+        return self.get(request, *args, **kwargs)
+
+    def extra_context(self, filterset):
+        can_manage = has_perm(self.request.user, self.manage_perm)
+        form = getattr(self, "create_form", None) or (self.make_form() if can_manage else None)
+        if form is not None:
+            mark_invalid(form)
+        return {"can_manage": can_manage, "create_form": form}
