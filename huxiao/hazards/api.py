@@ -6,6 +6,7 @@ import functools
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import get_language
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
@@ -89,7 +90,8 @@ def _list_queryset(request):
 
 add_list_operations(
     router, name="hazards", path="/", perm=VIEW, filterset=HazardFilterSet, queryset=_list_queryset,
-    convert=hazard_out, response=sc.HazardOut, ordering=(), columns=COLUMNS, export_title="隐患台账",
+    convert_for=lambda request: functools.partial(hazard_out, today=timezone.localdate(), names=labels()),
+    response=sc.HazardOut, ordering=(), columns=COLUMNS, export_title="隐患台账",
     summary="隐患台账（管辖范围内，可按状态/逾期/等级/类别/区划/学校/来源/发现日期/整改时限筛选、排序）")
 
 
