@@ -3,15 +3,16 @@
 A phone that was offline sends its queue in batches; each item is judged on its own (a refusal leaves
 the others stored) but the batch is read and written together: one query for the keys already stored,
 one for the people named, one for the school timetables, one for the check-ins a check-out closes, one
-INSERT of the new check-ins and one of their audit entries. Idempotency is per item: the same key with
-the same body (less ``sent_at``) answers the stored record, the same key with another body or from
-another account is a :class:`~huxiao.patrols.services.KeyConflict` (409). A key stored meanwhile by a
+INSERT of the new check-ins and one audit entry for them all (:func:`_audit_entry`). Idempotency is per
+item: the same key with the same body (less ``sent_at``) answers the stored record, the same key with
+another body or from another account is a :class:`~huxiao.patrols.services.KeyConflict` (409). A key stored meanwhile by a
 parallel request (the unique index refuses the INSERT) is settled item by item.
 """
 
 import datetime
 import hashlib
 import json
+import os
 import uuid
 from dataclasses import dataclass
 
@@ -26,8 +27,7 @@ from huxiao.core import audit
 from huxiao.core.actions import require
 from huxiao.core.audit import snapshot
 from huxiao.core.choices import AuditAction
-from huxiao.core.models import AuditLog
-from huxiao.patrols import duty, gate_codes, geo
+from huxiao.patrols import duty, gate_codes, geo, slots
 from huxiao.patrols.audit_events import PatrolAudit
 from huxiao.patrols.choices import POLICE_KINDS, CheckKind, Evidence, PatrolMode
 from huxiao.patrols.models import CheckIn, Person, Timetable
@@ -186,8 +186,20 @@ def build(item: Item, batch: Batch, now) -> CheckIn:
     return record
 
 
-def _audit_entry(record: CheckIn, actor):
-    return audit.build(AuditAction.CREATE, record, actor=actor, after=snapshot(record), event=PatrolAudit.CHECK_IN)
+def _audit_entry(records: list[CheckIn], actor):
+    """The one audit entry of a request's new check-ins. The check-in rows are themselves the record of
+    what arrived (who, where, when, flags); the entry says who sent which: one check-in is audited as
+    itself, a batch as the list of its ids and client keys, filed under its school when it has one."""
+    if len(records) == 1:
+        return audit.build(AuditAction.CREATE, records[0], actor=actor, after=snapshot(records[0]),
+                           event=PatrolAudit.CHECK_IN)
+    schools = {r.school_id for r in records}
+    codes = [r.region_code for r in records]
+    prefix = codes[0][:len(os.path.commonprefix(codes))]
+    return audit.build(AuditAction.CREATE, actor=actor, model=CheckIn._meta.label, event=PatrolAudit.CHECK_IN,
+                       object_repr=_("批量签到 %(n)d 条") % {"n": len(records)}, region_code=prefix,
+                       school_id=schools.pop() if len(schools) == 1 else None,
+                       after={"ids": [r.pk for r in records], "client_keys": [str(r.client_key) for r in records]})
 
 
 REFUSALS = (ValidationError, PermissionDenied, KeyConflict)
@@ -256,16 +268,18 @@ def _insert(fresh: list[Item], actor):
     try:
         with transaction.atomic():
             CheckIn.objects.bulk_create([i.record for i in fresh])
-            AuditLog.objects.bulk_create([_audit_entry(i.record, actor) for i in fresh])
+            _audit_entry([i.record for i in fresh], actor).save()
+            slots.mark_manned([i.record for i in fresh])
         return
     except IntegrityError:  # a key stored meanwhile by a parallel request: settle one by one
         pass
+    saved = []
     for item in fresh:
         item.record.pk = None
         try:
             with transaction.atomic():
                 item.record.save()
-                _audit_entry(item.record, actor).save()
+            saved.append(item.record)
         except IntegrityError:
             existing = CheckIn.objects.filter(client_key=item.key).first()
             if existing is None:
@@ -274,6 +288,9 @@ def _insert(fresh: list[Item], actor):
                 item.record, item.created = replayed(existing, item, actor), False
             except KeyConflict as exc:
                 item.record, item.created, item.error = None, False, exc
+    if saved:
+        _audit_entry(saved, actor).save()
+        slots.mark_manned(saved)
 
 
 def resolve_posts(items: list[Item], post_for):

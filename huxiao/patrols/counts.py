@@ -14,7 +14,7 @@
 
 import calendar as month_calendar
 import datetime
-from collections import Counter, defaultdict
+from collections import Counter
 
 from django.db.models import Q
 from django.utils import timezone
@@ -25,7 +25,7 @@ from huxiao.core.models import Region, School
 from huxiao.core.regions import in_region
 from huxiao.patrols import duty, missing
 from huxiao.patrols.choices import POLICE_KINDS, VOLUNTEER_KINDS, CheckKind
-from huxiao.patrols.models import CheckIn, Person, Post, Roster, RosterException, Timetable
+from huxiao.patrols.models import CheckIn, Person, Post, Roster, RosterException
 
 PATROLS_PER_DAY = 2
 LIAISON_VISITS_PER_MONTH = 2
@@ -56,20 +56,9 @@ def setting_rate(schools) -> dict:
 
 
 def windows_due(posts, date, now) -> list:
-    """The duty windows of ``posts`` on ``date`` whose 缺岗 time has passed by ``now``, school days only."""
-    posts = list(posts)
-    schools = {p.school_id: p.school for p in posts}
-    on_duty = duty.duty_days(schools.values(), date)
-    tables = defaultdict(list)
-    for t in Timetable.objects.filter(school_id__in=schools):
-        tables[t.school_id].append(t)
-    due = []
-    for post in posts:
-        if not on_duty.get(post.school_id):
-            continue
-        bells = duty.bells_for(post.school, date, tables.get(post.school_id, []))
-        due += [w for w in duty.windows_of(post, date, bells=bells) if w.missing_after <= now]
-    return due
+    """The duty windows of ``posts`` on ``date`` whose 缺岗 time has passed by ``now``: the daily ones on
+    school days and boarding schools' weekly ones where the calendar puts them (``duty.windows_on``)."""
+    return [w for w in duty.windows_on(posts, date) if w.missing_after <= now]
 
 
 def roster_lines(post_ids, date) -> dict:

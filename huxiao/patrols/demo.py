@@ -3,6 +3,8 @@ missing, so 设置率 is not 100 %), 村校联防 posts at some rural schools, t
 school's guard on the rosters, and a simulated duty around the gate opening and afternoon dismissal of
 the last school days — most on time, some late, one window missing, one arrival outside the fence —
 with patrols (most city schools twice a day, some once) and liaison visits, so the dashboard is alive.
+Boarding schools have a timetable with their weekly 寄宿生离校 and 返校 times, and their posts the
+weekly windows.
 
 Everything goes through the services, like the phones would (the check-ins in the district supervisor's
 name, the flagship school's in its guard's).
@@ -18,8 +20,8 @@ from huxiao.core.actions import SYSTEM
 from huxiao.core.choices import Setting
 from huxiao.core.demo import mobile, person_name
 from huxiao.core.models import School
-from huxiao.patrols import duty, services
-from huxiao.patrols.choices import PostKind
+from huxiao.patrols import duty, services, slots
+from huxiao.patrols.choices import PostKind, WindowKind
 from huxiao.patrols.counts import patrol_required_q, post_required_q
 from huxiao.patrols.models import CheckIn, Person, Post
 
@@ -57,6 +59,26 @@ def _posts(ctx, rng):
             "latitude": float(school.latitude), "longitude": float(school.longitude), "datum": "wgs84",
             "windows": ["gate_open", "afternoon"]}, actor=SYSTEM))
     return posts
+
+
+BOARDING_LEAVE = datetime.time(15, 0)  # 寄宿生离校 on the last school day before days off
+BOARDING_RETURN = datetime.time(18, 30)  # 寄宿生返校 on the evening before school resumes
+
+
+def _boarding_times(posts):
+    """The boarding schools' timetables: the registry's daily bells kept, their weekly 离校 and 返校 times
+    added, and their posts manned for the weekly windows too."""
+    boarding = [p for p in posts if p.school.boarding]
+    for post in boarding:
+        school = post.school
+        services.do_set_timetable(school, "summer", {
+            "starts_on_month": 1, "starts_on_day": 1, "gate_open_time": school.gate_open_time,
+            "noon_dismissal_time": school.noon_dismissal_time,
+            "afternoon_dismissal_time": school.afternoon_dismissal_time,
+            "boarding_leave_time": BOARDING_LEAVE, "boarding_return_time": BOARDING_RETURN}, actor=SYSTEM)
+        post.windows = [*post.window_kinds(), WindowKind.BOARDING_LEAVE, WindowKind.BOARDING_RETURN]
+    Post.objects.bulk_update(boarding, ["windows"])
+    slots.refresh([p.pk for p in boarding])
 
 
 def _people(ctx, rng, post):
@@ -120,7 +142,10 @@ def _simulate(ctx, rng, posts, people):
                 outside = not outside_done and post.school != ctx.flagship
                 outside_done = True
                 _check(post, guard, "check_in", arrive, signer, rng, outside=outside)
-                leave = window.end + datetime.timedelta(minutes=rng.randint(0, 5))
+                after = datetime.timedelta(minutes=rng.randint(0, 5))
+                # a weekly window's check-out falls inside it: just after it, it would belong to the
+                # afternoon window that follows (not checked in to yet)
+                leave = window.end + after if window.kind in duty.BELL_FIELDS else window.end - after
                 if leave < now:
                     _check(post, guard, "check_out", leave, signer, rng)
             if post.school_id in patrolled:
@@ -138,6 +163,7 @@ def seed(ctx):
     rng = ctx.rng
     _mark_central_schools(ctx)
     posts = _posts(ctx, rng)
+    _boarding_times(posts)
     people = {post.pk: _people(ctx, rng, post) for post in posts}
     Post.objects.filter(pk__in=[p.pk for p in posts]).update(
         created_at=ctx.now - datetime.timedelta(days=60))

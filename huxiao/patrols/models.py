@@ -241,3 +241,48 @@ class PhoneContact(SchoolRecord):
 
     def __str__(self):
         return f"{self.user} {str(self.device)[:8]}"
+
+
+class DutySlot(SchoolRecord):
+    """A duty window due at a post on a date, written ahead of time (``slots.py``) from the timetable,
+    the calendar, the post and its roster: when it starts and when it becomes 缺岗, who is rostered
+    (``people``: person ids, substitutes standing in; empty when nobody is rostered, then anyone's
+    check-in mans it), and when somebody first checked in to it (``manned_at``, set by the check-in path
+    in the check-in's transaction). A window whose every roster line is cancelled that day has no slot."""
+
+    post = models.ForeignKey(Post, models.CASCADE, related_name="slots", verbose_name=_("护学岗"))
+    duty_date = models.DateField(_("值守日期"))
+    window = models.CharField(_("时段"), max_length=12, choices=WindowKind.choices)
+    bell = models.DateTimeField(_("铃声时间"))
+    starts_at = models.DateTimeField(_("开始"))
+    ends_at = models.DateTimeField(_("结束"))
+    missing_after = models.DateTimeField(_("缺岗判定时间"))
+    people = models.JSONField(_("排班人员"), default=list, blank=True)
+    manned_at = models.DateTimeField(_("到岗时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["duty_date", "starts_at", "post_id"]
+        verbose_name = _("值守时段")
+        verbose_name_plural = _("值守时段")
+        constraints = [models.UniqueConstraint(fields=["post", "duty_date", "window"], name="patrols_slot_once")]
+        indexes = [models.Index(fields=["duty_date", "missing_after"], name="patrols_slot_unmanned",
+                                condition=models.Q(manned_at__isnull=True))]
+
+    def __str__(self):
+        return f"{self.post_id} {self.duty_date} {self.get_window_display()}"
+
+
+class SlotDay(models.Model):
+    """A date whose duty slots are written, with a digest of the calendar they were written under (a
+    calendar change of the date or the next day writes them again)."""
+
+    date = models.DateField(_("日期"), unique=True)
+    calendar_digest = models.CharField(max_length=64)
+    written_at = models.DateTimeField(_("生成时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("值守时段生成日")
+        verbose_name_plural = _("值守时段生成日")
+
+    def __str__(self):
+        return f"{self.date}"

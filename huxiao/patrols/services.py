@@ -21,7 +21,7 @@ from huxiao.core import audit
 from huxiao.core.actions import require
 from huxiao.core.audit import snapshot
 from huxiao.core.choices import AuditAction
-from huxiao.patrols import checkins, gate_codes, geo
+from huxiao.patrols import checkins, gate_codes, geo, slots
 from huxiao.patrols.audit_events import PatrolAudit
 from huxiao.patrols.checkins import SKEW_LIMIT, KeyConflict, body_hash  # noqa: F401 - the check-in API
 from huxiao.patrols.choices import POLICE_KINDS, WEEKDAYS, WindowKind
@@ -74,7 +74,9 @@ def do_create_post(school, data: dict, *, actor) -> Post:
     post.entered_latitude = decimal.Decimal(str(round(float(data["latitude"]), 7)))
     post.entered_longitude = decimal.Decimal(str(round(float(data["longitude"]), 7)))
     post.latitude, post.longitude = geo.to_wgs84(data["latitude"], data["longitude"], post.datum)
-    return _saved(post, actor, PatrolAudit.CREATE_POST)
+    post = _saved(post, actor, PatrolAudit.CREATE_POST)
+    slots.refresh([post.pk])
+    return post
 
 
 @transaction.atomic
@@ -105,7 +107,9 @@ def do_add_roster(post, person, data: dict, *, actor) -> Roster:
                     valid_from=data.get("valid_from") or timezone.localdate(), valid_to=data.get("valid_to"))
     if roster.valid_to and roster.valid_to < roster.valid_from:
         raise ValidationError({"valid_to": _("截止日期不能早于生效日期")})
-    return _saved(roster, actor, PatrolAudit.ADD_ROSTER)
+    roster = _saved(roster, actor, PatrolAudit.ADD_ROSTER)
+    slots.refresh([post.pk])
+    return roster
 
 
 @transaction.atomic
@@ -138,6 +142,7 @@ def do_set_timetable(school, season: str, data: dict, *, actor) -> Timetable:
         raise ValidationError(exc.message_dict) from None
     table.save()
     audit.record(action, table, actor=actor, before=before, after=snapshot(table), event=PatrolAudit.SET_TIMETABLE)
+    slots.refresh_school([school.pk])
     return table
 
 
@@ -187,9 +192,11 @@ def do_add_roster_exception(roster, data: dict, *, actor, substitute=None) -> Ro
                             substitute=substitute, note=(data.get("note") or "").strip())
     try:
         with transaction.atomic():
-            return _saved(entry, actor, PatrolAudit.ADD_ROSTER_EXCEPTION)
+            entry = _saved(entry, actor, PatrolAudit.ADD_ROSTER_EXCEPTION)
     except IntegrityError:  # the same day entered meanwhile by a parallel request
         raise clash from None
+    slots.refresh([roster.post_id], since=day)
+    return entry
 
 
 @transaction.atomic
@@ -199,7 +206,9 @@ def do_delete_roster_exception(entry: RosterException, *, actor) -> None:
     require(actor, MANAGE_ROSTER, entry)
     audit.record(AuditAction.DELETE, entry, actor=actor, before=snapshot(entry),
                  event=PatrolAudit.DELETE_ROSTER_EXCEPTION)
+    post_id, day = entry.roster.post_id, entry.date
     entry.delete()
+    slots.refresh([post_id], since=day)
 
 
 # --- check-ins (the batch path: checkins.py) ---------------------------------------------------------

@@ -18,7 +18,7 @@ from huxiao.core.models import School
 from huxiao.core.records.views import RecordListView, get_visible_or_404, mark_invalid
 from huxiao.core.scoping import has_perm
 from huxiao.core.views import require_perm
-from huxiao.patrols import counts, duty, services
+from huxiao.patrols import counts, duty, gate_codes, services
 from huxiao.patrols.api import dashboard_region
 from huxiao.patrols.choices import POLICE_KINDS
 from huxiao.patrols.filters import (
@@ -103,6 +103,8 @@ def _post_page(request, post, *, exception_form=None, status=200):
     return render(request, "patrols/post_detail.html", {
         "post": post, "windows": windows, "duty_today": due, "day": day, "is_today": day == timezone.localdate(),
         "date_error": date_error, "rosters": rosters, "exceptions": exceptions, "can_manage": can_manage,
+        "can_print_code": has_perm(request.user, gate_codes.ROTATE) and Post.objects.visible_to(
+            request.user, gate_codes.ROTATE).filter(pk=post.pk).exists(),
         "exception_form": exception_form,
         "check_ins": post.check_ins.select_related("person").order_by("-device_time")[:20]}, status=status)
 

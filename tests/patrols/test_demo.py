@@ -32,3 +32,18 @@ def test_demo_district_is_alive():
     assert sum(len(f["missing"]) for f in figures) == 1
     assert all(0 < f["rate"] < 100 for f in figures if f["due"])
     assert counts.monthly_form(ctx.district, ctx.today)["volunteers"] > 0
+
+
+def test_demo_boarding_schools_have_weekly_windows():
+    import datetime
+
+    from huxiao.patrols import duty
+    from huxiao.patrols.models import Timetable
+
+    ctx = seed_demo()
+    patrol_demo.seed(ctx)
+    posts = list(Post.objects.filter(school__boarding=True).select_related("school"))
+    assert posts and Timetable.objects.filter(school__boarding=True, boarding_return_time__isnull=False).exists()
+    week = [ctx.today + datetime.timedelta(days=n) for n in range(7)]
+    found = {w.kind for day in week for w in duty.windows_on(posts, day)}
+    assert {"leave", "return"} <= found

@@ -151,3 +151,13 @@ def test_the_phone_page_after_a_scan(pw, guard):
     junk = guard.get("/patrols/phone/", {"gate": "x" * 5000})
     assert junk.status_code == 200 and "二维码内容无法识别" in junk.content.decode()
     assert not CheckIn.objects.exists()  # the page verifies; only the queued check-in stores anything
+
+
+def test_the_post_page_links_to_the_print_page_for_those_who_may_print(pw, client_for):
+    post = pw.extra["post_a1"]
+    link = f'href="/patrols/posts/{post.pk}/gate-code/"'
+    page = client_for(pw.users["police_a"]).get(f"/patrols/posts/{post.pk}/")
+    assert page.status_code == 200 and link in page.content.decode() and "打印校门二维码" in page.content.decode()
+    for viewer in ("guard_a1", "edu_a"):  # may see the post, may not print its code
+        page = client_for(pw.users[viewer]).get(f"/patrols/posts/{post.pk}/")
+        assert page.status_code in (200, 403, 404) and link not in page.content.decode()
