@@ -64,7 +64,12 @@ def test_enrolled_user_signs_in_with_totp_or_a_recovery_code_once(world, client_
     assert r.status_code == 200
     assert AuditLog.objects.filter(action="login_failed", object_repr="edu_a").count() == 2
 
-    # django-otp throttles the device after a wrong code (1 s, 2 s, 4 s …): even the right one waits
+    # django-otp throttles the device after a wrong code (1 s, 2 s, 4 s …): the failure is recorded, and
+    # while the throttle holds even the right code waits. The 1 s after one failure may have passed by
+    # now on a loaded machine, so the wait is made long by the failures recorded, not by the clock.
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 1 and device.throttling_failure_timestamp is not None
+    TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=20)  # 2**19 s
     assert sign_in(Client(), "edu_a", code_for(device, drift=1)).status_code == 200
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0, throttling_failure_timestamp=None)
     StaticDevice.objects.filter(user=user).update(throttling_failure_count=0, throttling_failure_timestamp=None)
