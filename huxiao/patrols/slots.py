@@ -69,8 +69,10 @@ def write(date, post_ids=None) -> int:
     old = DutySlot.objects.filter(duty_date=date)
     if post_ids is not None:
         posts, old = posts.filter(pk__in=post_ids), old.filter(post_id__in=post_ids)
-    rows = _slots(posts, date)
     with transaction.atomic():
+        # the posts locked before the check-ins are read: a check-in committing meanwhile (it locks its
+        # posts before marking, :func:`mark_manned`) is either read here or marks the rows written here
+        rows = _slots(posts.order_by("pk").select_for_update(of=("self",)), date)
         old.delete()
         DutySlot.objects.bulk_create(rows, batch_size=2000)
         if post_ids is None:
@@ -108,8 +110,11 @@ def refresh_school(school_ids) -> None:
 
 def mark_manned(records) -> None:
     """Mark the slots of the new check-ins ``records`` manned (their earliest time), in the caller's
-    transaction: one UPDATE per window checked in to."""
+    transaction: their posts locked (one query), then one UPDATE per window checked in to."""
     first: dict = {}
+    posts = sorted({r.post_id for r in records})
+    # the posts' slots are not being rewritten while this marks them (see :func:`write`)
+    list(Post.objects.filter(pk__in=posts).order_by("pk").select_for_update(no_key=True).values_list("pk", flat=True))
     for r in records:
         if r.kind == CheckKind.CHECK_IN and r.window:
             key = (r.post_id, r.duty_date, r.window)
