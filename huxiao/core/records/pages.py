@@ -8,6 +8,8 @@ fields' Chinese labels. Nothing is changed when anything is refused (the service
 share one transaction).
 """
 
+from abc import ABCMeta, abstractmethod
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -103,7 +105,7 @@ class RecordDetailView(ScopedRecordMixin, View):
         return self.render_page(obj, void_form=form)
 
 
-class RecordFormView(LoginRequiredMixin, View):
+class RecordFormView(LoginRequiredMixin, View, metaclass=ABCMeta):
     """A page form that creates or changes a record through a service. Declare ``form_class``,
     ``template_name``, ``perm`` (403 without it) and ``save(form)`` (calls the service, returns the record);
     with ``target_model`` the URL's ``pk`` names the record the form works on (a school, the record being
@@ -140,8 +142,9 @@ class RecordFormView(LoginRequiredMixin, View):
     def get_initial(self) -> dict:
         return {}
 
+    @abstractmethod
     def save(self, form):
-        raise NotImplementedError
+        """Call the service with the valid form; return the record saved."""
 
     def success_text(self, obj) -> str:
         return str(self.success_message) % {"obj": obj}
@@ -183,7 +186,7 @@ class RecordFormView(LoginRequiredMixin, View):
                       {"view": self, "form": form, "target": self.target, **self.get_context(form)})
 
 
-class RecordActionView(ScopedRecordMixin, View):
+class RecordActionView(ScopedRecordMixin, View, metaclass=ABCMeta):
     """An action posted from a record's page (a small change, a step of its life cycle): the record
     (jurisdiction of ``perm``), the posted ``form_class``, then ``act(obj, data)`` — calls the service and
     returns the success message. A refusal (the form's or the service's) is one flash message led by the
@@ -193,11 +196,13 @@ class RecordActionView(ScopedRecordMixin, View):
     form_class = None
     labels: dict = {}
 
+    @abstractmethod
     def act(self, obj, data) -> str:
-        raise NotImplementedError
+        """Call the service on ``obj`` with the form's data; return the success message."""
 
+    @abstractmethod
     def back_url(self, obj) -> str:
-        raise NotImplementedError
+        """Where the user goes afterwards."""
 
     def error_labels(self, form) -> dict:
         return {**model_labels(self.model), **form_labels(form), **self.labels}
@@ -243,7 +248,7 @@ class RecordTransitionView(RecordActionView):
         return _("已%(a)s") % {"a": self.table.action_labels.get(action, action)}
 
 
-class RecordListWithFormView(RecordListView):
+class RecordListWithFormView(RecordListView, metaclass=ABCMeta):
     """A record list whose page also creates one (the form below the list, POST to the same URL): declare
     ``manage_perm``, ``make_form(data)``, ``create(form)`` (calls the service, returns what the message
     names) and ``created_message`` (``%(n)s``). Refused, the list is shown again with the form marked."""
@@ -251,11 +256,13 @@ class RecordListWithFormView(RecordListView):
     manage_perm = ""
     created_message = ""
 
+    @abstractmethod
     def make_form(self, data=None):
-        raise NotImplementedError
+        """The create form, bound to ``data`` when posted."""
 
+    @abstractmethod
     def create(self, form):
-        raise NotImplementedError
+        """Call the service with the valid form; return what the message names."""
 
     def post(self, request, *args, **kwargs):
         if not (has_perm(request.user, self.get_perm()) and has_perm(request.user, self.manage_perm)):
