@@ -70,24 +70,10 @@ def list_url(url_name: str, params: dict | None = None, *args) -> str:
     return f"{url}?{urlencode(params)}" if params else url
 
 
-_quiet_classes = {}
-
-
-def _quiet(filterset_class):
-    """The filterset without its page pickers (region and school choices): counting needs the filters only,
-    not the two queries the pickers make."""
-    cls = _quiet_classes.get(filterset_class)
-    if cls is None:
-        cls = type(f"Counting{filterset_class.__name__}", (filterset_class,),
-                   {"_picker_widgets": lambda self: None, "page_widgets": lambda self: None})
-        _quiet_classes[filterset_class] = cls
-    return cls
-
-
 def listed(filterset_class, params: dict, queryset, request):
     """The rows the list page shows for ``params``: ``queryset`` (already in the user's reach) through the
     list's own filterset. Parameters are the item's own; a refused one is a programming error."""
-    fs = _quiet(filterset_class)(params, queryset=queryset, request=request)
+    fs = filterset_class(params, queryset=queryset, request=request, pickers=False)  # no picker queries
     if not fs.is_valid():
         raise ValueError(f"{filterset_class.__name__} refused {params}: {dict(fs.errors)}")
     return fs.qs

@@ -37,8 +37,7 @@ class InspectionFilterSet(VoidableFilterSet):
         fields = ["q", "region", "school", "inspected_on", "mode", "joint", "failed", "plan", "template", "voided",
                   "sort"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def page_widgets(self):
         user = getattr(self.request, "user", None)
         if user is None:
             return
@@ -100,8 +99,7 @@ class PlanFilterSet(RecordFilterSet):
         model = InspectionPlan
         fields = ["q", "region", "level", "kind", "mode", "semester", "sort"]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def page_widgets(self):
         if "semester" in self.form.fields:
             self.form.fields["semester"].widget = forms.Select(
                 choices=[("", _("全部学期")), *Semester.objects.order_by("-start").values_list("pk", "name")[:40]],

@@ -207,3 +207,27 @@ def test_columns_flagged_for_the_page_or_the_export(world, client_for):
     wb = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     header = next(wb.active.iter_rows(values_only=True))
     assert "区划代码" in header and "校门前通行机动车" in header and "围墙高度(米)" in header
+
+
+def test_filtersets_share_their_built_fields_but_not_their_filters_or_values(world):
+    """Filters and form classes are built once per filterset class; each request still gets its own
+    filters (bound to its own filterset), its own cleaned values, and the page its own widgets."""
+    from django.test import RequestFactory
+
+    from huxiao.core.records.filters import filtered
+    from huxiao.hazards.filters import HazardFilterSet
+
+    rf = RequestFactory()
+    first_req, second_req = rf.get("/", {"status": "open"}), rf.get("/", {"status": "closed"})
+    first_req.user = second_req.user = world.users["edu_a"]
+    first = filtered(HazardFilterSet, first_req.GET.copy(), Hazard.objects.all(), first_req)
+    second = filtered(HazardFilterSet, second_req.GET.copy(), Hazard.objects.all(), second_req)
+    assert first.filters["status"] is not second.filters["status"]
+    assert first.filters["status"].parent is first and second.filters["status"].parent is second
+    assert (first.form.cleaned_data["status"], second.form.cleaned_data["status"]) == ("open", "closed")
+    assert type(first.form) is type(second.form)  # the check form class is built once
+    page = HazardFilterSet(None, queryset=Hazard.objects.all(), request=first_req)
+    page.form.fields["status"].widget.attrs["data-marked"] = "1"  # a page's own widget …
+    again = HazardFilterSet(None, queryset=Hazard.objects.all(), request=first_req)
+    assert "data-marked" not in again.form.fields["status"].widget.attrs  # … is not the next page's
+    assert "data-marked" not in first.form.fields["status"].widget.attrs

@@ -11,12 +11,15 @@ answers with 422 naming the parameter. :func:`query_schema` turns a filterset in
 schema, so the OpenAPI document lists the same parameters.
 """
 
+import copy
 import datetime
 from typing import Literal
 
 import django_filters as df
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from django_filters.filters import FilterMethod
 from pydantic import create_model
 
 from huxiao.core.validators import RegionCodeValidator, region_filter_prefix
@@ -89,21 +92,65 @@ class SchoolFilter(df.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+class _CheckFields(dict):
+    """The fields of a filterset's check form (API and export: validated, never rendered). A form copies
+    its class's fields deeply per instance; this form's copy is one level deep (each field copied, its
+    widget and choices shared), which is most of what a request would otherwise spend on its filters."""
+
+    def __deepcopy__(self, memo):
+        return {name: copy.copy(field) for name, field in self.items()}
+
+
 class RecordFilterSet(df.FilterSet):
-    """Base of every record filterset: region and school pickers, and a user-scoped school list."""
+    """Base of every record filterset: region and school pickers, and a user-scoped school list.
+
+    What django-filter rebuilds per request is built once per class here (the filters' form fields and
+    the form classes); each request gets its own shallow copy of the filters (``parent``, ``model``) and
+    its own form. So per-request widgets and choices go in :meth:`page_widgets` (on the page's form,
+    whose fields are the request's own deep copies), never on the filters or in ``__init__``."""
 
     region = RegionFilter(field_name="region_code", label=_("区划"))
     school = SchoolFilter(field_name="school_id", label=_("学校"))
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, pickers=True):
-        super().__init__(data, queryset, request=request, prefix=prefix)
-        for flt in self.filters.values():  # the sort picker's empty choice: not django-filter's "---------"
-            if isinstance(flt, df.OrderingFilter) and flt.extra.get("empty_label") in (None, df.conf.settings.EMPTY_CHOICE_LABEL):
-                flt.extra["empty_label"] = _("默认排序")
-                flt.__dict__.pop("_field", None)  # built again with the label
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.pickers = pickers
+        self.filters = {}
+        for name, base in self._prepared_filters().items():
+            flt = self.filters[name] = copy.copy(base)
+            flt.model, flt.parent = queryset.model, self
+            if base.method is not None:  # a method filter calls its own parent's method
+                flt.filter = FilterMethod(flt)
         if pickers:  # the page's widgets; the API and the export never render them
             self.page_widgets()
             self._picker_widgets()
+
+    @classmethod
+    def _prepared_filters(cls) -> dict:
+        """The class's filters with their form fields built, and its two form classes (page, check)."""
+        if "_prepared" not in cls.__dict__:
+            for flt in cls.base_filters.values():  # the sort picker's empty choice: not "---------"
+                if isinstance(flt, df.OrderingFilter) and flt.extra.get("empty_label") in (
+                        None, df.conf.settings.EMPTY_CHOICE_LABEL):
+                    flt.extra["empty_label"] = _("默认排序")
+                    flt.__dict__.pop("_field", None)
+            fields = {name: flt.field for name, flt in cls.base_filters.items()}
+            page_form = type(f"{cls.__name__}Form", (cls._meta.form,), dict(fields))
+            check_form = type(f"{cls.__name__}CheckForm", (cls._meta.form,), dict(fields))
+            check_form.base_fields = _CheckFields(check_form.base_fields)
+            cls._prepared = (cls.base_filters, page_form, check_form)
+        return cls._prepared[0]
+
+    def get_form_class(self):
+        self._prepared_filters()
+        _filters, page_form, check_form = type(self)._prepared
+        return page_form if self.pickers else check_form
 
     def page_widgets(self):
         """Override to give the page's form widgets that need queries (a plan picker …): called only
