@@ -9,16 +9,10 @@ Target (issue 3): ≥ 20,000 heartbeats/s on this 2-core machine against Postgre
 
 import argparse
 import datetime
-import http.client
 import json
-import os
-import socket
-import subprocess
-import sys
-import threading
 import time
 
-from _setup import ROOT, use_database
+from _setup import post_json, send_from_threads, start_uvicorn, use_database
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--devices", type=int, default=20000)
@@ -66,57 +60,17 @@ for r in range(args.rounds):
 total = args.rounds * len(serials)
 
 # --- the server ---------------------------------------------------------------------------------------
-with socket.socket() as s:
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-env = dict(os.environ, DJANGO_SETTINGS_MODULE="huxiao.settings", HUXIAO_VAR_DIR=str(ROOT / "var" / "bench-hb"))
-server = subprocess.Popen([sys.executable, "-m", "uvicorn", "huxiao.asgi:application", "--port", str(port),
-                           "--workers", str(args.workers), "--no-access-log", "--log-level", "warning"],
-                          cwd=ROOT, env=env)
-for _ in range(200):
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-        break
-    except OSError:
-        time.sleep(0.1)
-time.sleep(1.5)
+server, port = start_uvicorn(args.workers, "bench-hb")
+errors = []
 
 
 def post(conn, body):
-    conn.request("POST", "/api/v1/devices/heartbeats", body=body, headers={"Content-Type": "application/json"})
-    resp = conn.getresponse()
-    data = resp.read()
-    if resp.status != 200:
-        raise RuntimeError(f"{resp.status} {data[:200]!r}")
-    return json.loads(data)["accepted"]
-
-
-errors = []
+    return post_json(conn, "/api/v1/devices/heartbeats", body)["accepted"]
 
 
 def run_round(bodies):
     """Send one round's batches from several client threads (each device once per round)."""
-    queue = list(bodies)
-    lock = threading.Lock()
-
-    def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        while True:
-            with lock:
-                if not queue:
-                    break
-                body = queue.pop()
-            try:
-                post(conn, body)
-            except Exception as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-        conn.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(args.clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors.extend(send_from_threads(port, bodies, post, args.clients))
 
 
 try:

@@ -10,17 +10,11 @@ Target (issue 15 item 10): ≥ 2,000 check-ins/s on this 2-core machine.
 
 import argparse
 import datetime
-import http.client
 import json
-import os
-import socket
-import subprocess
-import sys
-import threading
 import time
 import uuid
 
-from _setup import ROOT, use_database
+from _setup import post_json, send_from_threads, start_uvicorn, use_database
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--batches", type=int, default=200, help="batches of --batch check-ins")
@@ -81,57 +75,17 @@ for b in range(args.batches):
 total = args.batches * args.batch
 
 # --- the server ---------------------------------------------------------------------------------------
-with socket.socket() as s:
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-env = dict(os.environ, DJANGO_SETTINGS_MODULE="huxiao.settings", HUXIAO_VAR_DIR=str(ROOT / "var" / "bench-pi"))
-server = subprocess.Popen([sys.executable, "-m", "uvicorn", "huxiao.asgi:application", "--port", str(port),
-                           "--workers", str(args.workers), "--no-access-log", "--log-level", "warning"],
-                          cwd=ROOT, env=env)
-for _ in range(200):
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-        break
-    except OSError:
-        time.sleep(0.1)
-time.sleep(1.5)
-
-
-def post(conn, token, body):
-    conn.request("POST", "/api/v1/patrols/check-ins/sync", body=body,
-                 headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"})
-    resp = conn.getresponse()
-    data = resp.read()
-    if resp.status != 200:
-        raise RuntimeError(f"{resp.status} {data[:300]!r}")
-    return json.loads(data)
-
-
+server, port = start_uvicorn(args.workers, "bench-pi")
 errors, answers = [], []
 
 
+def post(conn, item):
+    token, body = item
+    answers.append(post_json(conn, "/api/v1/patrols/check-ins/sync", body, {"Authorization": f"Bearer {token}"}))
+
+
 def run(batches):
-    queue = list(batches)
-    lock = threading.Lock()
-
-    def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        while True:
-            with lock:
-                if not queue:
-                    break
-                token, body = queue.pop()
-            try:
-                answers.append(post(conn, token, body))
-            except Exception as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-        conn.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(args.clients)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    errors.extend(send_from_threads(port, batches, post, args.clients))
 
 
 try:
