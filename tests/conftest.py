@@ -1,8 +1,47 @@
+import contextlib
 import os
+import shutil
 
 import pytest
 
 os.environ.setdefault("HUXIAO_TESTING", "1")
+
+
+def _scan_static_files_once():
+    """Every Django test Client loads the middleware anew, and WhiteNoise (WHITENOISE_USE_FINDERS) then
+    walks every static folder and stats every file again: ~30 ms per client, two fifths of the permission
+    matrix's time. The static files do not change during a run, so each folder (and the finders' files)
+    is scanned once per configuration (the settings WhiteNoise reads) and every later middleware gets
+    the same table of files."""
+    from django.conf import settings
+    from whitenoise.base import WhiteNoise
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    scans = {}
+    read = ("DEBUG", "STATIC_URL", "STATIC_ROOT", "FORCE_SCRIPT_NAME", "STATICFILES_DIRS", "STATICFILES_FINDERS",
+            "INSTALLED_APPS", "STORAGES")
+
+    def scanned(self, what, scan):
+        config = [(n, getattr(settings, n, None)) for n in read]
+        config += [(n, getattr(settings, n)) for n in dir(settings) if n.startswith("WHITENOISE_")]
+        key = repr((what, config))
+        if key not in scans:
+            kept, self.files = self.files, {}
+            try:
+                scan()
+                scans[key] = self.files
+            finally:
+                self.files = kept
+        self.files.update(scans[key])
+
+    from_finders = WhiteNoiseMiddleware.add_files_from_finders
+    from_folder = WhiteNoise.update_files_dictionary
+    WhiteNoiseMiddleware.add_files_from_finders = lambda self: scanned(self, "finders", lambda: from_finders(self))
+    WhiteNoise.update_files_dictionary = lambda self, root, prefix: scanned(
+        self, ("folder", str(root), prefix), lambda: from_folder(self, root, prefix))
+
+
+_scan_static_files_once()
 
 
 @pytest.fixture
@@ -10,6 +49,48 @@ def world(db):
     from tests.world import build_world
 
     return build_world()
+
+
+@contextlib.contextmanager
+def shared_transaction(django_db_blocker):
+    """Build data once for a module (or class): what the body writes stays in a transaction that is rolled
+    back when the block ends, and each test runs in its own savepoint nested in it (pytest-django's ``db``
+    enters a TestCase atomic, which nests), rolled back after the test — Django's ``setUpTestData``.
+
+    The outer atomic is marked as a test case's, as TestCase.setUpClass marks its own, so durable entry
+    points (``core.actions.entry_point``) run inside it as they do inside a test. Only non-transactional
+    tests may run while it is open (a transactional test's flush would end it). The database stays blocked
+    inside: build the data within ``django_db_blocker.unblock()``."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic._from_testcase = True
+        atomic.__enter__()
+    try:
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@contextlib.contextmanager
+def shared_media(tmp_path_factory):
+    """MEDIA_ROOT and VAR_DIR in a directory of their own while shared data is built (a test's own
+    ``_media_in_tmp`` replaces them; copy_shared_media gives it the files built here)."""
+    from django.test import override_settings
+
+    root = tmp_path_factory.mktemp("shared")
+    with override_settings(MEDIA_ROOT=root / "media", VAR_DIR=root):
+        yield root
+
+
+def copy_shared_media(root, settings):
+    """Copy the files stored while shared data was built into this test's own MEDIA_ROOT (a test may then
+    write or delete files without touching the next test's)."""
+    if (root / "media").exists():
+        shutil.copytree(root / "media", settings.MEDIA_ROOT, dirs_exist_ok=True)
 
 
 @pytest.fixture

@@ -1,15 +1,24 @@
 """Runs every permission-matrix case for every named user, and checks every page and API operation
-of the product has a case (tests/matrix.py explains the rules)."""
+of the product has a case (tests/matrix.py explains the rules).
+
+The world (tests/world.py and every app's ``extend_world``) is built once for this module, in a
+transaction rolled back at its end; each case runs in its own savepoint, and each user's request in a
+savepoint of its own inside it, so every request sees the world exactly as built (tests/conftest.py
+``shared_transaction``). Each named user signs in once, with the world; a request carries that session
+(whose changes roll back with the request). The cache is cleared before each case, and each case gets
+its own copy of the files the world stored."""
 
 import functools
 import json
 
 import pytest
 from django.apps import apps
+from django.conf import settings as django_settings
 from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests.conftest import copy_shared_media, shared_media, shared_transaction
 from tests.matrix import UNTYPED_YET, all_cases, app_modules, extend_world
 from tests.world import ALL_USER_KEYS, REACH
 
@@ -18,10 +27,10 @@ SUCCESS = {200, 201, 204}
 EXEMPT_PAGES = {"login", "logout", "set_language", "openapi", "api-docs"}
 
 
-def _request(case, world, user):
+def _request(case, world, session_key):
     client = Client()
-    if user is not None:
-        client.force_login(user)
+    if session_key is not None:
+        client.cookies[django_settings.SESSION_COOKIE_NAME] = session_key
     url = case.path(world)
     data = case.data(world) if case.data else None
     method = case.method.lower()
@@ -113,14 +122,44 @@ def _check_refused(case, key, response, before) -> list:
     return failures
 
 
+@pytest.fixture(scope="module")
+def _built_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    from tests.world import build_world
+
+    with shared_transaction(django_db_blocker), shared_media(tmp_path_factory) as root:
+        with django_db_blocker.unblock():
+            world = extend_world(build_world())
+            sessions = {}
+            for key in ALL_USER_KEYS:
+                if world.users[key] is not None:
+                    client = Client()
+                    client.force_login(world.users[key])
+                    sessions[key] = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+        yield world, root, sessions
+
+
+@pytest.fixture
+def matrix_world(_built_world, db, settings, _media_in_tmp):
+    """The world every case of this module acts on (built once; see the module's docstring)."""
+    world, root, _sessions = _built_world
+    copy_shared_media(root, settings)
+    return world
+
+
+@pytest.fixture
+def sessions(_built_world):
+    """user key -> the key of a session signed in as that user (made with the world; a request's changes
+    to it are rolled back with the request's savepoint, so each case finds it as just signed in)."""
+    return _built_world[2]
+
+
 @pytest.mark.parametrize("case", all_cases(), ids=lambda c: c.id)
-def test_permission_matrix(case, world):
-    extend_world(world)
+def test_permission_matrix(case, matrix_world, sessions):
+    world = matrix_world
     failures = []
     for key in ALL_USER_KEYS:
-        user = world.users[key]
         with transaction.atomic():
-            response, before = _request(case, world, user)
+            response, before = _request(case, world, sessions.get(key))
             code = response.status_code
             assert code < 500, f"{key}: {code}"
             if key in case.allowed:
@@ -137,11 +176,12 @@ def test_untyped_yet_names_existing_writes():
     assert UNTYPED_YET <= ids, sorted(UNTYPED_YET - ids)
 
 
-def test_reach_sets_are_the_jurisdiction_filter(world):
+def test_reach_sets_are_the_jurisdiction_filter(matrix_world):
     """tests/world.py's REACH sets, from which the matrix derives who reaches a record, are what
     core.scoping's filter decides for each user."""
     from huxiao.core.scoping import scope_for
 
+    world = matrix_world
     places = {key: (world.schools[key].region_code, world.schools[key].pk) for key in ("a1", "a2", "b1")}
     places |= {"province": ("32", None), "city": ("3204", None), "district_a": ("320413", None),
                "district_b": ("320481", None), "town_a1": ("320413001", None)}
