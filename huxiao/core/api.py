@@ -1,16 +1,15 @@
 """Core API: me, regions, schools (CRUD within scope), users and roles (administrators); units and API
 tokens are in api_units.py and api_tokens.py, mounted on this router; the schemas in schemas.py."""
 
-from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router
 
-from huxiao.core import api_tokens, api_units, audit, services
+from huxiao.core import api_tokens, api_units, audit, selectors, services
 from huxiao.core import schemas as sc
 from huxiao.core.api_units import region_in_reach
 from huxiao.core.managed import MANAGE_USERS, managed_units, managed_users
-from huxiao.core.models import Region, School, Unit, User
+from huxiao.core.models import School, Unit
 from huxiao.core.records.api import (
     add_create_operation,
     add_detail_operation,
@@ -33,30 +32,17 @@ router.add_router("", api_tokens.router)  # /tokens, /users/{user_id}/tokens
 VIEW_SCHOOL = "core.view_school"
 
 
-def _role_out(a) -> dict:
-    return {"id": a.pk, "role": a.role, "role_label": a.get_role_display(), "unit_id": a.unit_id,
-            "unit_name": a.unit.name}
-
-
 @router.get("/me", response=sc.MeOut, summary="当前用户及其管辖范围")
 def me(request):
     scope = scope_for(request.user)
-    assignments = request.user.role_assignments.select_related("unit")
     return {"id": request.user.pk, "username": request.user.username, "full_name": request.user.full_name,
-            "roles": [_role_out(a) for a in assignments], "region_prefixes": list(scope.region_prefixes),
-            "school_ids": list(scope.school_ids)}
+            "roles": list(request.user.role_assignments.select_related("unit")),
+            "region_prefixes": list(scope.region_prefixes), "school_ids": list(scope.school_ids)}
 
 
 @router.get("/regions", response=list[sc.RegionOut], summary="行政区划（管辖范围内）")
 def list_regions(request, parent: RegionCode | None = None):
-    scope = scope_for(request.user)
-    qs = Region.objects.all()
-    if parent:
-        qs = qs.filter(parent_id=parent)
-    if not scope.everything:
-        school_regions = School.objects.filter(pk__in=scope.school_ids).values_list("region_id", flat=True)
-        qs = qs.filter(scope.q("code", None) | Q(code__in=list(school_regions)))
-    return qs.order_by("code")[:5000]
+    return selectors.regions_in_reach(request.user, parent)[:5000]
 
 
 # --- schools -----------------------------------------------------------------------------------
@@ -106,21 +92,16 @@ add_detail_operation(router, "/schools/{school_id}", name="schools_detail", quer
                      convert=_school_out, read_what="",  # contact names and phones
                      response=sc.SchoolOut, summary="学校详情")
 add_create_operation(router, "/schools", name="schools_create", payload=sc.SchoolIn, create=_create_school,
-                     convert=lambda school, request: school, response=sc.SchoolOut, summary="新增学校")
+                     response=sc.SchoolOut, summary="新增学校")
 add_record_operation(router, "patch", "/schools/{school_id}", name="schools_update", queryset=School,
-                     perm=VIEW_SCHOOL, payload=sc.SchoolPatch, act=_update_school,
-                     convert=lambda school, request: school, response=sc.SchoolOut, summary="修改学校")
+                     perm=VIEW_SCHOOL, payload=sc.SchoolPatch, act=_update_school, response=sc.SchoolOut,
+                     summary="修改学校")
 add_delete_operation(router, "/schools/{school_id}", name="schools_delete", summary="删除学校",
                      fetch=lambda request, school_id: get_visible_or_404(request, School, school_id, VIEW_SCHOOL),
                      delete=lambda request, school: services.do_delete_school(school, actor=request.user))
 
 
 # --- users and roles (administrators) --------------------------------------------------------
-
-def _user_out(user: User, request=None) -> dict:
-    return {"id": user.pk, "username": user.username, "full_name": user.full_name, "phone": user.phone,
-            "is_active": user.is_active, "roles": [_role_out(a) for a in user.role_assignments.all()]}
-
 
 def _managed_users(request):
     need(request, MANAGE_USERS)
@@ -133,8 +114,7 @@ def _managed_unit(request, unit_id: int) -> Unit:
 
 @router.get("/users", response=list[sc.UserOut], summary="用户列表（系统管理员）")
 def list_users(request):
-    users = [_user_out(u) for u in
-             _managed_users(request).prefetch_related("role_assignments__unit").order_by("username")[:2000]]
+    users = list(_managed_users(request).prefetch_related("role_assignments__unit").order_by("username")[:2000])
     audit.record_read(None, actor=request.user, request=request, what="用户列表", count=len(users),
                       model="core.User")
     return users
@@ -149,7 +129,7 @@ def _create_user(request, _target, payload):
 def _grant(request, payload, user_id):
     user = get_object_or_404(_managed_users(request), pk=user_id)
     services.do_assign_role(user, payload.role, _managed_unit(request, payload.unit_id), actor=request.user)
-    return _user_out(user)
+    return user
 
 
 def _assignment(request, user_id, assignment_id):
@@ -160,7 +140,7 @@ def _assignment(request, user_id, assignment_id):
 
 
 add_create_operation(router, "/users", name="users_create", payload=sc.UserIn, create=_create_user,
-                     perm=MANAGE_USERS, convert=_user_out, response=sc.UserOut, summary="新增用户（系统管理员）")
+                     perm=MANAGE_USERS, response=sc.UserOut, summary="新增用户（系统管理员）")
 add_operation(router, "post", "/users/{user_id}/roles", name="users_grant_role", payload=sc.RoleIn, status=201,
               handler=_grant, response=sc.UserOut, summary="授予角色（系统管理员）")
 add_delete_operation(router, "/users/{user_id}/roles/{assignment_id}", name="users_revoke_role",

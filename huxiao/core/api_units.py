@@ -55,5 +55,5 @@ def _create_unit(request, _target, payload):
 
 
 add_create_operation(router, "/units", name="units_create", payload=sc.UnitIn, create=_create_unit,
-                     perm=MANAGE_UNITS, convert=lambda unit, request: unit, response=sc.UnitOut,
+                     perm=MANAGE_UNITS, response=sc.UnitOut,
                      summary="新增单位（系统管理员；所在区划须在管辖范围内）")

@@ -1,9 +1,10 @@
 """How the API answers errors, and how the OpenAPI document says so.
 
-One shape per kind of error: ``ErrorOut`` (``detail`` text, plus ``errors`` by field for a 400 from a
-service's ``ValidationError``) and ``ValidationErrorOut`` (422: ``detail`` is a list of problems, each with
-the ``loc`` of the field). ``install(api)`` registers the handlers; ``HuxiaoAPI`` adds the error responses
-every operation can give to its OpenAPI entry, so clients (and schemathesis) know all the answers.
+One shape per kind of error (in ``core.schemas``): ``ErrorOut`` (``detail`` text, plus ``errors`` by field
+for a 400 from a service's ``ValidationError``) and ``ValidationErrorOut`` (422: ``detail`` is a list of
+problems, each with the ``loc`` of the field). ``install(api)`` registers the handlers; ``HuxiaoAPI`` adds
+the error responses every operation can give to its OpenAPI entry, so clients (and schemathesis) know all
+the answers.
 """
 
 from typing import Any
@@ -12,34 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from pydantic import ConfigDict
 
 from huxiao.core.inputs import UnsupportedMediaType
-
-
-class ErrorOut(Schema):
-    """An error: ``detail`` says what went wrong; ``errors`` lists the messages per field (400)."""
-
-    detail: str
-    errors: dict[str, list[str]] | None = None
-
-
-class ProblemOut(Schema):
-    model_config = ConfigDict(extra="allow")
-
-    type: str
-    loc: list[str | int]
-    msg: str
-
-
-class ValidationErrorOut(Schema):
-    """422: the request does not fit the schema; each problem names its field in ``loc``."""
-
-    detail: list[ProblemOut]
-
+from huxiao.core.schemas import ErrorOut, ValidationErrorOut
 
 ERROR_DESCRIPTIONS = {
     400: gettext_lazy("请求无效（业务规则不允许，errors 按字段说明）"),

@@ -109,6 +109,12 @@ def mask(channel, value: str) -> str:
     return f"{local[:1]}***@{domain}" if domain else mask_phone(value)
 
 
+def channel_reach(user) -> list[tuple]:
+    """``[(channel label, masked address, why not)]`` for every channel: where ``user`` is reached, as their
+    preferences page shows it."""
+    return [(label, mask(c, address(user, c)), unreachable_reason(user, c)) for c, label in NotificationChannel.choices]
+
+
 def default_channels(level) -> set:
     return set(settings.NOTIFY_DEFAULT_CHANNELS.get(str(level), ()))
 

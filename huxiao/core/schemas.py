@@ -1,5 +1,5 @@
 """Bodies and answers of core's API: the signed-in user, regions, schools, users and roles, units, API
-tokens and the worklist."""
+tokens and the worklist; and the error answers of every operation (``core.apierrors``)."""
 
 import datetime
 from decimal import Decimal
@@ -14,12 +14,33 @@ from huxiao.core.models import Region, Unit
 from huxiao.core.validators import RegionCode
 
 
-class RoleOut(Schema):
+class ErrorOut(Schema):
+    """An error: ``detail`` says what went wrong; ``errors`` lists the messages per field (400)."""
+
+    detail: str
+    errors: dict[str, list[str]] | None = None
+
+
+class ProblemOut(Schema):
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    loc: list[str | int]
+    msg: str
+
+
+class ValidationErrorOut(Schema):
+    """422: the request does not fit the schema; each problem names its field in ``loc``."""
+
+    detail: list[ProblemOut]
+
+
+class RoleOut(Schema):  # read from the RoleAssignment (its unit selected with it)
     id: int
     role: str
-    role_label: str
+    role_label: str = Field(alias="get_role_display")
     unit_id: int
-    unit_name: str
+    unit_name: str = Field(alias="unit.name")
 
 
 class MeOut(Schema):
@@ -136,13 +157,13 @@ class SchoolPatch(Schema):
     afternoon_dismissal_time: LocalTime | None = None
 
 
-class UserOut(Schema):
+class UserOut(Schema):  # read from the User (its role assignments prefetched with their units)
     id: int
     username: str
     full_name: str
     phone: str
     is_active: bool
-    roles: list[RoleOut]
+    roles: list[RoleOut] = Field(alias="role_assignments")
 
 
 class RoleIn(Schema):

@@ -219,7 +219,10 @@ def do_revoke_role(assignment: RoleAssignment, *, actor):
 
 @transaction.atomic
 def do_set_user_active(user: User, active: bool, *, actor):
+    """启用 or 停用 an account; an administrator never 停用s their own."""
     require(actor, "core.manage_users")
+    if not active and user == actor:
+        raise ValidationError(_("不能停用自己的账号"))
     before = {"is_active": user.is_active}
     user.is_active = active
     user.save(update_fields=["is_active"])

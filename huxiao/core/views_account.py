@@ -1,42 +1,25 @@
 """Account pages: my account and API tokens, password change, second factor, sign out everywhere; and the
 administrator's buttons on a user's page (lift the sign-in delay, reset password, reset second factor)."""
 
-from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
 
-from huxiao.core import passwords, services, signin, twofactor
-from huxiao.core.auth_views import NewPasswordForm, attach
+from huxiao.core import passwords, selectors, services, signin, twofactor
+from huxiao.core.account_forms import PasswordChangeForm, TokenForm
+from huxiao.core.auth_views import attach
 from huxiao.core.managed import MANAGE_USERS, managed_users
-from huxiao.core.views import require_perm
-
-TOKEN_DAYS = (30, 90, 180, 365)
-
-
-class TokenForm(forms.Form):
-    name = forms.CharField(label=gettext_lazy("令牌用途"), max_length=64, widget=forms.TextInput(
-        attrs={"class": "form-control", "placeholder": gettext_lazy("令牌用途，如：区县平台对接")}))
-    days = forms.TypedChoiceField(label=gettext_lazy("有效期"), coerce=int, required=False, empty_value=None,
-                                  widget=forms.Select(attrs={"class": "form-select"}), choices=[])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        days = sorted({*TOKEN_DAYS, settings.API_TOKEN_DAYS})
-        self.fields["days"].choices = [(d, _("%(d)d 天") % {"d": d}) for d in days]
-        self.fields["days"].initial = settings.API_TOKEN_DAYS
-
-
-class PasswordChangeForm(NewPasswordForm):
-    old_password = forms.CharField(label=gettext_lazy("原密码"), strip=False, max_length=128, widget=forms.PasswordInput(
-        attrs={"class": "form-control", "autocomplete": "current-password"}))
-    field_order = ["old_password", "new_password1", "new_password2"]
+from huxiao.core.models import ApiToken
+from huxiao.core.records.pages import RecordActionView, RecordFormView
+from huxiao.core.records.views import require_perm
+from huxiao.core.views_admin import ManagedUserAction
 
 
 @login_required
@@ -51,36 +34,41 @@ def profile(request):
             attach(form, exc)
         else:
             form = TokenForm()
-    return render(request, "core/profile.html", {
-        "tokens": user.api_tokens.filter(revoked_at__isnull=True).order_by("-created_at"), "new_token": new_token,
-        "form": form, "assignments": user.role_assignments.select_related("unit"),
-        "has_otp": twofactor.confirmed_device(user) is not None, "otp_required": twofactor.required_for(user),
-        "codes_left": twofactor.recovery_codes_left(user), "password_expires": passwords.expires_at(user)})
+    return render(request, "core/profile.html", {"new_token": new_token, "form": form,
+                                                 **selectors.account_summary(user)})
 
 
-@require_POST
-@login_required
-def token_revoke(request, pk):
-    token = get_object_or_404(request.user.api_tokens, pk=pk, revoked_at__isnull=True)
-    services.do_revoke_token(token, actor=request.user)
-    messages.success(request, _("已吊销令牌"))
-    return redirect("profile")
+class TokenRevokeView(RecordActionView):
+    """吊销 one of the user's own live API tokens (anyone else's: 404)."""
+
+    model = ApiToken
+
+    def reachable(self):
+        return self.request.user.api_tokens.filter(revoked_at__isnull=True)
+
+    def act(self, token, data):
+        services.do_revoke_token(token, actor=self.request.user)
+        return _("已吊销令牌")
+
+    def back_url(self, _token):
+        return reverse("profile")
 
 
-@login_required
-def password_change(request):
-    form = PasswordChangeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            passwords.do_change_password(request.user, form.cleaned_data["new_password1"], actor=request.user,
-                                         old_password=form.cleaned_data["old_password"])
-        except ValidationError as exc:
-            attach(form, exc)
-        else:
-            update_session_auth_hash(request, request.user)  # this session stays; the others end
-            messages.success(request, _("密码已修改，其他设备上的登录已失效"))
-            return redirect("profile")
-    return render(request, "core/password_change.html", {"form": form})
+class PasswordChangeView(RecordFormView):
+    """The user's own password; this session stays signed in, the others end."""
+
+    form_class, template_name, login_only = PasswordChangeForm, "core/password_change.html", True
+    success_message = gettext_lazy("密码已修改，其他设备上的登录已失效")
+
+    def save(self, form):
+        user = self.request.user
+        passwords.do_change_password(user, form.cleaned_data["new_password1"], actor=user,
+                                     old_password=form.cleaned_data["old_password"])
+        update_session_auth_hash(self.request, user)
+        return user
+
+    def success_url(self, _user):
+        return reverse("profile")
 
 
 @login_required
@@ -94,14 +82,10 @@ def otp_setup(request):
                 codes = twofactor.do_renew_recovery_codes(user, request.POST.get("otp_token"), actor=user)
             else:
                 codes = twofactor.do_confirm_enrolment(user, request.POST.get("otp_token"), actor=user)
-                from django_otp import login as otp_login
-
                 otp_login(request, twofactor.confirmed_device(user))
         except ValidationError as exc:
             error = exc.message_dict["otp_token"][0]
         else:
-            from django.urls import reverse
-
             return render(request, "core/recovery_codes.html", {"codes": codes, "next": reverse("profile")})
     if enrolled:
         return render(request, "core/otp_setup.html", {"enrolled": True, "error": error,
@@ -122,23 +106,16 @@ def sign_out_everywhere(request):
 
 # --- administrator's buttons on a user's page ---------------------------------------------------
 
-def _user_action(service, done):
-    """A button on a managed user's page: ``service(subject, actor=…)``, then ``done`` (naming the user)."""
-
-    @require_POST
-    @require_perm(MANAGE_USERS)
-    def view(request, pk):
-        subject = get_object_or_404(managed_users(request.user), pk=pk)
-        service(subject, actor=request.user)
-        messages.success(request, str(done) % {"u": subject.username})
-        return redirect("user-detail", pk=pk)
-
-    return view
+class UserUnlockView(ManagedUserAction):
+    def act(self, subject, data):
+        signin.do_lift_delay(subject, actor=self.request.user)
+        return _("已解除 %(u)s 的登录限制") % {"u": subject.username}
 
 
-user_unlock = _user_action(signin.do_lift_delay, gettext_lazy("已解除 %(u)s 的登录限制"))
-user_reset_otp = _user_action(twofactor.do_reset_second_factor,
-                              gettext_lazy("已重置 %(u)s 的双因素认证，下次登录时须重新绑定"))
+class UserResetOtpView(ManagedUserAction):
+    def act(self, subject, data):
+        twofactor.do_reset_second_factor(subject, actor=self.request.user)
+        return _("已重置 %(u)s 的双因素认证，下次登录时须重新绑定") % {"u": subject.username}
 
 
 @require_perm(MANAGE_USERS)

@@ -1,14 +1,14 @@
 """Pages for accounts: user administration, API tokens, notifications and the audit log."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
 
 from huxiao.core import services
 from huxiao.core.audit import record_read
@@ -16,10 +16,9 @@ from huxiao.core.audit_filters import COLUMNS as AUDIT_COLUMNS
 from huxiao.core.audit_filters import AuditFilterSet
 from huxiao.core.forms import RoleAssignForm, UserCreateForm
 from huxiao.core.managed import MANAGE_USERS, managed_units, managed_users
-from huxiao.core.models import AuditLog
-from huxiao.core.records.pages import RecordFormView
-from huxiao.core.records.views import RecordListView
-from huxiao.core.views import require_perm
+from huxiao.core.models import Attachment, AuditLog, User
+from huxiao.core.records.pages import RecordActionView, RecordFormView
+from huxiao.core.records.views import RecordListView, require_perm
 from huxiao.core.worklist import notifications_of_kind
 
 
@@ -75,30 +74,34 @@ class UserDetailView(UserCreateView):
         return {"subject": self.target, "assignments": self.target.role_assignments.select_related("unit__region")}
 
 
-user_create = UserCreateView.as_view()
-user_detail = UserDetailView.as_view()
+class ManagedUserAction(RecordActionView):
+    """A button on a managed user's page (the users of the administrator's units; anyone else: 404), back
+    to that page."""
+
+    model, perm = User, MANAGE_USERS
+
+    def reachable(self):
+        return managed_users(self.request.user)
+
+    def back_url(self, user):
+        return reverse("user-detail", args=[user.pk])
 
 
-@require_POST
-@require_perm(MANAGE_USERS)
-def user_revoke_role(request, pk, assignment_id):
-    user = get_object_or_404(managed_users(request.user), pk=pk)
-    assignment = get_object_or_404(user.role_assignments.filter(unit__in=_managed_units(request)), pk=assignment_id)
-    services.do_revoke_role(assignment, actor=request.user)
-    messages.success(request, _("已撤销角色"))
-    return redirect("user-detail", pk=pk)
+class RoleRevokeView(ManagedUserAction):
+    """撤销 one of the user's roles held in a unit the administrator manages."""
+
+    def act(self, user, data):
+        assignments = user.role_assignments.filter(unit__in=_managed_units(self.request))
+        services.do_revoke_role(get_object_or_404(assignments, pk=self.kwargs["assignment_id"]), actor=self.request.user)
+        return _("已撤销角色")
 
 
-@require_POST
-@require_perm(MANAGE_USERS)
-def user_toggle_active(request, pk):
-    user = get_object_or_404(managed_users(request.user), pk=pk)
-    if user == request.user:
-        messages.error(request, _("不能停用自己的账号"))
-    else:
-        services.do_set_user_active(user, not user.is_active, actor=request.user)
-        messages.success(request, _("已启用账号") if user.is_active else _("已停用账号"))
-    return redirect("user-detail", pk=pk)
+class UserActiveView(ManagedUserAction):
+    """启用 or 停用 the account (never one's own)."""
+
+    def act(self, user, data):
+        services.do_set_user_active(user, not user.is_active, actor=self.request.user)
+        return _("已启用账号") if user.is_active else _("已停用账号")
 
 
 @login_required
@@ -122,22 +125,13 @@ class AuditListView(RecordListView):
     paginate_by = 50
 
 
-audit_list = AuditListView.as_view()
-
-
 @login_required
 def attachment_download(request, pk):
     """Serve an attachment to users whose jurisdiction covers it (404 otherwise)."""
-    from django.http import FileResponse
-
-    from huxiao.core.models import Attachment
-
     att = get_object_or_404(Attachment.objects.visible_to(request.user), pk=pk)
     try:
         handle = att.file.open("rb")
     except FileNotFoundError as exc:
-        from django.http import Http404
-
         raise Http404(_("附件文件已不存在")) from exc
     record_read(att, actor=request.user, request=request, what=_("附件下载"))
     inline = att.content_type.startswith("image/") or att.content_type == "application/pdf"

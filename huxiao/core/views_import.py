@@ -14,8 +14,8 @@ from huxiao.core.import_pages import posted_upload
 from huxiao.core.importing import reap_stale_imports, template_workbook
 from huxiao.core.models import ImportJob
 from huxiao.core.records.export import XLSX
+from huxiao.core.records.views import require_perm
 from huxiao.core.tasks import import_schools_task
-from huxiao.core.views import require_perm
 
 
 @require_perm("core.import_school")

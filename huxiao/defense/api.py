@@ -2,25 +2,20 @@
 records, a guard with their trainings; registering and changing guards (leave, trainings), the 物防
 facility, protective equipment and evidence."""
 
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import File, Form, Router, Status
 from ninja.files import UploadedFile
 
-from huxiao.core.bulk_schemas import BulkOut, BulkRejected, answer, rows_of
-from huxiao.core.import_rows import RowsRejected
+from huxiao.core.bulk_schemas import plain
 from huxiao.core.models import School
 from huxiao.core.records.api import (
     add_create_operation,
     add_detail_operation,
     add_list_operations,
-    add_operation,
     add_record_operation,
-    need,
 )
+from huxiao.core.records.extra_api import add_bulk_operation
 from huxiao.core.records.views import get_visible_or_404
-from huxiao.defense import bulk, services
+from huxiao.defense import bulk, selectors, services
 from huxiao.defense import schemas as sc
 from huxiao.defense.filters import (
     EQUIPMENT_COLUMNS,
@@ -29,13 +24,11 @@ from huxiao.defense.filters import (
     FacilityFilterSet,
     GuardFilterSet,
     guard_columns,
-    guard_row,
-    record_roster_read,
 )
 from huxiao.defense.models import Equipment, Facility, Guard
+from huxiao.defense.permissions import CHANGE, VIEW
 
 router = Router(tags=["defense"])
-VIEW, CHANGE = "defense.view_records", "defense.change_records"
 GUARD_ORDER = ("-active", "school_id", "category", "name", "pk")
 
 
@@ -44,41 +37,22 @@ def _guards(request):
 
 
 # before /guards/{guard_id}: ninja's path parameter would take "bulk" for an id
-def _bulk(request, kind: str, items):
-    need(request, CHANGE)
-    try:
-        outcomes = bulk.do_bulk(kind, rows_of(items), actor=request.user)
-    except RowsRejected as exc:
-        return Status(400, {"detail": str(exc), "errors": exc.errors})
-    return Status(200, answer(outcomes))
-
-
-BULK_RESPONSES = {200: BulkOut, 400: BulkRejected}
-
-
 for kind, schema, text in (
         ("guards", sc.GuardBulkIn, "批量登记安保人员（全部成功或全部不写入，逐行报告；同一学校同一身份证号为同一人，重试不重复登记）"),
         ("facilities", sc.FacilityBulkIn, "批量登记物防设施（每校一条，按学校更新；全部成功或全部不写入，逐行报告）"),
         ("equipment", sc.EquipmentBulkIn, "批量登记防护装备数量（按学校与类别；全部成功或全部不写入，逐行报告）")):
-    add_operation(router, "post", f"/{kind}/bulk", name=f"{kind}_bulk", payload=schema, response=BULK_RESPONSES,
-                  summary=text, handler=lambda request, data, kind=kind: _bulk(request, kind, data.items))
-
-
-def _guard_detail(guard, request) -> dict:
-    row = guard_row(guard, request.user)
-    if row["personal"]:
-        row["training_records"] = sorted(guard.trainings.all(), key=lambda t: (t.held_on, t.pk), reverse=True)
-    return row
+    add_bulk_operation(router, f"/{kind}/bulk", name=f"{kind}_bulk", perm=CHANGE, payload=schema, summary=text,
+                       run=lambda rows, actor, kind=kind: bulk.do_bulk(kind, rows, actor=actor))
 
 
 add_list_operations(
     router, name="guards", path="/guards/", perm=VIEW, filterset=GuardFilterSet, queryset=_guards,
-    convert_for=lambda request: lambda g: guard_row(g, request.user), on_list=record_roster_read,
+    convert_for=lambda request: lambda g: selectors.guard_row(g, request.user), on_list=selectors.record_roster_read,
     response=sc.GuardRowOut, ordering=GUARD_ORDER, columns=lambda request: guard_columns(request.user),
     export_title="安保人员", summary="安保人员（管辖范围内各校，可按类别/状态/待补材料/背景审查/健康/区划/学校/首次聘用日期筛选、排序）",
     export_summary_text="导出 Excel：安保人员（与列表相同的筛选条件，全部行；个人信息字段仅对可查看者填写）")
 add_detail_operation(router, "/guards/{guard_id}", name="guards_detail", queryset=_guards, perm=VIEW,
-                     convert=_guard_detail, read_what="", audit_if=lambda row: row["personal"],
+                     convert=lambda g, request: selectors.guard_detail(g, request.user), read_what="", audit_if=lambda row: row["personal"],
                      response=sc.GuardDetailOut, summary="安保人员详情（含培训记录）")
 
 
@@ -98,10 +72,8 @@ add_list_operations(
 @router.get("/schools/{school_id}", response=sc.SchoolDefenseOut, summary="学校三防台账")
 def get_school(request, school_id: int):
     school = get_visible_or_404(request, School, school_id, perm=VIEW)
-    _personal, guards = services.read_roster(school, actor=request.user, request=request)
-    return {"school_id": school.pk, "school_name": school.name, "guards": guards,
-            "facility": Facility.objects.filter(school=school).first(),
-            "equipment": list(Equipment.objects.filter(school=school))}
+    return {"school_id": school.pk, "school_name": school.name,
+            **selectors.school_defense(school, actor=request.user, request=request)}
 
 
 def _guard_out(g: Guard, request, trainings=None) -> dict:
@@ -131,16 +103,12 @@ add_record_operation(router, "post", "/guards/{guard_id}/trainings", name="guard
 
 
 def _put_facility(request, school, data):
-    payload = data.dict()
-    for key in ("anti_ramming_kinds", "traffic_needed", "traffic_installed"):
-        payload[key] = [str(v.value if hasattr(v, "value") else v) for v in payload[key]]
-    payload["enclosure_type"] = str(data.enclosure_type.value)
+    payload = {key: plain(value) for key, value in data.dict().items()}
     return services.do_update_facility(school, payload, actor=request.user)
 
 
 def _put_equipment(request, school, data):
-    counts = {str(k.value if hasattr(k, "value") else k): v for k, v in data.counts.items()}
-    return services.do_set_equipment(school, counts, actor=request.user)
+    return services.do_set_equipment(school, {plain(k): v for k, v in data.counts.items()}, actor=request.user)
 
 
 add_record_operation(router, "put", "/schools/{school_id}/facility", name="facility_put", queryset=School, perm=CHANGE,
@@ -154,11 +122,6 @@ add_record_operation(router, "put", "/schools/{school_id}/equipment", name="equi
              summary="上传佐证材料（照片/文档），附到物防设施或某名安保人员")
 def upload_evidence(request, school_id: int, file: File[UploadedFile], guard_id: Form[int | None] = None):
     school = get_visible_or_404(request, School, school_id, perm=CHANGE)
-    if guard_id is not None:
-        record = get_object_or_404(Guard.objects.filter(school=school), pk=guard_id)
-    else:
-        record = Facility.objects.filter(school=school).first()
-        if record is None:
-            raise ValidationError({"guard_id": _("该校尚未登记物防设施，请先登记或指定安保人员")})
+    record = selectors.evidence_record(school, guard_id)
     return Status(201, services.do_attach_evidence(record, file, actor=request.user))
 

@@ -37,8 +37,8 @@ from huxiao.defense.choices import (
     TrafficFacility,
 )
 from huxiao.defense.models import Equipment, Facility, Guard
+from huxiao.defense.permissions import CHANGE
 
-CHANGE = services.CHANGE
 SCHOOL_FIELDS = [
     Field("school_code", gettext_lazy("学校标识码"), example="2132041301", note=gettext_lazy("或在接口中给 school_id")),
 ]

@@ -16,11 +16,10 @@ from huxiao.core import crypto
 from huxiao.core.records.columns import Badge, Column, Linked
 from huxiao.core.records.filters import RecordFilterSet
 from huxiao.core.scoping import can, has_perm, scope_for
-from huxiao.defense import services
 from huxiao.defense.choices import BackgroundResult, EnclosureType, EquipmentKind, GuardCategory, HealthStatus
 from huxiao.defense.models import Equipment, Facility, Guard
+from huxiao.defense.permissions import PERSONAL
 
-PERSONAL = "defense.view_personal"
 YES_NO = [("", _("全部")), ("true", _("是")), ("false", _("否"))]
 
 
@@ -92,17 +91,6 @@ class GuardFilterSet(SchoolSearch):
         return qs
 
 
-def record_roster_read(request) -> bool:
-    """A list of guards read by someone who may see personal fields somewhere: audited as a read of the
-    roster (who read it, when). Whether they may."""
-    from huxiao.core.audit import record_read
-
-    personal = has_perm(request.user, PERSONAL)
-    if personal:
-        record_read(actor=request.user, request=request, what=str(_("安保人员名册")), model="defense.Guard")
-    return personal
-
-
 def guard_columns(user, *, page: bool = False) -> tuple:
     """The guard list's columns for ``user``: the personal ones only for a user who may see personal fields
     somewhere, and on each row only where they may see that guard's. ``page``: fewer, combined cells that
@@ -152,16 +140,6 @@ def _trainings(guard):
     if not count:
         return Badge(_("未培训"), "warning")
     return _("%(n)d 次（最近 %(d)s）") % {"n": count, "d": f"{last:%Y-%m-%d}"}
-
-
-def guard_row(guard: Guard, user) -> dict:
-    """A guard across schools as the API and the guard's page show it: the roster row (personal fields
-    only where ``user`` may see them) with the school and the latest training."""
-    personal = services.may_see_personal(user, guard.school)
-    trainings = list(guard.trainings.all()) if personal else []
-    return {**services.guard_view(guard, personal=personal, trainings=len(trainings)),
-            "school_id": guard.school_id, "school_name": guard.school.name, "region_code": guard.region_code,
-            "last_training_on": max((t.held_on for t in trainings), default=None)}
 
 
 def _last_training(guard):

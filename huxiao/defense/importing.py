@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from huxiao.core.import_pages import ImportSpec, import_page
-from huxiao.core.views import require_perm
+from huxiao.core.records.views import require_perm
 from huxiao.defense import bulk
 
 LISTS = {"guards": "defense-guard-list", "facilities": "defense-facility-list", "equipment": "defense-equipment-list"}

@@ -3,9 +3,11 @@
 from huxiao.core.choices import Role as R
 from huxiao.core.permissions import ALL_ROLES, PERSONAL_DATA_ROLES
 
+VIEW, PERSONAL, CHANGE = "defense.view_records", "defense.view_personal", "defense.change_records"
+
 PERMISSIONS = {
-    "defense.view_records": ALL_ROLES,
+    VIEW: ALL_ROLES,
     # the roster's personal fields; everyone else who may see the roster sees names only
-    "defense.view_personal": PERSONAL_DATA_ROLES,
-    "defense.change_records": {R.PRINCIPAL, R.SECURITY_OFFICER, R.EDUCATION_OFFICER, R.SYSADMIN},
+    PERSONAL: PERSONAL_DATA_ROLES,
+    CHANGE: {R.PRINCIPAL, R.SECURITY_OFFICER, R.EDUCATION_OFFICER, R.SYSADMIN},
 }

@@ -18,6 +18,7 @@ from huxiao.core.validators import DateKind, validate_id_number, validate_plausi
 from huxiao.defense.audit_events import DefenseAudit
 from huxiao.defense.choices import BackgroundResult, EquipmentKind, GuardCategory
 from huxiao.defense.models import Equipment, Facility, Guard, GuardTraining
+from huxiao.defense.permissions import CHANGE, PERSONAL
 from huxiao.defense.signals import CHANGED
 
 GUARD_FIELDS = ("name", "category", "license_number", "birth_date", "first_hired_on", "background_checked_on",
@@ -28,13 +29,10 @@ FACILITY_FIELDS = ("enclosure_type", "enclosure_height_m", "gate_duty_room", "cl
 # The audit log keeps neither the ID number's ciphertext and hash nor the birth date (with the ID's last 4
 # characters it would narrow the number to a few hundred candidates); encrypted phones it keeps masked.
 AUDIT_EXCLUDE = ("id_number_encrypted", "id_number_index", "birth_date")
-PERSONAL = "defense.view_personal"
 PERSONAL_FIELDS = ("id_number_masked", "license_number", "first_hired_on", "hire_age", "background_checked_on",
                    "background_result", "background_result_label", "health_status", "health_status_label",
                    "phone", "left_on", "trainings")
 
-
-CHANGE = "defense.change_records"
 REFUSED = gettext_lazy("无权修改该校三防台账")
 
 

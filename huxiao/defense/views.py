@@ -1,36 +1,20 @@
 """三防 pages: the lists across schools (guards, facilities, equipment; filters, export), a school's records
 (人防 with trainings, 物防, 技防 with live networked state), a guard with their trainings, and the forms."""
 
-from django.db.models import Max
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from huxiao.core.audit import record_read
 from huxiao.core.models import School
 from huxiao.core.records.pages import RecordActionView, RecordDetailView, RecordFormView, model_labels
-from huxiao.core.records.views import RecordListView, get_visible_or_404
+from huxiao.core.records.views import RecordListView, require_perm
 from huxiao.core.scoping import can
-from huxiao.core.views import require_perm
-from huxiao.defense import services
-from huxiao.defense.filters import (
-    EQUIPMENT_COLUMNS,
-    FACILITY_COLUMNS,
-    EquipmentFilterSet,
-    FacilityFilterSet,
-    GuardFilterSet,
-    guard_columns,
-    guard_row,
-    record_roster_read,
-)
+from huxiao.defense import filters, selectors, services
 from huxiao.defense.forms import EquipmentForm, FacilityForm, GuardForm, ReleaseForm, TrainingForm
-from huxiao.defense.models import Equipment, Facility, Guard, GuardTraining
-from huxiao.devices.display import window_text
-from huxiao.devices.models import Device
-
-VIEW, CHANGE = "defense.view_records", "defense.change_records"
+from huxiao.defense.models import Equipment, Facility, Guard
+from huxiao.defense.permissions import CHANGE, VIEW
 
 
 class DefenseListView(RecordListView):
@@ -44,39 +28,34 @@ class DefenseListView(RecordListView):
 
 
 class GuardListView(DefenseListView):
-    model, filterset_class, tab = Guard, GuardFilterSet, "guards"
+    model, filterset_class, tab = Guard, filters.GuardFilterSet, "guards"
     title = _lazy("安保人员")
     ordering = ("-active", "school_id", "category", "name", "pk")
     prefetch_related = ("trainings",)
     empty_text = _lazy("没有符合条件的安保人员")
 
     def page_columns(self, request):  # personal columns only for who may see them
-        return guard_columns(request.user, page=True)
+        return filters.guard_columns(request.user, page=True)
 
     def export_columns(self, request):
-        return guard_columns(request.user)
+        return filters.guard_columns(request.user)
 
     def extra_context(self, filterset):
-        return {**super().extra_context(filterset), "names_only": not record_roster_read(self.request)}
+        return {**super().extra_context(filterset), "names_only": not selectors.record_roster_read(self.request)}
 
 
 class FacilityListView(DefenseListView):
-    model, filterset_class, columns, tab = Facility, FacilityFilterSet, FACILITY_COLUMNS, "facilities"
+    model, filterset_class, columns, tab = Facility, filters.FacilityFilterSet, filters.FACILITY_COLUMNS, "facilities"
     title = _lazy("物防设施")
     ordering = ("school_id", "pk")
     empty_text = _lazy("没有符合条件的物防设施记录")
 
 
 class EquipmentListView(DefenseListView):
-    model, filterset_class, columns, tab = Equipment, EquipmentFilterSet, EQUIPMENT_COLUMNS, "equipment"
+    model, filterset_class, columns, tab = Equipment, filters.EquipmentFilterSet, filters.EQUIPMENT_COLUMNS, "equipment"
     title = _lazy("防护装备")
     ordering = ("school_id", "kind", "pk")
     empty_text = _lazy("没有符合条件的防护装备记录")
-
-
-guard_list = GuardListView.as_view()
-facility_list = FacilityListView.as_view()
-equipment_list = EquipmentListView.as_view()
 
 
 @require_perm(VIEW)
@@ -88,28 +67,18 @@ def my_school(request):
     return redirect("defense-guard-list")
 
 
-@require_perm(VIEW)
-def school_records(request, pk):
-    school = get_visible_or_404(request, School, pk, perm=VIEW)
-    now = timezone.now()
-    devices = list(Device.objects.filter(school=school).order_by("kind", "name"))
-    for d in devices:
-        d.networked_now = d.is_networked(now)
-        d.window_label = window_text(d.supervision_window)
-    personal, guards = services.read_roster(school, actor=request.user, request=request)
-    if personal:
-        latest = dict(GuardTraining.objects.filter(guard__school=school).values("guard_id").annotate(
-            last=Max("held_on")).values_list("guard_id", "last"))
-        for g in guards:
-            g["last_training_on"] = latest.get(g["id"])
-    return render(request, "defense/school.html", {
-        "school": school, "guards": guards, "personal": personal,
-        "facility": Facility.objects.filter(school=school).first(),
-        "equipment": Equipment.objects.filter(school=school), "devices": devices,
-        "networked": sum(1 for d in devices if d.networked_now and d.active),
-        "can_change": can(request.user, CHANGE, school), "release_form": ReleaseForm(),
-        "can_register": can(request.user, "devices.register_device", school),
-        "equipment_form": EquipmentForm(), "training_form": TrainingForm()})
+class SchoolRecordsView(RecordDetailView):
+    """A school's 三防 records: 人防 with trainings, 物防, equipment, 技防 with live networked state (the
+    roster's read audited by ``services.read_roster``), and the forms changing them."""
+
+    model, perm, template_name, context_object_name = School, VIEW, "defense/school.html", "school"
+
+    def get_context(self, school):
+        user = self.request.user
+        return {**selectors.school_page(school, actor=user, request=self.request),
+                "can_change": can(user, CHANGE, school), "release_form": ReleaseForm(),
+                "can_register": can(user, "devices.register_device", school),
+                "equipment_form": EquipmentForm(), "training_form": TrainingForm()}
 
 
 class GuardDetailView(RecordDetailView):
@@ -123,11 +92,10 @@ class GuardDetailView(RecordDetailView):
             record_read(guard, actor=self.request.user, request=self.request)
 
     def get_context(self, guard):
-        row = guard_row(guard, self.request.user)
-        personal = row["personal"]
-        return {"g": row, "evidence": guard.evidence.all() if personal else (),
-                "trainings": sorted(guard.trainings.all(), key=lambda t: (t.held_on, t.pk), reverse=True)
-                if personal else (), "can_change": can(self.request.user, CHANGE, guard) and guard.active,
+        row = selectors.guard_detail(guard, self.request.user)
+        return {"g": row, "evidence": guard.evidence.all() if row["personal"] else (),
+                "trainings": row["training_records"] or (),
+                "can_change": can(self.request.user, CHANGE, guard) and guard.active,
                 "training_form": TrainingForm(initial={"hours": 2}), "release_form": ReleaseForm()}
 
 
@@ -148,9 +116,7 @@ class GuardAddView(SchoolFormView):
     success_message = _lazy("已登记安保人员 %(obj)s")
 
     def save(self, form):
-        data = dict(form.cleaned_data)
-        id_number = data.pop("id_number")
-        data = {k: v for k, v in data.items() if v not in (None, "")} | {"license_number": data["license_number"]}
+        data, id_number = form.guard_data()
         return services.do_create_guard(self.target, data, id_number=id_number, actor=self.request.user)
 
 
@@ -204,10 +170,3 @@ class EquipmentSetView(RecordActionView):
     def back_url(self, school):
         return reverse("defense-school", args=[school.pk])
 
-
-guard_detail = GuardDetailView.as_view()
-guard_add = GuardAddView.as_view()
-facility_edit = FacilityEditView.as_view()
-guard_release = GuardReleaseView.as_view()
-guard_training = GuardTrainingView.as_view()
-equipment_set = EquipmentSetView.as_view()

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from huxiao.core.choices import Role
 from huxiao.core.scoping import roles_of
 from huxiao.core.worklist import LINES, WARNING, Item, Line, list_url, listed
-from huxiao.defense.filters import PERSONAL, GuardFilterSet
+from huxiao.defense.filters import GuardFilterSet
 from huxiao.defense.models import Guard
+from huxiao.defense.permissions import PERSONAL
 
 SCHOOL_SECURITY = {Role.PRINCIPAL, Role.SECURITY_OFFICER}
 MISSING = (

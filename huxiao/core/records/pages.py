@@ -10,12 +10,13 @@ share one transaction).
 
 from abc import ABCMeta, abstractmethod
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseNotAllowed
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import View
@@ -39,7 +40,9 @@ def form_labels(form) -> dict:
 
 class ScopedRecordMixin(LoginRequiredMixin):
     """The record of the URL's ``pk``, fetched through the jurisdiction filter for ``perm`` (default: the
-    model's ``action`` permission, e.g. ``hazards.view_hazard``)."""
+    model's ``action`` permission, e.g. ``hazards.view_hazard``). A record the jurisdiction filter does not
+    cover (the user's own API tokens, the users an administrator manages) is looked up in ``reachable()``
+    instead: 403 without ``perm`` (when declared), 404 outside those rows."""
 
     model = None
     perm: str | None = None
@@ -55,7 +58,17 @@ class ScopedRecordMixin(LoginRequiredMixin):
             qs = qs.prefetch_related(*self.prefetch_related)
         return qs
 
+    def reachable(self):
+        """The rows the URL's ``pk`` is looked up in, for records outside the jurisdiction filter; ``None``
+        (the default): the jurisdiction filter."""
+        return None
+
     def get_object(self, action: str = "view"):
+        rows = self.reachable()
+        if rows is not None:
+            if self.perm and not has_perm(self.request.user, self.perm):
+                raise PermissionDenied(_("您的角色无权执行此操作"))
+            return get_object_or_404(rows, pk=self.kwargs[self.pk_url_kwarg])
         perm = self.perm if action == "view" else None
         return get_visible_or_404(self.request, self.get_queryset(), self.kwargs[self.pk_url_kwarg], perm, action)
 
@@ -114,11 +127,14 @@ class RecordFormView(LoginRequiredMixin, View, metaclass=ABCMeta):
     GET shows the form; POST: the form's errors and a service's ValidationError go under their fields
     (marked), a name the form lacks leads a form error with its Chinese label (``labels``, the target
     model's field names), nothing is changed; success: ``success_text(obj)`` and a redirect to
-    ``success_url(obj)``."""
+    ``success_url(obj)``. A page of the user's own account declares ``login_only`` (signed in is enough);
+    ``invalid_status`` is the status of the form shown again with its refusals (400 where clients expect it)."""
 
     form_class = None
     template_name = ""
     perm = ""
+    login_only = False
+    invalid_status = 200
     target_model = None
     target_select_related: tuple = ()
     labels: dict = {}
@@ -126,7 +142,7 @@ class RecordFormView(LoginRequiredMixin, View, metaclass=ABCMeta):
     success_url_name = ""
 
     def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not has_perm(request.user, self.perm):
+        if request.user.is_authenticated and not self.login_only and not has_perm(request.user, self.perm):
             raise PermissionDenied(_("您的角色无权访问此页面"))
         return super().dispatch(request, *args, **kwargs)
 
@@ -183,14 +199,16 @@ class RecordFormView(LoginRequiredMixin, View, metaclass=ABCMeta):
     def render_form(self, form):
         mark_invalid(form)
         return render(self.request, self.template_name,
-                      {"view": self, "form": form, "target": self.target, **self.get_context(form)})
+                      {"view": self, "form": form, "target": self.target, **self.get_context(form)},
+                      status=self.invalid_status if form.errors else 200)
 
 
 class RecordActionView(ScopedRecordMixin, View, metaclass=ABCMeta):
     """An action posted from a record's page (a small change, a step of its life cycle): the record
-    (jurisdiction of ``perm``), the posted ``form_class``, then ``act(obj, data)`` — calls the service and
-    returns the success message. A refusal (the form's or the service's) is one flash message led by the
-    fields' Chinese labels; either way the user goes back to ``back_url(obj)``."""
+    (jurisdiction of ``perm``), the posted ``form_class`` (none: a button posting no fields), then
+    ``act(obj, data)`` — calls the service and returns the success message. A refusal (the form's or the
+    service's) is one flash message led by the fields' Chinese labels and the user goes back to
+    ``back_url(obj)``; done, to ``success_url(obj)`` (default: the same)."""
 
     http_method_names = ["post"]
     form_class = None
@@ -204,6 +222,10 @@ class RecordActionView(ScopedRecordMixin, View, metaclass=ABCMeta):
     def back_url(self, obj) -> str:
         """Where the user goes afterwards."""
 
+    def success_url(self, obj) -> str:
+        """Where the user goes when the action is done (a deleted record's list)."""
+        return self.back_url(obj)
+
     def error_labels(self, form) -> dict:
         return {**model_labels(self.model), **form_labels(form), **self.labels}
 
@@ -212,7 +234,7 @@ class RecordActionView(ScopedRecordMixin, View, metaclass=ABCMeta):
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
-        form = self.form_class(request.POST, request.FILES)
+        form = (self.form_class or forms.Form)(request.POST, request.FILES)
         if not form.is_valid():
             service_errors(request, ValidationError(form.errors.as_data()), self.error_labels(form))
             return redirect(self.back_url(obj))
@@ -222,9 +244,9 @@ class RecordActionView(ScopedRecordMixin, View, metaclass=ABCMeta):
                 text = self.act(obj, form.cleaned_data)
         except ValidationError as exc:
             service_errors(request, exc, self.error_labels(form))
-        else:
-            messages.success(request, text)
-        return redirect(self.back_url(obj))
+            return redirect(self.back_url(obj))
+        messages.success(request, text)
+        return redirect(self.success_url(obj))
 
 
 class RecordTransitionView(RecordActionView):

@@ -2,7 +2,10 @@
 detail, form and transition page uses. Permissions: the page needs the model's ``view`` permission
 (403 otherwise); rows come through ``visible_to`` (out of jurisdiction: not listed, detail 404)."""
 
+import functools
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -133,3 +136,21 @@ def _with(query, **values) -> str:
     for key, value in values.items():
         q[key] = value
     return q.urlencode()
+
+
+def require_perm(perm):
+    """Page decorator for a function view: signed in and holding a role that grants ``perm`` (403
+    otherwise); the record classes above check their own permission."""
+
+    def decorator(view):
+        @login_required
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not has_perm(request.user, perm):
+                raise PermissionDenied(_("您的角色无权访问此页面"))
+            return view(request, *args, **kwargs)
+
+        wrapped.required_perm = perm
+        return wrapped
+
+    return decorator
