@@ -106,6 +106,14 @@ class StatsPeriodForm(forms.Form):
             field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
         self.period = None
 
+    @classmethod
+    def for_query(cls, query):
+        """The form bound to the page's query (unbound without one); a ``?days=N`` link without ``period``
+        picks the preset of N days."""
+        if query.get("days") and "period" not in query:
+            return cls({"period": query["days"]})
+        return cls(query or None)
+
     def clean(self):
         from django.core.exceptions import ValidationError
 
