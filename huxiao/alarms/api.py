@@ -9,10 +9,10 @@ from ninja import Field, Query, Router, Schema, Status
 from huxiao.alarms import feed, selectors, services, sessions, stats
 from huxiao.alarms import schemas as sc
 from huxiao.alarms.filters import COLUMNS, AlarmFilterSet
+from huxiao.alarms.forms import ApiAssignForm, ApiDispatchForm
 from huxiao.alarms.intake import Incoming, receive_alarms
 from huxiao.alarms.models import Alarm
 from huxiao.core.middleware import client_ip
-from huxiao.core.models import User
 from huxiao.core.records.api import add_detail_operation, add_list_operations, add_record_operation
 from huxiao.core.records.api import need as _require
 from huxiao.devices.choices import DeviceKind
@@ -100,42 +100,23 @@ def _step_out(alarm: Alarm, request) -> dict:
 API_FIELDS = {"unit": "unit_id", "officer": "officer_id"}
 
 
-def _api_fields(service):
-    """``service`` refusing with the API's field names (unit → unit_id, officer → officer_id)."""
+def _by_ids(step, form_class):
+    """A step naming a unit or an officer by id: ``form_class`` finds them, ``services.STEPS[step]`` acts;
+    either refusal names the body's fields (unit → unit_id, officer → officer_id)."""
 
-    def act(request, alarm, payload):
+    def act(request, alarm, body):
+        form = form_class({name: getattr(body, field, None) for name, field in API_FIELDS.items()},
+                          alarm=alarm, user=request.user)
         try:
-            return service(request, alarm, payload)
+            if not form.is_valid():
+                raise ValidationError(form.errors.as_data())
+            return services.STEPS[step](alarm, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             if not hasattr(exc, "error_dict"):
                 raise
             raise ValidationError({API_FIELDS.get(k, k): v for k, v in exc.message_dict.items()}) from None
 
     return act
-
-
-def _officer(officer_id):
-    if officer_id is None:
-        return None
-    officer = User.objects.filter(pk=officer_id).first()
-    if officer is None:
-        raise ValidationError({"officer_id": _("出警民警须为出警单位的在岗民警")})
-    return officer
-
-
-@_api_fields
-def _dispatch(request, alarm, payload):
-    unit = None
-    if payload.unit_id is not None:  # a unit out of reach is refused as one that does not exist
-        unit = services.dispatch_units(alarm, request.user).filter(pk=payload.unit_id).first()
-        if unit is None:
-            raise ValidationError({"unit_id": _("出警单位须为该校属地派出所或您辖区内的公安单位")})
-    return services.do_dispatch_alarm(alarm, unit=unit, officer=_officer(payload.officer_id), actor=request.user)
-
-
-@_api_fields
-def _assign(request, alarm, payload):
-    return services.do_assign_alarm_officer(alarm, officer=_officer(payload.officer_id), actor=request.user)
 
 
 def _with_body(step):
@@ -146,8 +127,9 @@ def _with_body(step):
 
 STEPS = (  # (path, summary, body, act)
     (services.ACKNOWLEDGE, "确认报警", None, _with_body(services.ACKNOWLEDGE)),
-    (services.DISPATCH, "派警（出警单位从管辖范围内的公安单位中选择）", sc.DispatchIn, _dispatch),
-    (services.ASSIGN, "指派出警民警（由出警单位指派）", sc.AssignIn, _assign),
+    (services.DISPATCH, "派警（出警单位从管辖范围内的公安单位中选择）", sc.DispatchIn,
+     _by_ids(services.DISPATCH, ApiDispatchForm)),
+    (services.ASSIGN, "指派出警民警（由出警单位指派）", sc.AssignIn, _by_ids(services.ASSIGN, ApiAssignForm)),
     (services.ARRIVE, "登记到场", None, _with_body(services.ARRIVE)),
     (services.CLOSE, "处置完毕", sc.CloseIn, _with_body(services.CLOSE)),
 )
