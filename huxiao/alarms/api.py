@@ -6,16 +6,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from huxiao.alarms import feed, services, sessions, stats
+from huxiao.alarms import feed, selectors, services, sessions, stats
 from huxiao.alarms import schemas as sc
 from huxiao.alarms.filters import COLUMNS, AlarmFilterSet
+from huxiao.alarms.forms import ApiAssignForm, ApiDispatchForm
 from huxiao.alarms.intake import Incoming, receive_alarms
 from huxiao.alarms.models import Alarm
 from huxiao.core.middleware import client_ip
-from huxiao.core.models import User
 from huxiao.core.records.api import add_detail_operation, add_list_operations, add_record_operation
 from huxiao.core.records.api import need as _require
-from huxiao.core.records.paging import DeferredRows
 from huxiao.devices.choices import DeviceKind
 from huxiao.devices.models import Device
 from huxiao.devices.signing import SignatureError, verify_device_request
@@ -67,11 +66,6 @@ def device_alarm(request, payload: DeviceAlarmIn):
     return Status(201 if created else 200, {"alarm_id": alarm_id, "duplicate": not created})
 
 
-def _dc09_out(device: Device, request) -> dict:
-    return {"device_id": device.pk, "account": device.dc09_account, "encrypted": bool(device.dc09_key_encrypted),
-            "key_form": device.dc09_key_form, "timestamp_optional": device.dc09_timestamp_optional}
-
-
 def _set_dc09(request, device, payload):
     services.do_set_dc09_account(device, payload.account, payload.key, actor=request.user, key_form=payload.key_form,
                                  timestamp_optional=payload.timestamp_optional)
@@ -79,79 +73,44 @@ def _set_dc09(request, device, payload):
 
 
 add_record_operation(router, "put", "/devices/{device_id}/dc09", name="alarms_set_dc09", queryset=Device,
-                     perm="alarms.manage_dc09", payload=sc.Dc09In, act=_set_dc09, convert=_dc09_out,
-                     response=sc.Dc09Out, summary="设置报警主机的 DC-09 账号与密钥")
+                     perm="alarms.manage_dc09", payload=sc.Dc09In, act=_set_dc09, response=sc.Dc09Out,
+                     summary="设置报警主机的 DC-09 账号与密钥")
 
 
 # --- alarms ---------------------------------------------------------------------------------------
 
-class AlarmPage(DeferredRows):
-    """A page of the alarm history as the console shows alarms (each school's cameras and guards read
-    once for the page), its read audited when it lists any alarm."""
-
-    def __init__(self, qs, request):
-        super().__init__(qs)
-        self.request = request
-
-    def __getitem__(self, item):
-        if isinstance(item, int):
-            return self[item:item + 1][0]
-        alarms = super().__getitem__(item)
-        items = feed.alarms_payload(alarms, self.request.user)
-        if items:
-            sessions.record_list_read(self.request.user, self.request, "报警列表", len(items))
-        return items
-
-
 def _history(request):
-    return Alarm.objects.visible_to(request.user, VIEW).select_related("school__police_station", "device",
-                                                                        "dispatch_unit")
+    return selectors.history(request.user)
 
 
 add_list_operations(
     router, name="alarms", path="/alarms", perm=VIEW, filterset=AlarmFilterSet, queryset=_history,
-    rows=AlarmPage, response=dict, ordering=("-received_at", "-id"), columns=COLUMNS, export_title="报警记录",
-    summary="报警记录（管辖范围内，最新在前；可按状态/类别/处置结果/接警日期/区划/学校筛选）")
-
-
-def _alarm_out(alarm: Alarm, request) -> dict:
-    """The alarm as the console shows it, with the unit and officer sent (the console's serialisation
-    names the officer only)."""
-    data = feed.alarm_dict(alarm, request.user)
-    data["dispatch_unit"] = ({"id": alarm.dispatch_unit_id, "name": alarm.dispatch_unit.name}
-                             if alarm.dispatch_unit_id else None)
-    data["dispatched_officer_id"] = alarm.dispatched_officer_id
-    return data
-
-
-def _detail_out(alarm: Alarm, request) -> dict:
-    data = _alarm_out(alarm, request)
-    data["events"] = [{"id": e.id, "kind": e.kind, "kind_label": e.get_kind_display(), "at": feed._iso(e.at),
-                       "actor": e.actor.display_name if e.actor_id else "", "detail": e.detail}
-                      for e in alarm.events.select_related("actor")]
-    data["receipts"] = [{"at": feed._iso(r.at), "path": r.path, "sequence": r.sequence, "duplicate": r.duplicate}
-                        for r in alarm.receptions()]
-    return data
+    rows=selectors.AlarmPage, response=dict, ordering=("-received_at", "-id"), columns=COLUMNS,
+    export_title="报警记录", summary="报警记录（管辖范围内，最新在前；可按状态/类别/处置结果/接警日期/区划/学校筛选）")
+add_detail_operation(router, "/alarms/{alarm_id}", name="alarms_detail", queryset=_history, perm=VIEW,
+                     convert=lambda alarm, request: selectors.detail_out(alarm, request.user), read_what="",
+                     response=dict, summary="报警详情（含处置记录与接收记录）")
 
 
 def _step_out(alarm: Alarm, request) -> dict:
     """The alarm after a step, read again with its relations."""
-    return _alarm_out(_history(request).get(pk=alarm.pk), request)
-
-
-add_detail_operation(router, "/alarms/{alarm_id}", name="alarms_detail", queryset=_history, perm=VIEW,
-                     convert=_detail_out, read_what="", response=dict, summary="报警详情（含处置记录与接收记录）")
+    return selectors.alarm_out(_history(request).get(pk=alarm.pk), request.user)
 
 
 API_FIELDS = {"unit": "unit_id", "officer": "officer_id"}
 
 
-def _api_fields(service):
-    """``service`` refusing with the API's field names (unit → unit_id, officer → officer_id)."""
+def _by_ids(step, form_class):
+    """A step naming a unit or an officer by id: ``form_class`` finds them, ``services.STEPS[step]`` acts;
+    either refusal names the body's fields (unit → unit_id, officer → officer_id)."""
 
-    def act(request, alarm, payload):
+    def act(request, alarm, body):
+        form = form_class({name: getattr(body, field, None) for name, field in API_FIELDS.items()},
+                          alarm=alarm, user=request.user)
         try:
-            return service(request, alarm, payload)
+            if not form.is_valid():
+                raise ValidationError(form.errors.as_data())
+            return services.STEPS[step](alarm, actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
             if not hasattr(exc, "error_dict"):
                 raise
@@ -160,38 +119,19 @@ def _api_fields(service):
     return act
 
 
-def _officer(officer_id):
-    if officer_id is None:
-        return None
-    officer = User.objects.filter(pk=officer_id).first()
-    if officer is None:
-        raise ValidationError({"officer_id": _("出警民警须为出警单位的在岗民警")})
-    return officer
-
-
-@_api_fields
-def _dispatch(request, alarm, payload):
-    unit = None
-    if payload.unit_id is not None:  # a unit out of reach is refused as one that does not exist
-        unit = services.dispatch_units(alarm, request.user).filter(pk=payload.unit_id).first()
-        if unit is None:
-            raise ValidationError({"unit_id": _("出警单位须为该校属地派出所或您辖区内的公安单位")})
-    return services.do_dispatch_alarm(alarm, unit=unit, officer=_officer(payload.officer_id), actor=request.user)
-
-
-@_api_fields
-def _assign(request, alarm, payload):
-    return services.do_assign_alarm_officer(alarm, officer=_officer(payload.officer_id), actor=request.user)
+def _with_body(step):
+    """The step's service called with the body's fields (none for 确认 and 到场)."""
+    return lambda request, alarm, body: services.STEPS[step](alarm, actor=request.user,
+                                                             **(body.dict() if body else {}))
 
 
 STEPS = (  # (path, summary, body, act)
-    ("acknowledge", "确认报警", None,
-     lambda request, alarm, _body: services.do_acknowledge_alarm(alarm, actor=request.user)),
-    ("dispatch", "派警（出警单位从管辖范围内的公安单位中选择）", sc.DispatchIn, _dispatch),
-    ("assign", "指派出警民警（由出警单位指派）", sc.AssignIn, _assign),
-    ("arrive", "登记到场", None, lambda request, alarm, _body: services.do_arrive_alarm(alarm, actor=request.user)),
-    ("close", "处置完毕", sc.CloseIn, lambda request, alarm, body: services.do_close_alarm(
-        alarm, disposition=body.disposition, notes=body.notes, actor=request.user)),
+    (services.ACKNOWLEDGE, "确认报警", None, _with_body(services.ACKNOWLEDGE)),
+    (services.DISPATCH, "派警（出警单位从管辖范围内的公安单位中选择）", sc.DispatchIn,
+     _by_ids(services.DISPATCH, ApiDispatchForm)),
+    (services.ASSIGN, "指派出警民警（由出警单位指派）", sc.AssignIn, _by_ids(services.ASSIGN, ApiAssignForm)),
+    (services.ARRIVE, "登记到场", None, _with_body(services.ARRIVE)),
+    (services.CLOSE, "处置完毕", sc.CloseIn, _with_body(services.CLOSE)),
 )
 for step, summary, body, act in STEPS:
     add_record_operation(router, "post", f"/alarms/{{alarm_id}}/{step}", name=f"alarms_{step}", queryset=_history,

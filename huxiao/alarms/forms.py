@@ -84,6 +84,31 @@ class StepForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+class ApiDispatchForm(forms.Form):
+    """派警 through the API, by id: the unit among those the user may send (a unit out of reach is refused as
+    one that does not exist; none: the school's station), the officer any user (the service checks that
+    they serve the unit)."""
+
+    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), required=False,
+                                  error_messages={"invalid_choice": _("出警单位须为该校属地派出所或您辖区内的公安单位")})
+    officer = forms.ModelChoiceField(queryset=User.objects.all(), required=False,
+                                     error_messages={"invalid_choice": _("出警民警须为出警单位的在岗民警")})
+
+    def __init__(self, *args, alarm, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = services.dispatch_units(alarm, user)
+
+
+class ApiAssignForm(forms.Form):
+    """指派民警 through the API, by id (the service checks that the officer serves the dispatched unit)."""
+
+    officer = forms.ModelChoiceField(queryset=User.objects.all(),
+                                     error_messages={"invalid_choice": _("出警民警须为出警单位的在岗民警")})
+
+    def __init__(self, *args, alarm=None, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
 PERIODS = (("7", _("近 7 天")), ("30", _("近 30 天")), ("90", _("近 90 天")), ("month", _("按月")),
            ("custom", _("自定义区间")))
 
@@ -105,6 +130,14 @@ class StatsPeriodForm(forms.Form):
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
         self.period = None
+
+    @classmethod
+    def for_query(cls, query):
+        """The form bound to the page's query (unbound without one); a ``?days=N`` link without ``period``
+        picks the preset of N days."""
+        if query.get("days") and "period" not in query:
+            return cls({"period": query["days"]})
+        return cls(query or None)
 
     def clean(self):
         from django.core.exceptions import ValidationError

@@ -16,12 +16,16 @@ class Dc09In(Schema):
     timestamp_optional: bool = Field(False, description="允许不带时间戳的报文（仅限不加密的旧式主机，有重放风险）")
 
 
-class Dc09Out(Schema):
-    device_id: int
-    account: str
+class Dc09Out(Schema):  # read from the panel's device record (never the key itself)
+    device_id: int = Field(alias="pk")
+    account: str = Field(alias="dc09_account")
     encrypted: bool
-    key_form: str
-    timestamp_optional: bool
+    key_form: str = Field(alias="dc09_key_form")
+    timestamp_optional: bool = Field(alias="dc09_timestamp_optional")
+
+    @staticmethod
+    def resolve_encrypted(device):
+        return bool(device.dc09_key_encrypted)
 
 
 class DispatchIn(Schema):

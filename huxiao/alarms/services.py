@@ -208,6 +208,13 @@ def do_close_alarm(alarm: Alarm, *, disposition: str, notes: str = "", actor, no
                  detail=Disposition(disposition).label)
 
 
+
+ASSIGN = "assign"
+# each step of the life cycle by name, called as STEPS[step](alarm, actor=…, **the step's own fields) by the
+# alarm page's forms and the API's bodies
+STEPS = {ACKNOWLEDGE: do_acknowledge_alarm, DISPATCH: do_dispatch_alarm, ASSIGN: do_assign_alarm_officer,
+         ARRIVE: do_arrive_alarm, CLOSE: do_close_alarm}
+
 def supervisors_at(level: int, region_code: str):
     """Police supervisors of the level an alarm escalates to: 1 = district (分局), 2 = city (市局)."""
     from huxiao.core.choices import RegionLevel

@@ -3,12 +3,11 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
 
-from huxiao.alarms import feed, services, stats
+from huxiao.alarms import feed, selectors, services, stats
 from huxiao.alarms.choices import AlarmStatus, Disposition
 from huxiao.alarms.filters import COLUMNS, AlarmFilterSet
 from huxiao.alarms.forms import (
@@ -21,10 +20,10 @@ from huxiao.alarms.forms import (
     own_officers,
 )
 from huxiao.alarms.models import Alarm
-from huxiao.core import audit
 from huxiao.core.choices import UnitKind
 from huxiao.core.forms import form_errors
 from huxiao.core.models import Unit
+from huxiao.core.records.pages import RecordDetailView
 from huxiao.core.records.views import RecordListView, mark_invalid
 from huxiao.core.scoping import can, scope_for
 from huxiao.core.views import require_perm
@@ -55,83 +54,65 @@ class AlarmListView(RecordListView):
     empty_text = _lazy("暂无报警")
 
 
-alarm_list = AlarmListView.as_view()
+class AlarmDetailView(RecordDetailView):
+    """An alarm with its handling and receptions (each view audited as a read), and for who may handle it
+    the forms of the steps its status allows."""
+
+    model, perm, template_name, read_what = Alarm, VIEW, "alarms/alarm_detail.html", ""
+    select_related = ("school__police_station", "device", "dispatch_unit", "dispatched_officer")
+    step_forms: dict = {}
+
+    def get_context(self, alarm):
+        user = self.request.user
+        can_handle = can(user, services.HANDLE, alarm)
+        forms = dict(self.step_forms)
+        if can_handle and alarm.open:
+            for name, form_class in STEP_FORMS.items():
+                forms.setdefault(name, form_class(alarm=alarm, user=user))
+        may_assign = alarm.status == AlarmStatus.DISPATCHED and (
+            services.handles_for(user, alarm.dispatch_unit) or getattr(forms.get("assign"), "is_bound", False))
+        return {"data": feed.alarm_dict(alarm, user), **selectors.handling(alarm), "can_handle": can_handle,
+                "forms": forms, "may_assign": may_assign}
 
 
-def _detail(request, alarm, step_forms=None, status=200):
-    """The alarm page with its step forms (bound and marked when a step was refused)."""
-    alarm = Alarm.objects.select_related("school__police_station", "device", "dispatch_unit",
-                                         "dispatched_officer").get(pk=alarm.pk)
-    data = feed.alarm_dict(alarm, request.user)
-    can_handle = can(request.user, services.HANDLE, alarm)
-    step_forms = step_forms or {}
-    if can_handle and alarm.open:
-        for name, form_class in STEP_FORMS.items():
-            step_forms.setdefault(name, form_class(alarm=alarm, user=request.user))
-    return render(request, "alarms/alarm_detail.html", {
-        "alarm": alarm, "data": data, "events": alarm.events.select_related("actor"), "receipts": alarm.receptions(),
-        "can_handle": can_handle, "forms": step_forms,
-        "may_assign": alarm.status == AlarmStatus.DISPATCHED and (
-            services.handles_for(request.user, alarm.dispatch_unit) or getattr(step_forms.get("assign"), "is_bound", False)),
-    }, status=status)
+STEP_FORMS = {services.ACKNOWLEDGE: StepForm, services.DISPATCH: DispatchForm, services.ASSIGN: AssignForm,
+              services.ARRIVE: StepForm, services.CLOSE: CloseForm}
 
 
-@require_perm(VIEW)
-def alarm_detail(request, pk):
-    alarm = get_object_or_404(Alarm.objects.visible_to(request.user, VIEW), pk=pk)
-    audit.record_read(alarm, actor=request.user, request=request)
-    return _detail(request, alarm)
+class AlarmStepView(AlarmDetailView):
+    """One life-cycle step from the detail page (``services.STEPS`` with the step form's fields); a refusal
+    shows the page again (400) with the message on its field, marked."""
 
+    http_method_names = ["post"]
+    perm, read_what = services.HANDLE, None
 
-STEP_FORMS = {"acknowledge": StepForm, "dispatch": DispatchForm, "assign": AssignForm, "arrive": StepForm,
-              "close": CloseForm}
-STEPS = {
-    "acknowledge": lambda alarm, data, user: services.do_acknowledge_alarm(alarm, actor=user),
-    "dispatch": lambda alarm, data, user: services.do_dispatch_alarm(alarm, unit=data["unit"],
-                                                                   officer=data["officer"], actor=user),
-    "assign": lambda alarm, data, user: services.do_assign_alarm_officer(alarm, officer=data["officer"], actor=user),
-    "arrive": lambda alarm, data, user: services.do_arrive_alarm(alarm, actor=user),
-    "close": lambda alarm, data, user: services.do_close_alarm(alarm, disposition=data["disposition"],
-                                                             notes=data["notes"], actor=user),
-}
-
-
-@require_POST
-@require_perm(services.HANDLE)
-def alarm_step(request, pk, step):
-    """One life-cycle step from the detail page; a refusal shows the page again (400) with the message on
-    its field, marked."""
-    if step not in STEPS:
-        raise Http404
-    alarm = get_object_or_404(Alarm.objects.visible_to(request.user, services.HANDLE).select_related(
-        "school__police_station", "dispatch_unit"), pk=pk)
-    form = STEP_FORMS[step](request.POST, alarm=alarm, user=request.user)
-    if form.is_valid():
-        try:
-            STEPS[step](alarm, form.cleaned_data, request.user)
-        except ValidationError as exc:
-            form_errors(form, exc, LABELS)
-        else:
-            messages.success(request, _("已记录"))
-            return redirect("alarm-detail", pk=pk)
-    mark_invalid(form)
-    return _detail(request, alarm, {step: form}, status=400)
-
-
-def _period_form(request):
-    form = StatsPeriodForm(request.GET or None)
-    if request.GET.get("days") and "period" not in request.GET:  # ?days=N links
-        form = StatsPeriodForm({"period": request.GET["days"]})
-    if form.is_bound and form.is_valid():
-        return form, form.period
-    if form.is_bound:
+    def post(self, request, pk, step):
+        alarm = self.get_object()
+        if step not in services.STEPS:
+            raise Http404
+        form = STEP_FORMS[step](request.POST, alarm=alarm, user=request.user)
+        if form.is_valid():
+            try:
+                services.STEPS[step](alarm, actor=request.user, **form.cleaned_data)
+            except ValidationError as exc:
+                form_errors(form, exc, LABELS)
+            else:
+                messages.success(request, _("已记录"))
+                return redirect("alarm-detail", pk=pk)
         mark_invalid(form)
-    return form, (None if form.is_bound else stats.resolve_period())
+        self.step_forms = {step: form}
+        response = self.render_page(self.get_object())  # read again: the page shows what is stored
+        response.status_code = 400
+        return response
 
 
 @require_perm("alarms.view_stats")
 def stats_page(request):
-    form, period = _period_form(request)
-    s = stats.compute(request.user, period or stats.resolve_period())
+    """The statistics of the period asked for (the last 30 days by default); a bad period: 400, its field
+    marked, the figures of the default period."""
+    form = StatsPeriodForm.for_query(request.GET)
+    invalid = form.is_bound and not form.is_valid()
+    mark_invalid(form)
+    s = stats.compute(request.user, form.period if form.is_bound and not invalid else stats.resolve_period())
     return render(request, "alarms/stats.html", {"s": s, "form": form, "chart": stats.chart_data(s),
-                                                 "invalid": period is None}, status=200 if period else 400)
+                                                 "invalid": invalid}, status=400 if invalid else 200)

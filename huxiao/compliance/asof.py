@@ -63,6 +63,12 @@ def table_as_of(user, campaign, region, day: datetime.date) -> dict:
     return rates.finish_table(table, campaign, region, children, day, as_of=day, source=source)
 
 
+def table(user, campaign, region, day: datetime.date | None = None) -> dict:
+    """The dashboard's table now (``day`` None: ``rates.region_table``) or as it stood at the end of ``day``
+    (a future day is refused naming ``as_of``)."""
+    return table_as_of(user, campaign, region, day) if day else rates.region_table(user, campaign, region)
+
+
 def _snapshot_counts(table, campaign, region, children, child_len, day) -> set:
     """Fill the table from the snapshots of ``day``; returns the rule ids the day's snapshot holds."""
     held = set(RateSnapshot.objects.filter(campaign=campaign, day=day).values_list("rule_id", flat=True)

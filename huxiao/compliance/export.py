@@ -2,13 +2,17 @@
 of the end of a past day (the figures the dashboard shows for that day: ``asof.table_as_of``). Cells are
 written through ``huxiao.core.excel`` (no text becomes a formula)."""
 
+from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from huxiao.compliance import asof, rates
-from huxiao.core import excel
+from huxiao.core import audit, excel
+from huxiao.core.choices import AuditAction
+from huxiao.core.records.export import XLSX, ExportAudit
 
 HEADER = Font(bold=True)
 FILL = PatternFill("solid", fgColor="DDEBF7")
@@ -37,11 +41,11 @@ def _failing_rows(user, campaign, region, day):
 def workbook(user, campaign, region, day=None) -> bytes:
     """The workbook of the dashboard's figures, now (``day`` None) or as of the end of ``day`` (a bad day
     raises asof's ValidationError, naming ``as_of``)."""
-    table = asof.table_as_of(user, campaign, region, day) if day else rates.region_table(user, campaign, region)
+    table = asof.table(user, campaign, region, day)
     wb = Workbook()
     ws = wb.active
     ws.title = "达标率"
-    when = f"截至 {day.isoformat()} 日终（{SOURCES.get(table['source'], table['source'])}）" if day else "实时"
+    when = f"截至 {day.isoformat()} 日终（{SOURCES.get(table['source'], table['source'])}）" if day else _("实时")
     excel.append(ws, [f"{campaign.name} — {region.name} 达标情况 · {when}"])
     ws["A1"].font = Font(bold=True, size=13)
     _header(ws, ["指标编号", "指标", "三个100%", "目标", "截止日期", "距截止(天)", "适用学校数", "达标学校数",
@@ -68,3 +72,17 @@ def workbook(user, campaign, region, day=None) -> bytes:
     for i, width in enumerate([30, 12, 10, 36, 70], start=1):
         ws2.column_dimensions[get_column_letter(i)].width = width
     return excel.to_bytes(wb)
+
+
+def download(user, campaign, region, day=None) -> HttpResponse:
+    """The workbook as a download, its export audited (campaign, region and day); a bad day raises
+    asof's ValidationError naming ``as_of`` before anything is audited."""
+    data = workbook(user, campaign, region, day)
+    when = f"截至{day.isoformat()}" if day else _("实时")
+    audit.record(AuditAction.EXPORT, None, actor=user, model="compliance.RuleStatus",
+                 object_repr=f"{campaign.name}·{region.name}·{when}", region_code=region.code,
+                 event=ExportAudit.EXPORT)
+    response = HttpResponse(data, content_type=XLSX)
+    filename = f"compliance-{campaign.code}-{region.code}-{(day or timezone.localdate()):%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -74,11 +74,10 @@ def resolved(request):
             validate_region_code(code)
         except ValidationError:
             code = None
-    region = rates.resolve_region(request.user, code)
     campaign_code = request.GET.get("campaign") or None
     if campaign_code not in dict(campaign_choices()):
         campaign_code = None  # the filterset refuses it by name
-    return region, rates.default_campaign(region, campaign_code)
+    return rates.resolve(request.user, code, campaign_code)
 
 
 def school_results(request, region, campaign):

@@ -121,6 +121,13 @@ def default_campaign(region: Region, code: str | None = None, today=None) -> Cam
     return max(covering or campaigns, key=lambda c: (c.end, len(c.region_code), c.start))
 
 
+def resolve(user, region_code: str | None, campaign_code: str | None = None) -> tuple[Region, Campaign]:
+    """(region, campaign) a request asks for: ``resolve_region`` and the campaign asked for or in force
+    there (``default_campaign``); 404 out of reach or not run there."""
+    region = resolve_region(user, region_code)
+    return region, default_campaign(region, campaign_code)
+
+
 def child_regions(region: Region) -> list[Region]:
     return list(region.children.order_by("code"))
 

@@ -31,3 +31,11 @@ class HistoryForm(forms.Form):
     days = forms.TypedChoiceField(label=_("心跳统计时段"), coerce=int, required=False, empty_value=7,
                                   choices=[(1, _("近 24 小时")), (7, _("近 7 天")), (30, _("近 30 天"))],
                                   widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+
+
+class ActiveForm(forms.Form):
+    """停用 / 启用 from the school's 三防 page or the device's page (``back=device`` returns there)."""
+
+    active = forms.TypedChoiceField(label=_("在用"), choices=[("1", _("启用")), ("0", _("停用"))],
+                                    coerce=lambda value: value == "1", required=False, empty_value=False)
+    back = forms.CharField(required=False, max_length=16)

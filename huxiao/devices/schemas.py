@@ -1,6 +1,8 @@
-"""Input and output schemas of the device API."""
+"""Input and output schemas of the device API. A device is answered as read from its record (its state,
+supervision window in words and video address through ``devices.display``)."""
 
 import datetime
+import enum
 
 from django.utils.translation import gettext_lazy as _lazy
 from ninja import Field, Schema
@@ -9,6 +11,7 @@ from pydantic import BaseModel
 from huxiao.core.bulk_schemas import BulkOut, BulkRowOut
 from huxiao.core.validators import DateKind, PlausibleDate
 from huxiao.devices.choices import DeviceKind, DeviceLocation
+from huxiao.devices.display import state, video_url, window_text
 from huxiao.devices.heartbeats import MAX_BATCH
 
 
@@ -44,11 +47,11 @@ class BatchRejected(Schema):
 class DeviceOut(Schema):
     id: int
     school_id: int
-    school_name: str
+    school_name: str = Field(alias="school.name")
     kind: str
-    kind_label: str
+    kind_label: str = Field(alias="get_kind_display")
     location: str
-    location_label: str
+    location_label: str = Field(alias="get_location_display")
     name: str
     serial: str
     police_built: bool
@@ -61,6 +64,30 @@ class DeviceOut(Schema):
     state: str = Field("", description="networked 联网 / offline 离线 / inactive 停用")
     state_label: str = ""
     video_url: str | None = Field(None, description="视频地址（摄像机、硬盘录像机，按安装配置 VIDEO_URL_TEMPLATE 生成）")
+
+    @staticmethod
+    def resolve_supervision_window_seconds(device):
+        return int(device.supervision_window.total_seconds())
+
+    @staticmethod
+    def resolve_supervision_window_label(device):
+        return window_text(device.supervision_window)
+
+    @staticmethod
+    def resolve_networked(device):
+        return state(device)[0] == "networked"
+
+    @staticmethod
+    def resolve_state(device):
+        return state(device)[0]
+
+    @staticmethod
+    def resolve_state_label(device):
+        return state(device)[1]
+
+    @staticmethod
+    def resolve_video_url(device):
+        return video_url(device)
 
 
 class DeviceIn(Schema):
@@ -76,6 +103,14 @@ class DeviceIn(Schema):
 
 class DeviceCreated(DeviceOut):
     secret: str = Field(..., description="设备密钥，仅显示一次")
+
+
+class HistoryDays(enum.IntEnum):
+    """The periods of a heartbeat history (display.HISTORY_DAYS)."""
+
+    DAY = 1
+    WEEK = 7
+    MONTH = 30
 
 
 class HeartbeatPoint(Schema):
@@ -119,6 +154,6 @@ class DeviceBulkOut(BulkOut):
 
 
 class SecretOut(Schema):
-    device_id: int
+    device_id: int = Field(alias="pk")
     serial: str
     secret: str = Field(..., description="新的设备密钥，仅显示一次；旧密钥即时失效")
