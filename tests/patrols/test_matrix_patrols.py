@@ -3,11 +3,22 @@ app's cases are checked even while other apps' world builders change. The full m
 (tests/core/test_permission_matrix.py) runs them too."""
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import transaction
+from django.test import Client
 
 from tests.core.test_permission_matrix import _check_allowed, _check_refused, _request
 from tests.patrols.matrix_cases import CASES, extend_world
 from tests.world import ALL_USER_KEYS
+
+
+def _session_of(user):
+    """The key of a session signed in as ``user`` (None: anonymous), as the full matrix gives its cases."""
+    if user is None:
+        return None
+    client = Client()
+    client.force_login(user)
+    return client.cookies[django_settings.SESSION_COOKIE_NAME].value
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
@@ -16,7 +27,7 @@ def test_patrol_permission_matrix(case, world):
     failures = []
     for key in ALL_USER_KEYS:
         with transaction.atomic():
-            response, before = _request(case, world, world.users[key])
+            response, before = _request(case, world, _session_of(world.users[key]))
             assert response.status_code < 500, f"{key}: {response.status_code} {response.content[:300]!r}"
             if key in case.allowed:
                 failures += _check_allowed(case, key, response, before)
