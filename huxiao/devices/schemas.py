@@ -44,6 +44,13 @@ class BatchRejected(Schema):
     rejected: list[EntryRejected] = Field([], description="每个未入库条目的原因（本批无一入库）")
 
 
+def _state_of(device) -> tuple[str, str]:
+    """The device's state, read once per answered device: its three state fields always agree."""
+    if not hasattr(device, "_answered_state"):
+        device._answered_state = state(device)
+    return device._answered_state
+
+
 class DeviceOut(Schema):
     id: int
     school_id: int
@@ -75,15 +82,15 @@ class DeviceOut(Schema):
 
     @staticmethod
     def resolve_networked(device):
-        return state(device)[0] == "networked"
+        return _state_of(device)[0] == "networked"
 
     @staticmethod
     def resolve_state(device):
-        return state(device)[0]
+        return _state_of(device)[0]
 
     @staticmethod
     def resolve_state_label(device):
-        return state(device)[1]
+        return _state_of(device)[1]
 
     @staticmethod
     def resolve_video_url(device):

@@ -85,6 +85,9 @@ def test_export_is_audited_with_its_count_and_filters(world, ledger, client_for)
 @pytest.mark.parametrize("query, param", [
     ("severity=bogus", "severity"), ("found_on_after=2026-13-01", "found_on"), ("sort=password", "sort"),
     ("school=abc", "school"), ("region=99", "region"),
+    # oversized and forged: a number past any id, a search past its length, a region code padded out
+    ("school=99999999999999999999999", "school"), ("q=" + "x" * 51, "q"), ("region=32" + "0" * 40, "region"),
+    ("severity=%00", "severity"),
 ])
 def test_invalid_filters_are_refused_by_name(world, ledger, query, param):
     for path in ("/hazards/", "/hazards/export"):
